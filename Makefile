@@ -1,0 +1,158 @@
+# courtside: one non-recursive Makefile.
+#
+# Each folder adds itself through its module.mk, which appends to
+#   TOOLS        tool names; TOOL_<name>_SRCS: its sources (main.c first)
+#   UNIT_TESTS   tests/unit/test_<x>.c sources; UNIT_<x>_OBJS: extra objects
+#   FUZZ_TARGETS tests/fuzz/fuzz_<x>.c sources; FUZZ_<x>_SRCS: extra sources
+#   TEST_TOOLS   programs under tests/tools/; TOOL_<name>_SRCS as above
+# Objects go to $(BUILD); a sanitizer build uses its own folder.
+
+VERSION    := 0.1.0
+PREFIX     ?= /usr/local
+BINDIR     ?= $(PREFIX)/bin
+MANDIR     ?= $(PREFIX)/share/man
+DESTDIR    ?=
+
+CC         ?= cc
+CLANG      ?= clang
+SANITIZE   ?=
+WERROR     ?= -Werror
+OPT        ?= -O2 -g
+BUILD      ?= build$(if $(SANITIZE),-san)
+FUZZ_SECONDS ?= 30
+
+PKGS       := libcurl libwebsockets jansson libpq libuv openssl
+
+# When a library is missing, the first build installs it (make deps).
+PKG_OK     := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
+ifeq ($(PKG_OK),yes)
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
+PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
+NEED_DEPS  :=
+else
+PKG_CFLAGS :=
+PKG_LIBS   := -lcurl -lwebsockets -ljansson -lpq -luv -lssl -lcrypto
+NEED_DEPS  := deps
+endif
+
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wwrite-strings \
+	-Wformat=2 -Wundef -Wvla -Wnull-dereference -Wimplicit-fallthrough \
+	-Wno-unused-parameter $(WERROR)
+SANFLAGS := $(if $(SANITIZE),-fsanitize=$(SANITIZE) -fno-omit-frame-pointer -fno-sanitize-recover=all)
+DEFS     := -D_POSIX_C_SOURCE=200809L -D_DEFAULT_SOURCE -DCOURTSIDE_VERSION='"$(VERSION)"'
+CFLAGS   ?= $(OPT)
+ALL_CFLAGS := -std=c11 $(WARN) $(DEFS) -I. -Icommon $(PKG_CFLAGS) $(SANFLAGS) $(CFLAGS) -MMD -MP
+ALL_LDFLAGS := $(SANFLAGS) $(LDFLAGS)
+LDLIBS   += $(PKG_LIBS) -lm
+
+TOOLS        :=
+UNIT_TESTS   :=
+FUZZ_TARGETS :=
+TEST_TOOLS   :=
+COMMON_SRCS  :=
+MANPAGES     :=
+
+include common/module.mk
+include $(filter-out common/module.mk,$(sort $(wildcard */module.mk tests/module.mk)))
+
+COMMON_LIB := $(BUILD)/libcommon.a
+COMMON_OBJS := $(COMMON_SRCS:%.c=$(BUILD)/%.o)
+
+obj = $(1:%.c=$(BUILD)/%.o)
+
+.PHONY: all check unit integration fuzz lint bench install uninstall \
+	clean deps help test-tools
+.DEFAULT_GOAL := all
+
+all: $(NEED_DEPS) $(TOOLS:%=$(BUILD)/bin/%)
+
+$(COMMON_LIB): $(COMMON_OBJS)
+	@mkdir -p $(@D)
+	$(AR) rcs $@ $^
+
+$(BUILD)/%.o: %.c
+	@mkdir -p $(@D)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+# One link rule per tool and per test program.
+define tool_rule
+$(BUILD)/bin/$(1): $(call obj,$(TOOL_$(1)_SRCS)) $(COMMON_LIB)
+	@mkdir -p $$(@D)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach t,$(TOOLS) $(TEST_TOOLS),$(eval $(call tool_rule,$(t))))
+
+define unit_rule
+$(BUILD)/tests/unit/$(1): $(BUILD)/tests/unit/$(1).o $(call obj,$(UNIT_$(1)_SRCS)) $(COMMON_LIB)
+	@mkdir -p $$(@D)
+	$$(CC) $$(ALL_LDFLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+UNIT_NAMES := $(notdir $(UNIT_TESTS:.c=))
+$(foreach u,$(UNIT_NAMES),$(eval $(call unit_rule,$(u))))
+
+test-tools: $(NEED_DEPS) $(TEST_TOOLS:%=$(BUILD)/bin/%)
+
+# make check: every unit test, then every integration scenario; the
+# runner prints "N passed, N failed" and exits non-zero on any failure.
+check: all test-tools $(UNIT_NAMES:%=$(BUILD)/tests/unit/%)
+	@BUILD=$(BUILD) SANITIZE=$(SANITIZE) sh tests/run.sh $(UNIT_NAMES:%=$(BUILD)/tests/unit/%)
+
+unit: $(UNIT_NAMES:%=$(BUILD)/tests/unit/%)
+	@BUILD=$(BUILD) ONLY=unit sh tests/run.sh $^
+
+integration: all test-tools
+	@BUILD=$(BUILD) ONLY=integration sh tests/run.sh
+
+# Fuzzing: clang + libFuzzer, ASan and UBSan, one binary per parser.
+FUZZ_BUILD := build-fuzz
+FUZZ_FLAGS := -std=c11 -g -O1 $(DEFS) -I. -Icommon $(PKG_CFLAGS) \
+	-fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all
+FUZZ_NAMES := $(notdir $(FUZZ_TARGETS:.c=))
+define fuzz_rule
+$(FUZZ_BUILD)/$(1): tests/fuzz/$(1).c $(FUZZ_$(1)_SRCS)
+	@mkdir -p $$(@D)
+	$$(CLANG) $$(FUZZ_FLAGS) -o $$@ $$^ $$(LDLIBS)
+endef
+$(foreach f,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(f))))
+
+fuzz: $(NEED_DEPS) $(FUZZ_NAMES:%=$(FUZZ_BUILD)/%)
+	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_NAMES)
+
+lint: $(NEED_DEPS)
+	sh tests/lint.sh
+
+bench: all test-tools
+	@BUILD=$(BUILD) sh tests/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
+	install -m 755 $(TOOLS:%=$(BUILD)/bin/%) $(DESTDIR)$(BINDIR)/
+	for m in $(MANPAGES); do \
+		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+
+uninstall:
+	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%)
+	for m in $(MANPAGES); do s=$${m##*.}; \
+		rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+
+clean:
+	rm -rf build build-san $(FUZZ_BUILD)
+
+deps:
+	@sh tests/deps.sh
+
+help:
+	@echo "courtside $(VERSION): targets"
+	@echo "  all        build every tool into $(BUILD)/bin (default)"
+	@echo "  check      unit and integration tests (SANITIZE=address,undefined)"
+	@echo "  fuzz       run every libFuzzer target for FUZZ_SECONDS (default 30)"
+	@echo "  lint       clang-tidy, cppcheck, shellcheck, mandoc -Tlint"
+	@echo "  bench      benchmarks, side by side with their peers"
+	@echo "  install    binaries and man pages under DESTDIR/PREFIX ($(PREFIX))"
+	@echo "  uninstall  remove what install put there"
+	@echo "  deps       install the Debian packages needed to build and test"
+	@echo "  clean      remove build outputs"
+	@echo "variables: SANITIZE= WERROR= PREFIX= DESTDIR= CC= FUZZ_SECONDS="
+
+-include $(shell find $(BUILD) -name '*.d' 2>/dev/null)

@@ -1,0 +1,189 @@
+/*
+ * ndjson: incremental line splitting with a hard line limit, and parsing
+ * of each line into a JSON object. Pure: no I/O. The buffer never grows
+ * past max_line bytes; a longer line is skipped to its '\n'.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "ndjson.h"
+
+void
+ndjson_reader_init(struct ndjson_reader *r, size_t max_line,
+    ndjson_line_fn on_line, ndjson_bad_fn on_bad, void *arg)
+{
+	memset(r, 0, sizeof(*r));
+	r->max_line = max_line ? max_line : NDJSON_DEFAULT_MAX_LINE;
+	r->on_line = on_line;
+	r->on_bad = on_bad;
+	r->arg = arg;
+}
+
+void
+ndjson_reader_fini(struct ndjson_reader *r)
+{
+	free(r->buf);
+	r->buf = NULL;
+	r->len = r->cap = 0;
+}
+
+void
+ndjson_reader_reset(struct ndjson_reader *r)
+{
+	r->len = 0;
+	r->discarding = 0;
+}
+
+static void
+bad(struct ndjson_reader *r, enum ndjson_bad why, const char *detail)
+{
+	switch (why) {
+	case NDJSON_TOO_LONG:
+		r->stats.too_long++;
+		break;
+	case NDJSON_NOT_JSON:
+		r->stats.not_json++;
+		break;
+	case NDJSON_NOT_OBJECT:
+		r->stats.not_object++;
+		break;
+	}
+	if (r->on_bad)
+		r->on_bad(r->arg, why, detail);
+}
+
+static void
+deliver(struct ndjson_reader *r, const char *line, size_t len)
+{
+	json_error_t jerr;
+	json_t *obj;
+
+	if (len > 0 && line[len - 1] == '\r')
+		len--;
+	if (len == 0)
+		return;
+	/* Whitespace-only lines are blank, not errors. */
+	{
+		size_t i = 0;
+
+		while (i < len && (line[i] == ' ' || line[i] == '\t'))
+			i++;
+		if (i == len)
+			return;
+	}
+	obj = json_loadb(line, len, JSON_DECODE_ANY, &jerr);
+	if (obj == NULL) {
+		bad(r, NDJSON_NOT_JSON, jerr.text);
+		return;
+	}
+	if (!json_is_object(obj)) {
+		json_decref(obj);
+		bad(r, NDJSON_NOT_OBJECT, "not an object");
+		return;
+	}
+	r->stats.lines++;
+	r->on_line(r->arg, obj, line, len);
+	json_decref(obj);
+}
+
+static int
+append(struct ndjson_reader *r, const char *data, size_t n)
+{
+	size_t want;
+	char *nb;
+
+	if (r->len + n > r->cap) {
+		want = r->cap ? r->cap : 4096;
+		while (want < r->len + n)
+			want *= 2;
+		if (want > r->max_line)
+			want = r->max_line;
+		if ((nb = realloc(r->buf, want)) == NULL)
+			return -1;
+		r->buf = nb;
+		r->cap = want;
+	}
+	memcpy(r->buf + r->len, data, n);
+	r->len += n;
+	return 0;
+}
+
+int
+ndjson_reader_feed(struct ndjson_reader *r, const char *data, size_t n)
+{
+	const char *nl, *end = data + n;
+
+	r->stats.bytes += n;
+	while (data < end) {
+		nl = memchr(data, '\n', (size_t)(end - data));
+		if (nl == NULL) {
+			size_t rest = (size_t)(end - data);
+
+			if (r->discarding)
+				return 0;
+			if (r->len + rest > r->max_line) {
+				/* Too long already: skip to the next newline. */
+				r->len = 0;
+				r->discarding = 1;
+				bad(r, NDJSON_TOO_LONG, "line over limit");
+				return 0;
+			}
+			return append(r, data, rest);
+		}
+		if (r->discarding) {
+			r->discarding = 0;
+		} else if (r->len == 0) {
+			/* Common case: the whole line is in this chunk. */
+			if ((size_t)(nl - data) > r->max_line)
+				bad(r, NDJSON_TOO_LONG, "line over limit");
+			else
+				deliver(r, data, (size_t)(nl - data));
+		} else if (r->len + (size_t)(nl - data) > r->max_line) {
+			r->len = 0;
+			bad(r, NDJSON_TOO_LONG, "line over limit");
+		} else {
+			if (append(r, data, (size_t)(nl - data)) == -1)
+				return -1;
+			deliver(r, r->buf, r->len);
+			r->len = 0;
+		}
+		data = nl + 1;
+	}
+	return 0;
+}
+
+void
+ndjson_reader_finish(struct ndjson_reader *r)
+{
+	if (!r->discarding && r->len > 0)
+		deliver(r, r->buf, r->len);
+	r->len = 0;
+	r->discarding = 0;
+}
+
+char *
+ndjson_encode(const json_t *obj, size_t *len)
+{
+	char *s;
+	size_t n;
+
+	s = json_dumps(obj, JSON_COMPACT);
+	if (s == NULL)
+		return NULL;
+	n = strlen(s);
+	/* json_dumps allocates exactly n + 1: make room for '\n'. */
+	{
+		char *t = realloc(s, n + 2);
+
+		if (t == NULL) {
+			free(s);
+			return NULL;
+		}
+		s = t;
+	}
+	s[n] = '\n';
+	s[n + 1] = '\0';
+	if (len)
+		*len = n + 1;
+	return s;
+}

@@ -1,0 +1,184 @@
+/*
+ * opts: range-checked option values and the usage/version exits.
+ * Only the *_or_die helpers and opt_usage_error/opt_version exit.
+ */
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "opts.h"
+
+static const char *prog_name = "courtside";
+static const char *prog_usage = "";
+
+void
+opt_set_usage(const char *prog, const char *usage)
+{
+	prog_name = prog;
+	prog_usage = usage;
+}
+
+const char *
+opt_prog(void)
+{
+	return prog_name;
+}
+
+int
+opt_int(const char *s, long long min, long long max, long long *out,
+    const char **errstr)
+{
+	char *end;
+	long long v;
+
+	errno = 0;
+	if (s == NULL || *s == '\0' || *s == ' ') {
+		*errstr = "invalid";
+		return -1;
+	}
+	v = strtoll(s, &end, 10);
+	if (*end != '\0') {
+		*errstr = "invalid";
+		return -1;
+	}
+	if ((errno == ERANGE && v == LLONG_MIN) || v < min) {
+		*errstr = "too small";
+		return -1;
+	}
+	if ((errno == ERANGE && v == LLONG_MAX) || v > max) {
+		*errstr = "too large";
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+opt_double(const char *s, double min, double max, double *out,
+    const char **errstr)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	if (s == NULL || *s == '\0' || *s == ' ') {
+		*errstr = "invalid";
+		return -1;
+	}
+	v = strtod(s, &end);
+	if (*end != '\0' || !isfinite(v) || errno == ERANGE) {
+		*errstr = "invalid";
+		return -1;
+	}
+	if (v < min) {
+		*errstr = "too small";
+		return -1;
+	}
+	if (v > max) {
+		*errstr = "too large";
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+int
+opt_duration_ms(const char *s, int64_t min_ms, int64_t max_ms, int64_t *out,
+    const char **errstr)
+{
+	char *end;
+	double v, scale = 1000.0;
+
+	errno = 0;
+	if (s == NULL || *s == '\0' || *s == ' ' || *s == '-') {
+		*errstr = "invalid";
+		return -1;
+	}
+	v = strtod(s, &end);
+	if (end == s || !isfinite(v) || errno == ERANGE) {
+		*errstr = "invalid";
+		return -1;
+	}
+	if (strcmp(end, "ms") == 0)
+		scale = 1.0;
+	else if (strcmp(end, "s") == 0 || *end == '\0')
+		scale = 1000.0;
+	else if (strcmp(end, "m") == 0)
+		scale = 60000.0;
+	else {
+		*errstr = "invalid";
+		return -1;
+	}
+	v *= scale;
+	if (v < (double)min_ms) {
+		*errstr = "too small";
+		return -1;
+	}
+	if (v > (double)max_ms) {
+		*errstr = "too large";
+		return -1;
+	}
+	*out = (int64_t)llround(v);
+	return 0;
+}
+
+void
+opt_usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", prog_name);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nusage: %s\n", prog_usage);
+	exit(EXIT_USAGE);
+}
+
+void
+opt_version(void)
+{
+	printf("%s courtside %s\n", prog_name, COURTSIDE_VERSION);
+	exit(0);
+}
+
+long long
+opt_int_or_die(const char *name, const char *s, long long min, long long max)
+{
+	const char *errstr;
+	long long v;
+
+	if (opt_int(s, min, max, &v, &errstr) == -1)
+		opt_usage_error("%s %s: %s (%lld to %lld)", name, s, errstr,
+		    min, max);
+	return v;
+}
+
+double
+opt_double_or_die(const char *name, const char *s, double min, double max)
+{
+	const char *errstr;
+	double v;
+
+	if (opt_double(s, min, max, &v, &errstr) == -1)
+		opt_usage_error("%s %s: %s (%g to %g)", name, s, errstr,
+		    min, max);
+	return v;
+}
+
+int64_t
+opt_duration_or_die(const char *name, const char *s, int64_t min_ms,
+    int64_t max_ms)
+{
+	const char *errstr;
+	int64_t v;
+
+	if (opt_duration_ms(s, min_ms, max_ms, &v, &errstr) == -1)
+		opt_usage_error("%s %s: %s (%lldms to %lldms)", name, s,
+		    errstr, (long long)min_ms, (long long)max_ms);
+	return v;
+}

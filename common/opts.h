@@ -1,0 +1,55 @@
+/*
+ * opts: the small pieces every main() needs around getopt_long: range
+ * checked numbers, usage errors (exit 64), --help and --version.
+ */
+#ifndef COURTSIDE_OPTS_H
+#define COURTSIDE_OPTS_H
+
+#include <stdint.h>
+
+/* sysexits.h values, as DESIGN.md lists them. */
+#define EXIT_USAGE	64
+#define EXIT_DATAERR	65
+#define EXIT_UNAVAIL	69
+#define EXIT_SOFTWARE	70
+#define EXIT_OSERR	71
+#define EXIT_IOERR	74
+#define EXIT_CONFIG	78
+
+/*
+ * Parses s as a decimal integer in [min, max]. Returns 0, or -1 with
+ * *errstr set to "invalid", "too small" or "too large".
+ */
+int	opt_int(const char *s, long long min, long long max, long long *out,
+	    const char **errstr);
+/* The same for a finite double in [min, max]. */
+int	opt_double(const char *s, double min, double max, double *out,
+	    const char **errstr);
+/*
+ * Parses a duration: a number with an optional unit ms, s (default), m;
+ * fractions allowed ("0.5s", "250ms"). Returns 0 or -1 as above.
+ */
+int	opt_duration_ms(const char *s, int64_t min_ms, int64_t max_ms,
+	    int64_t *out, const char **errstr);
+
+/*
+ * The same three, exiting 64 with "prog: --name: reason" and the usage
+ * line on stderr when the value is bad.
+ */
+long long opt_int_or_die(const char *name, const char *s, long long min,
+	    long long max);
+double	opt_double_or_die(const char *name, const char *s, double min,
+	    double max);
+int64_t	opt_duration_or_die(const char *name, const char *s, int64_t min_ms,
+	    int64_t max_ms);
+
+/* Set once by main: the program name and its one-line usage (SYNOPSIS). */
+void	opt_set_usage(const char *prog, const char *usage);
+/* Prints "prog: message" and the usage line to stderr, exits 64. */
+void	opt_usage_error(const char *fmt, ...)
+	    __attribute__((format(printf, 1, 2), noreturn));
+/* Prints "prog courtside VERSION" to stdout, exits 0. */
+void	opt_version(void) __attribute__((noreturn));
+const char *opt_prog(void);
+
+#endif

@@ -1,0 +1,24 @@
+#!/bin/sh
+# tests/deps.sh (make deps): installs the Debian packages that building,
+# testing and the demo need; does nothing when they are all present.
+set -eu
+PKGS="build-essential pkg-config clang libclang-rt-14-dev
+libcurl4-openssl-dev libwebsockets-dev libjansson-dev libpq-dev libuv1-dev
+libssl-dev postgresql postgresql-client curl jq python3 valgrind
+shellcheck mandoc cppcheck clang-tidy"
+missing=
+for p in $PKGS; do
+	dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null |
+	    grep -q '^installed$' || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps: installing:$missing" >&2
+SUDO=
+[ "$(id -u)" -ne 0 ] && SUDO=sudo
+export DEBIAN_FRONTEND=noninteractive
+# shellcheck disable=SC2086
+$SUDO apt-get install -y --no-install-recommends $missing >/dev/null 2>&1 || {
+	$SUDO apt-get update >/dev/null
+	# shellcheck disable=SC2086
+	$SUDO apt-get install -y --no-install-recommends $missing
+}

@@ -1,0 +1,59 @@
+# tests/lib.sh: sourced by integration scenarios. Sets -eu, gives the
+# scenario a scratch folder ($T), cleans up the processes it started,
+# and offers small helpers. A scenario exits 0 (pass), 77 (skip) or else.
+set -eu
+: "${ROOT:?run through make check}"
+T=${TEST_TMP:-$(mktemp -d)}
+BIN=${BIN:-$ROOT/build/bin}
+DATA=${DATA:-$ROOT/tests/data}
+PIDS=
+CLEANUPS=
+
+# Remembers a background process to kill at exit.
+bg() { PIDS="$PIDS $1"; }
+# Registers a command to run at exit (before killing processes).
+at_exit() { CLEANUPS="$CLEANUPS
+$1"; }
+cleanup() {
+	rc=$?
+	eval "$CLEANUPS" 2>/dev/null || true
+	for p in $PIDS; do kill "$p" 2>/dev/null || true; done
+	for p in $PIDS; do wait "$p" 2>/dev/null || true; done
+	exit $rc
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+fail() { echo "FAIL: $*" >&2; exit 1; }
+skip() { echo "$*"; exit 77; }
+note() { echo "# $*" >&2; }
+
+# expect_eq WHAT GOT WANT
+expect_eq() {
+	[ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
+}
+
+# A free TCP port on 127.0.0.1, from the kernel.
+free_port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+# wait_for CMD... : retries CMD for up to WAIT_SECS (10) seconds.
+wait_for() {
+	i=0; limit=$(( ${WAIT_SECS:-10} * 20 ))
+	while ! "$@" >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -ge $limit ] && return 1
+		sleep 0.05
+	done
+	return 0
+}
+
+# wait_ready FD_FILE: waits until a --ready-fd file gets its newline.
+wait_ready() { wait_for test -s "$1"; }
+
+# wait_lines FILE N: waits until FILE holds at least N lines.
+wait_lines() {
+	f=$1 n=$2
+	wait_for sh -c "[ \$(wc -l < '$f' 2>/dev/null || echo 0) -ge $n ]"
+}
