@@ -576,7 +576,7 @@ input_close(struct input *in)
 		if (in->kind == IN_UNIX && in->path)
 			unlink(in->path);
 	}
-	if (in->open_pending) {
+	if (in->open_pending && in->path != NULL) {
 		/* Unblock the threadpool open by playing writer for a moment. */
 		int fd = open(in->path, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
 

@@ -110,8 +110,10 @@ shed(struct output *out, size_t need)
 		cut = nl ? (size_t)(nl - out->pend) + 1 : out->plen;
 		out->stats.dropped++;
 	}
-	memmove(out->pend, out->pend + cut, out->plen - cut);
-	out->plen -= cut;
+	if (cut > 0 && out->pend != NULL) {
+		memmove(out->pend, out->pend + cut, out->plen - cut);
+		out->plen -= cut;
+	}
 }
 
 static int

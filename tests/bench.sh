@@ -3,7 +3,7 @@
 # by side with its peer in the same run. Figures are medians; compare
 # ratios, not absolute numbers, on a shared machine.
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 rc=0
 for b in tests/bench/*.sh; do
 	[ -e "$b" ] || continue

@@ -4,7 +4,7 @@
 set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libcurl4-openssl-dev libwebsockets-dev libjansson-dev libpq-dev libuv1-dev
-libssl-dev postgresql postgresql-client curl jq python3 valgrind
+libssl-dev postgresql curl jq python3 valgrind
 shellcheck mandoc cppcheck clang-tidy"
 missing=
 for p in $PKGS; do

@@ -3,6 +3,7 @@
 # and offers small helpers. A scenario exits 0 (pass), 77 (skip) or else.
 set -eu
 : "${ROOT:?run through make check}"
+# shellcheck disable=SC2034 # used by the scenarios that source this
 T=${TEST_TMP:-$(mktemp -d)}
 BIN=${BIN:-$ROOT/build/bin}
 DATA=${DATA:-$ROOT/tests/data}

@@ -10,8 +10,8 @@ ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 export ROOT BUILD BIN="$BUILD/bin" DATA="$ROOT/tests/data"
-export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}
-export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=1}"
+export UBSAN_OPTIONS="${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}"
 passed=0 failed=0 skipped=0 failures=
 ARTIFACTS=$BUILD/test-artifacts
 mkdir -p "$ARTIFACTS"
@@ -43,12 +43,14 @@ run_one() {	# name, command...
 
 if [ "${ONLY:-unit}" = unit ] || [ -z "${ONLY:-}" ]; then
 	for t in "$@"; do
+		# shellcheck disable=SC2016 # expanded by the inner shell
 		run_one "unit/$(basename "$t")" sh -c 'cd "$ROOT" && exec "$0"' "$t"
 	done
 fi
 if [ "${ONLY:-integration}" = integration ] || [ -z "${ONLY:-}" ]; then
 	for t in "$ROOT"/tests/integration/*.sh; do
 		[ -e "$t" ] || continue
+		# shellcheck disable=SC2016 # expanded by the inner shell
 		run_one "integration/$(basename "$t" .sh)" sh -c 'cd "$ROOT" && exec sh "$0"' "$t"
 	done
 fi

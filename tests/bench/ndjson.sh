@@ -16,8 +16,8 @@ run() {	# command... : prints milliseconds
 	s=$(date +%s%N); "$@" <"$T/in" >/dev/null; e=$(date +%s%N)
 	echo $(( (e - s) / 1000000 ))
 }
-for i in 1 2 3 4 5; do run "$BIN/ndjson-relay" -q - ; done | median >"$T/relay"
-for i in 1 2 3 4 5; do run jq -c . ; done | median >"$T/jq"
+for _ in 1 2 3 4 5; do run "$BIN/ndjson-relay" -q - ; done | median >"$T/relay"
+for _ in 1 2 3 4 5; do run jq -c . ; done | median >"$T/jq"
 awk -v n="$N" -v r="$(cat "$T/relay")" -v j="$(cat "$T/jq")" 'BEGIN {
 	r /= 1000; j /= 1000
 	printf "%-14s %10s %14s\n", "reader", "median s", "lines/s"

@@ -13,7 +13,7 @@ for t in "$@"; do
 	work=$(mktemp -d)
 	[ -d "$seed" ] || mkdir -p "$seed"
 	printf '%-28s ' "$t"
-	if "$ROOT/$FUZZ_BUILD/$t" -max_total_time="$SECS" -rss_limit_mb=2048 \
+	if "$ROOT/$FUZZ_BUILD/$t" -max_total_time="$SECS" -rss_limit_mb=2048 -print_final_stats=1 \
 	    -artifact_prefix="$ROOT/tests/fuzz/findings/$t-" \
 	    "$work" "$seed" >"$work.log" 2>&1; then
 		echo "ok ($(grep -o 'stat::number_of_executed_units: [0-9]*' "$work.log" |

@@ -218,6 +218,7 @@ main(int argc, char **argv)
 		if ((r.ins[i] = input_open(&loop, argv[i], &icfg, &err)) == NULL) {
 			log_error("cannot open input", "err=%s",
 			    log_str(err.msg));
+			free(r.ins);
 			return EXIT_IOERR;
 		}
 		r.nins++;
