@@ -223,6 +223,7 @@ conn_new(struct input *in)
 	c->id = in->next_id++;
 	c->u.h.data = c;
 	ndjson_reader_init(&c->rd, in->cfg.max_line, conn_line, conn_bad, c);
+	c->rd.raw = in->cfg.raw;
 	return c;
 }
 
@@ -470,6 +471,7 @@ input_open(uv_loop_t *loop, const char *spec, const struct input_cfg *cfg,
 	in->fd = -1;
 	ndjson_reader_init(&in->file_rd, cfg->max_line, file_line, file_bad,
 	    in);
+	in->file_rd.raw = cfg->raw;
 	if (strcmp(spec, "-") == 0) {
 		if (uv_guess_handle(0) == UV_FILE) {
 			in->kind = IN_FILE;

@@ -16,6 +16,7 @@ struct input;
 struct input_cfg {
 	size_t		max_line;	/* 0: NDJSON_DEFAULT_MAX_LINE */
 	int		max_conns;	/* unix: at most this many writers; 0: 64 */
+	int		raw;		/* hand lines over unparsed (obj NULL) */
 	/* One good line. obj is borrowed. conn identifies the writer. */
 	void		(*on_line)(void *arg, struct input *in, unsigned conn,
 			    json_t *obj, const char *line, size_t len);

@@ -71,6 +71,11 @@ deliver(struct ndjson_reader *r, const char *line, size_t len)
 		if (i == len)
 			return;
 	}
+	if (r->raw) {
+		r->stats.lines++;
+		r->on_line(r->arg, NULL, line, len);
+		return;
+	}
 	obj = json_loadb(line, len, JSON_DECODE_ANY, &jerr);
 	if (obj == NULL) {
 		bad(r, NDJSON_NOT_JSON, jerr.text);

@@ -20,7 +20,9 @@ enum ndjson_bad {
 
 /*
  * Called once per good line. obj is borrowed (freed after the call; take
- * a reference to keep it). line/len are the raw bytes without the '\n'.
+ * a reference to keep it); it is NULL in raw mode, where the caller
+ * parses and counts bad lines itself. line/len are the bytes without
+ * the '\n' (not NUL-terminated).
  */
 typedef void (*ndjson_line_fn)(void *arg, json_t *obj, const char *line,
     size_t len);
@@ -41,6 +43,7 @@ struct ndjson_reader {
 	size_t			 len, cap;
 	size_t			 max_line;
 	int			 discarding;	/* inside an over-long line */
+	int			 raw;		/* deliver lines unparsed (obj NULL) */
 	ndjson_line_fn		 on_line;
 	ndjson_bad_fn		 on_bad;
 	void			*arg;

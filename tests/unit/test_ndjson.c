@@ -23,6 +23,16 @@ on_line(void *arg, json_t *obj, const char *line, size_t len)
 }
 
 static void
+on_raw(void *arg, json_t *obj, const char *line, size_t len)
+{
+	struct seen *s = arg;
+
+	T_CHECK(obj == NULL);
+	s->n++;
+	snprintf(s->last, sizeof(s->last), "%.*s", (int)len, line);
+}
+
+static void
 on_bad(void *arg, enum ndjson_bad why, const char *detail)
 {
 	struct seen *s = arg;
@@ -114,6 +124,16 @@ main(void)
 	T_EQ_INT(s.n, 5);
 	ndjson_reader_fini(&r);
 	free(big);
+
+	/* Raw mode hands lines over unparsed; only length limits apply. */
+	memset(&s, 0, sizeof(s));
+	ndjson_reader_init(&r, 16, on_raw, on_bad, &s);
+	r.raw = 1;
+	feed_str(&r, "not json\n{\"k\":1}\nxxxxxxxxxxxxxxxxxxxxxxxx\n");
+	T_EQ_INT(s.n, 2);
+	T_EQ_STR(s.last, "{\"k\":1}");
+	T_EQ_INT(s.bad[NDJSON_TOO_LONG], 1);
+	ndjson_reader_fini(&r);
 
 	/* Encoding: compact, one line, '\n'-terminated, UTF-8 kept. */
 	o = json_pack("{s:s, s:i}", "type", "caf\xc3\xa9", "n", 1);
