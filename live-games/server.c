@@ -1,0 +1,502 @@
+/*
+ * server: libwebsockets HTTP on a foreign libuv loop. Each request gets
+ * per-session data (struct pss): its route, the response it is sending
+ * and, while its answer is not ready, a place in the parked list. The
+ * same encoded body is shared by every request that sends it.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <libwebsockets.h>
+
+#include "log.h"
+#include "server.h"
+#include "timeutil.h"
+
+struct blob {
+	unsigned	refs;
+	size_t		len;
+	char		data[];
+};
+
+enum phase {
+	PH_IDLE = 0,
+	PH_PARKED,	/* waiting for server_wake */
+	PH_HEADERS,	/* answer known; it goes out when writable */
+};
+
+struct pss {
+	struct lws	*wsi;
+	struct server	*srv;
+	enum phase	 phase;
+	enum route	 route;
+	int		 head;		/* HEAD: no body */
+	int		 close;		/* close after the answer */
+	int64_t		 since;		/* when the request came (mono ms) */
+	struct resp	 resp;
+	struct pss	*next, **prevp;	/* parked list */
+};
+
+struct server {
+	uv_loop_t		*loop;
+	struct lws_context	*ctx;
+	struct lws_vhost	*vh;
+	struct server_cfg	 cfg;
+	char			*cors;
+	struct pss		*parked;
+	size_t			 nparked;
+	int			 stopping;
+	void			*loops[1];
+	struct lws_protocols	 protocols[2];
+};
+
+struct blob *
+blob_new(const char *data, size_t len)
+{
+	struct blob *b;
+
+	if ((b = malloc(sizeof(*b) + len + 1)) == NULL)
+		return NULL;
+	b->refs = 1;
+	b->len = len;
+	memcpy(b->data, data, len);
+	b->data[len] = '\0';
+	return b;
+}
+
+struct blob *
+blob_take(char *data, size_t len)
+{
+	struct blob *b;
+
+	if (data == NULL)
+		return NULL;
+	b = blob_new(data, len);
+	free(data);
+	return b;
+}
+
+struct blob *
+blob_ref(struct blob *b)
+{
+	if (b != NULL)
+		b->refs++;
+	return b;
+}
+
+void
+blob_unref(struct blob *b)
+{
+	if (b != NULL && --b->refs == 0)
+		free(b);
+}
+
+const char *
+blob_data(const struct blob *b)
+{
+	return b->data;
+}
+
+size_t
+blob_len(const struct blob *b)
+{
+	return b->len;
+}
+
+static void
+unpark(struct pss *p)
+{
+	if (p->prevp == NULL)
+		return;
+	*p->prevp = p->next;
+	if (p->next != NULL)
+		p->next->prevp = p->prevp;
+	p->next = NULL;
+	p->prevp = NULL;
+	p->srv->nparked--;
+}
+
+static void
+park(struct pss *p)
+{
+	struct server *s = p->srv;
+
+	if (p->prevp != NULL)
+		return;
+	p->next = s->parked;
+	if (s->parked != NULL)
+		s->parked->prevp = &p->next;
+	s->parked = p;
+	p->prevp = &s->parked;
+	s->nparked++;
+}
+
+static void
+release(struct pss *p)
+{
+	if (p->srv == NULL)
+		return;
+	unpark(p);
+	blob_unref(p->resp.body);
+	p->resp.body = NULL;
+	p->phase = PH_IDLE;
+}
+
+/* Asks the application; moves p to PH_HEADERS or PH_PARKED. */
+static void
+answer(struct pss *p)
+{
+	struct server *s = p->srv;
+
+	memset(&p->resp, 0, sizeof(p->resp));
+	if (p->route == ROUTE_PREFLIGHT) {
+		p->resp.status = 204;
+	} else if (s->stopping) {
+		/* The application may be gone already. */
+		p->resp.status = 503;
+		p->close = 1;
+	} else if (s->cfg.on_request(s->cfg.arg, p->route,
+	    p->phase == PH_PARKED ? (long long)(time_mono_ms() - p->since) :
+	    0, &p->resp) == 1) {
+		p->phase = PH_PARKED;
+		park(p);
+		return;
+	}
+	unpark(p);
+	p->phase = PH_HEADERS;
+	lws_callback_on_writable(p->wsi);
+}
+
+static int
+add_header(struct lws *wsi, const char *name, const char *value,
+    unsigned char **pp, unsigned char *end)
+{
+	return lws_add_http_header_by_name(wsi, (const unsigned char *)name,
+	    (const unsigned char *)value, (int)strlen(value), pp, end);
+}
+
+#define HEADER_ROOM	1024	/* our response headers always fit */
+
+/*
+ * Writes the status line and headers, and the body in the same write
+ * when with_body (one send() for a small answer, as a static file server
+ * would do with writev).
+ */
+static int
+write_answer(struct pss *p, int with_body)
+{
+	struct server *s = p->srv;
+	unsigned char stackbuf[LWS_PRE + HEADER_ROOM + 8192], *buf = stackbuf;
+	unsigned char *start, *q, *end;
+	size_t len = p->resp.body != NULL ? p->resp.body->len : 0;
+	size_t cap = sizeof(stackbuf);
+	int rc = -1;
+	const char *ctype = p->resp.ctype ? p->resp.ctype :
+	    "application/json";
+
+	if (with_body && LWS_PRE + HEADER_ROOM + len > cap) {
+		cap = LWS_PRE + HEADER_ROOM + len;
+		if ((buf = malloc(cap)) == NULL)
+			return -1;
+	}
+	start = q = buf + LWS_PRE;
+	end = buf + LWS_PRE + HEADER_ROOM - 1;
+	if (lws_add_http_common_headers(p->wsi, (unsigned)p->resp.status,
+	    p->resp.status == 204 ? NULL : ctype, (lws_filepos_t)len, &q,
+	    end) != 0)
+		goto out;
+	if (add_header(p->wsi, "cache-control:", "no-store", &q, end) != 0)
+		goto out;
+	if (p->resp.status == 405 &&
+	    add_header(p->wsi, "allow:", "GET, HEAD, OPTIONS", &q, end) != 0)
+		goto out;
+	if (s->cors != NULL) {
+		if (add_header(p->wsi, "access-control-allow-origin:", s->cors,
+		    &q, end) != 0)
+			goto out;
+		if (p->route == ROUTE_PREFLIGHT && (add_header(p->wsi,
+		    "access-control-allow-methods:", "GET, HEAD, OPTIONS", &q,
+		    end) != 0 || add_header(p->wsi,
+		    "access-control-max-age:", "600", &q, end) != 0))
+			goto out;
+	}
+	if (p->close && add_header(p->wsi, "connection:", "close", &q,
+	    end) != 0)
+		goto out;
+	if (!with_body) {
+		rc = lws_finalize_write_http_header(p->wsi, start, &q, end) ?
+		    -1 : 0;
+		goto out;
+	}
+	if (lws_finalize_http_header(p->wsi, &q, end) != 0)
+		goto out;
+	memcpy(q, p->resp.body->data, len);
+	q += len;
+	/* lws keeps and sends later what the socket does not take now. */
+	if (lws_write(p->wsi, start, (size_t)(q - start),
+	    LWS_WRITE_HTTP_FINAL) == (int)(q - start))
+		rc = 0;
+out:
+	if (buf != stackbuf)
+		free(buf);
+	return rc;
+}
+
+/* After the answer: keep the connection for the next request, or close. */
+static int
+completed(struct pss *p)
+{
+	int close = p->close;
+
+	release(p);
+	if (close)
+		return -1;
+	return lws_http_transaction_completed(p->wsi) ? -1 : 0;
+}
+
+static enum route_method
+method_of(int m)
+{
+	switch (m) {
+	case LWSHUMETH_GET:
+		return RM_GET;
+	case LWSHUMETH_HEAD:
+		return RM_HEAD;
+	case LWSHUMETH_OPTIONS:
+		return RM_OPTIONS;
+	default:
+		return RM_OTHER;
+	}
+}
+
+static int
+on_http(struct lws *wsi, struct pss *p)
+{
+	char *uri = NULL;
+	int m, len = 0;
+
+	release(p);
+	p->wsi = wsi;
+	p->srv = lws_context_user(lws_get_context(wsi));
+	p->since = time_mono_ms();
+	m = lws_http_get_uri_and_method(wsi, &uri, &len);
+	if (m < 0 || uri == NULL) {
+		p->route = ROUTE_BAD_REQUEST;
+		p->close = 1;
+	} else {
+		p->route = route_classify(method_of(m), uri, (size_t)len);
+		p->head = m == LWSHUMETH_HEAD;
+		/* A request with a body we will not read: answer and close. */
+		p->close = method_of(m) == RM_OTHER ||
+		    p->route == ROUTE_BAD_REQUEST || p->route == ROUTE_TOO_LONG;
+	}
+	answer(p);
+	return 0;
+}
+
+static int
+callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	struct pss *p = user;
+	struct blob *b;
+
+	switch (reason) {
+	case LWS_CALLBACK_HTTP:
+		return on_http(wsi, p);
+	case LWS_CALLBACK_HTTP_BODY:
+		return 0;	/* read and ignored; we close after answering */
+	case LWS_CALLBACK_HTTP_BODY_COMPLETION:
+		return 0;
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		if (p == NULL || p->srv == NULL)
+			return 0;
+		if (p->phase == PH_HEADERS) {
+			b = p->resp.body;
+			if (write_answer(p, !(p->head || b == NULL ||
+			    b->len == 0 || p->resp.status == 204)) != 0)
+				return -1;
+			return completed(p);
+		}
+		return 0;
+	case LWS_CALLBACK_CLOSED_HTTP:
+	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+		if (p != NULL)
+			release(p);
+		return 0;
+	default:
+		break;
+	}
+	(void)in;
+	(void)len;
+	return lws_callback_http_dummy(wsi, reason, user, in, len);
+}
+
+/*
+ * lws's own messages, as logfmt. A client can make lws complain at will
+ * (oversized headers ...): rate-limited. lws's log hook has no argument,
+ * hence the one static.
+ */
+static struct ratelimit lws_rl = RATELIMIT_INIT(60000, 10);
+
+static void
+lws_log(int level, const char *line)
+{
+	char buf[512];
+	size_t n;
+
+	n = strlen(line);
+	if (n >= sizeof(buf))
+		n = sizeof(buf) - 1;
+	memcpy(buf, line, n);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		n--;
+	buf[n] = '\0';
+	log_rl(&lws_rl, level == LLL_ERR || level == LLL_WARN ? LOG_LVL_WARN :
+	    LOG_LVL_DEBUG, "lws", "detail=%s", log_str(buf));
+}
+
+/*
+ * Tries the address before lws does: lws cannot undo a context whose
+ * listener failed (see server_new). Only numeric IPv4 addresses and
+ * "every interface" are checked; lws also takes interface names.
+ */
+static int
+can_bind(const char *iface, int port, struct errbuf *err)
+{
+	struct sockaddr_in sin;
+	int fd, one = 1, rc = 0;
+
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons((uint16_t)port);
+	if (iface != NULL && inet_pton(AF_INET, iface, &sin.sin_addr) != 1)
+		return 0;
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
+		return 0;
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		rc = errbuf_set(err, "cannot listen on %s:%d: %s",
+		    iface ? iface : "*", port, strerror(errno));
+	close(fd);
+	return rc;
+}
+
+struct server *
+server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
+{
+	struct lws_context_creation_info info;
+	struct server *s;
+
+	if (can_bind(cfg->iface, cfg->port, err) == -1)
+		return NULL;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		goto oom;
+	s->loop = loop;
+	s->cfg = *cfg;
+	if (cfg->cors_origin != NULL && (s->cors = strdup(cfg->cors_origin)) ==
+	    NULL)
+		goto oom;
+	s->loops[0] = loop;
+	s->protocols[0].name = "http";
+	s->protocols[0].callback = callback;
+	s->protocols[0].per_session_data_size = sizeof(struct pss);
+
+	lws_set_log_level(log_get_level() >= LOG_LVL_DEBUG ?
+	    LLL_ERR | LLL_WARN | LLL_NOTICE : LLL_ERR, lws_log);
+	memset(&info, 0, sizeof(info));
+	info.options = LWS_SERVER_OPTION_LIBUV |
+	    LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN |
+	    LWS_SERVER_OPTION_DISABLE_IPV6 * (cfg->iface != NULL);
+	info.foreign_loops = s->loops;
+	info.port = cfg->port;
+	info.iface = cfg->iface;
+	info.protocols = s->protocols;
+	info.user = s;
+	info.max_http_header_data = (unsigned short)(cfg->max_header ?
+	    cfg->max_header : 4096);
+	info.keepalive_timeout = 30;
+	info.timeout_secs = 10;
+	info.vhost_name = "live-games";
+	info.pcontext = &s->ctx;	/* lws sets it NULL once really gone */
+	if ((s->ctx = lws_create_context(&info)) == NULL) {
+		errbuf_set(err, "cannot listen on %s:%d", cfg->iface ?
+		    cfg->iface : "*", cfg->port);
+		free(s->cors);
+		free(s);
+		return NULL;
+	}
+	s->vh = lws_get_vhost_by_name(s->ctx, "live-games");
+	if (server_port(s) <= 0) {
+		/*
+		 * lws 4.1 makes the context even when its vhost could not
+		 * listen, and on a foreign loop cannot tear that one down
+		 * cleanly. Only a race after can_bind() gets here, and the
+		 * process exits next: leave it.
+		 */
+		errbuf_set(err, "cannot listen on %s:%d", cfg->iface ?
+		    cfg->iface : "*", cfg->port);
+		free(s->cors);
+		free(s);
+		return NULL;
+	}
+	return s;
+oom:
+	if (s != NULL)
+		free(s->cors);
+	free(s);
+	errbuf_set(err, "out of memory");
+	return NULL;
+}
+
+int
+server_port(const struct server *s)
+{
+	return s->vh != NULL ? lws_get_vhost_listen_port(s->vh) : 0;
+}
+
+void
+server_wake(struct server *s)
+{
+	struct pss *p, *next;
+
+	for (p = s->parked; p != NULL; p = next) {
+		next = p->next;
+		answer(p);
+	}
+}
+
+size_t
+server_parked(const struct server *s)
+{
+	return s->nparked;
+}
+
+void
+server_stop(struct server *s)
+{
+	if (s == NULL || s->stopping)
+		return;
+	s->stopping = 1;
+	/* On a foreign loop this starts closing; the loop finishes it. */
+	if (s->ctx != NULL)
+		lws_context_destroy(s->ctx);
+}
+
+void
+server_free(struct server *s)
+{
+	if (s == NULL)
+		return;
+	server_stop(s);
+	/* Still there after the loop ran: the second call frees it. */
+	if (s->ctx != NULL)
+		lws_context_destroy(s->ctx);
+	free(s->cors);
+	free(s);
+}
