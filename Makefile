@@ -61,7 +61,7 @@ COMMON_OBJS := $(COMMON_SRCS:%.c=$(BUILD)/%.o)
 
 obj = $(1:%.c=$(BUILD)/%.o)
 
-.PHONY: all check unit integration fuzz lint bench install uninstall \
+.PHONY: all check unit integration fuzz lint bench demo install uninstall \
 	clean deps help test-tools
 .DEFAULT_GOAL := all
 
@@ -125,6 +125,9 @@ lint: $(NEED_DEPS)
 bench: all test-tools
 	@BUILD=$(BUILD) sh tests/bench.sh
 
+demo: all test-tools
+	@BUILD=$(BUILD) sh tests/demo.sh
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(TOOLS:%=$(BUILD)/bin/%) $(DESTDIR)$(BINDIR)/
@@ -149,6 +152,7 @@ help:
 	@echo "  fuzz       run every libFuzzer target for FUZZ_SECONDS (default 30)"
 	@echo "  lint       clang-tidy, cppcheck, shellcheck, mandoc -Tlint"
 	@echo "  bench      benchmarks, side by side with their peers"
+	@echo "  demo       the whole pipeline on the recorded game (SPEED= KEEP=1 LIVE=1)"
 	@echo "  install    binaries and man pages under DESTDIR/PREFIX ($(PREFIX))"
 	@echo "  uninstall  remove what install put there"
 	@echo "  deps       install the Debian packages needed to build and test"

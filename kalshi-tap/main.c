@@ -1,0 +1,252 @@
+/*
+ * kalshi-tap: Kalshi NBA game-winner markets as NDJSON market, quote,
+ * trade and source lines. Options, the key from the environment, and the
+ * engine (tap.c). The key never goes to argv or the logs.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <curl/curl.h>
+
+#include "log.h"
+#include "opts.h"
+#include "kalshi_parse.h"
+#include "kalshi_sign.h"
+#include "tap.h"
+
+#define USAGE "kalshi-tap [-hqvV] [-m ticker] [-S series] " \
+	"[-p interval] [-o output] [--ready-fd fd] [--ws-url url] " \
+	"[--rest-url url] [-r file [-s speed]]"
+
+#define DEFAULT_WS	"wss://api.elections.kalshi.com/trade-api/ws/v2"
+#define DEFAULT_REST	"https://api.elections.kalshi.com/trade-api/v2"
+
+static void
+help(void)
+{
+	printf("usage: %s\n\n"
+"Follows Kalshi markets (default: series KXNBAGAME, open markets) and\n"
+"writes market, quote, trade and source lines as NDJSON.\n\n"
+"  -m, --market TICKER        follow this market too (repeatable)\n"
+"  -S, --series TICKER        follow the open markets of a series (repeatable;\n"
+"                             default KXNBAGAME unless --market is given)\n"
+"  -p, --poll-interval DUR    REST polling period without a key (default 2s)\n"
+"  -o, --output SPEC          - (stdout, default) or unix:PATH\n"
+"      --ready-fd N           write a newline to fd N once running\n"
+"      --ws-url URL           WebSocket (default " DEFAULT_WS ")\n"
+"      --rest-url URL         REST base (default " DEFAULT_REST ")\n"
+"      --discover-interval DUR market discovery period (default 60s)\n"
+"      --dead-timeout DUR     silence that ends a connection (default 30s)\n"
+"      --ping-interval DUR    our pings on the WebSocket (default 10s)\n"
+"      --fallback-after DUR   poll REST while the WebSocket has failed this\n"
+"                             long (default 60s; \"off\" never)\n"
+"      --give-up N            failures in a row before exit 69 (default 10)\n"
+"      --ca-file FILE         also trust the CAs in this PEM file (TLS)\n"
+"  -r, --replay FILE          read recorded WS frames (JSONL, - stdin)\n"
+"  -s, --speed X              replay pacing, 0 = as fast as possible (1)\n"
+"  -v, --verbose / -q, --quiet  more / less logging\n"
+"  -V, --version / -h, --help\n\n"
+"Environment: KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_PATH (PEM RSA key)\n"
+"sign the WebSocket handshake; without them kalshi-tap polls REST.\n",
+	    USAGE);
+	exit(0);
+}
+
+enum {
+	O_READY = 256, O_WS, O_REST, O_DISC, O_DEAD, O_PING, O_FALLBACK,
+	O_GIVEUP, O_CA,
+};
+
+static struct kalshi_key *
+load_key(struct tap_cfg *cfg)
+{
+	const char *id = getenv("KALSHI_API_KEY_ID");
+	const char *path = getenv("KALSHI_PRIVATE_KEY_PATH");
+	struct kalshi_key *k;
+	struct errbuf err;
+	int loose = 0;
+
+	if ((id == NULL || *id == '\0') && (path == NULL || *path == '\0'))
+		return NULL;
+	if (id == NULL || *id == '\0' || path == NULL || *path == '\0') {
+		log_error("set both KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_PATH",
+		    NULL);
+		exit(EXIT_CONFIG);
+	}
+	if ((k = kalshi_key_load(path, &loose, &err)) == NULL) {
+		log_error("cannot load private key", "path=%s detail=%s",
+		    log_str(path), log_str(err.msg));
+		exit(EXIT_CONFIG);
+	}
+	if (loose)
+		log_warn("private key file is readable by others", "path=%s",
+		    log_str(path));
+	cfg->key_id = id;
+	return k;
+}
+
+static void
+bad_option(char **argv)
+{
+	if (optopt != 0)
+		opt_usage_error("-%c: unknown option or missing value", optopt);
+	opt_usage_error("%s: unknown option or missing value",
+	    argv[optind - 1]);
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "ca-file", required_argument, NULL, O_CA },
+		{ "dead-timeout", required_argument, NULL, O_DEAD },
+		{ "discover-interval", required_argument, NULL, O_DISC },
+		{ "fallback-after", required_argument, NULL, O_FALLBACK },
+		{ "give-up", required_argument, NULL, O_GIVEUP },
+		{ "help", no_argument, NULL, 'h' },
+		{ "market", required_argument, NULL, 'm' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "ping-interval", required_argument, NULL, O_PING },
+		{ "poll-interval", required_argument, NULL, 'p' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "ready-fd", required_argument, NULL, O_READY },
+		{ "replay", required_argument, NULL, 'r' },
+		{ "rest-url", required_argument, NULL, O_REST },
+		{ "series", required_argument, NULL, 'S' },
+		{ "speed", required_argument, NULL, 's' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "ws-url", required_argument, NULL, O_WS },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct tap_cfg cfg = {
+		.ws_url = DEFAULT_WS,
+		.rest_url = DEFAULT_REST,
+		.poll_ms = 2000,
+		.discover_ms = 60000,
+		.dead_ms = 30000,
+		.ping_ms = 10000,
+		.fallback_ms = 60000,
+		.give_up = 10,
+		.output = "-",
+		.speed = 1,
+		.ready_fd = -1,
+	};
+	int ch, speed_set = 0, rc;
+
+	opt_set_usage("kalshi-tap", USAGE);
+	log_init("kalshi-tap", LOG_LVL_INFO);
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "hm:o:p:qr:S:s:vV", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'h':
+			help();
+			break;
+		case 'm':
+			if (cfg.n_markets == TAP_MAX_LIST)
+				opt_usage_error("--market: at most %d",
+				    TAP_MAX_LIST);
+			if (!kalshi_ticker_ok(optarg))
+				opt_usage_error("--market: not a ticker: %s",
+				    optarg);
+			cfg.markets[cfg.n_markets++] = optarg;
+			break;
+		case 'o':
+			cfg.output = optarg;
+			break;
+		case 'p':
+			cfg.poll_ms = opt_duration_or_die("poll-interval",
+			    optarg, 100, 3600000);
+			break;
+		case 'q':
+			log_quiet();
+			break;
+		case 'r':
+			cfg.replay = optarg;
+			break;
+		case 'S':
+			if (cfg.n_series == TAP_MAX_LIST)
+				opt_usage_error("--series: at most %d",
+				    TAP_MAX_LIST);
+			if (!kalshi_ticker_ok(optarg) || strlen(optarg) >= 64)
+				opt_usage_error("--series: not a ticker: %s",
+				    optarg);
+			cfg.series[cfg.n_series++] = optarg;
+			break;
+		case 's':
+			cfg.speed = opt_double_or_die("speed", optarg, 0, 1e6);
+			speed_set = 1;
+			break;
+		case 'v':
+			log_verbose();
+			break;
+		case 'V':
+			opt_version();
+		case O_READY:
+			cfg.ready_fd = (int)opt_int_or_die("ready-fd", optarg, 0,
+			    1 << 20);
+			break;
+		case O_WS:
+			cfg.ws_url = optarg;
+			break;
+		case O_REST:
+			cfg.rest_url = optarg;
+			break;
+		case O_DISC:
+			cfg.discover_ms = opt_duration_or_die(
+			    "discover-interval", optarg, 1000, 86400000);
+			break;
+		case O_DEAD:
+			cfg.dead_ms = opt_duration_or_die("dead-timeout", optarg,
+			    100, 3600000);
+			break;
+		case O_PING:
+			cfg.ping_ms = opt_duration_or_die("ping-interval",
+			    optarg, 100, 3600000);
+			break;
+		case O_FALLBACK:
+			if (strcmp(optarg, "off") == 0)
+				cfg.fallback_ms = -1;
+			else
+				cfg.fallback_ms = opt_duration_or_die(
+				    "fallback-after", optarg, 0, 86400000);
+			break;
+		case O_CA:
+			cfg.ca_file = optarg;
+			break;
+		case O_GIVEUP:
+			cfg.give_up = (unsigned)opt_int_or_die("give-up", optarg,
+			    1, 1000000);
+			break;
+		default:
+			bad_option(argv);
+		}
+	}
+	if (optind != argc)
+		opt_usage_error("unexpected argument: %s", argv[optind]);
+	if (speed_set && cfg.replay == NULL)
+		opt_usage_error("--speed needs --replay");
+	if (cfg.n_series == 0 && cfg.n_markets == 0)
+		cfg.series[cfg.n_series++] = "KXNBAGAME";
+	/* Trailing slashes would double up in the URLs we build. */
+	if (strlen(cfg.rest_url) > 0 &&
+	    cfg.rest_url[strlen(cfg.rest_url) - 1] == '/')
+		opt_usage_error("--rest-url: drop the trailing /");
+
+	if (cfg.replay == NULL) {
+		cfg.key = load_key(&cfg);
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
+			log_error("cannot initialise libcurl", NULL);
+			kalshi_key_free(cfg.key);
+			return EXIT_SOFTWARE;
+		}
+	}
+	rc = tap_run(&cfg);
+	if (cfg.replay == NULL)
+		curl_global_cleanup();
+	kalshi_key_free(cfg.key);
+	return rc;
+}
