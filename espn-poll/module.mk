@@ -1,7 +1,7 @@
 # espn-poll: polls ESPN, writes game, wp and source lines.
 TOOLS += espn-poll
 TOOL_espn-poll_SRCS := espn-poll/main.c espn-poll/poller.c \
-	espn-poll/fetch.c espn-poll/lines.c espn-poll/replay.c
+	espn-poll/lines.c espn-poll/replay.c
 MANPAGES += man/espn-poll.1
 
 UNIT_TESTS += tests/unit/test_espn.c tests/unit/test_espn_lines.c

@@ -3,7 +3,7 @@ KALSHI_LIB_SRCS := kalshi-tap/kalshi_parse.c kalshi-tap/kalshi_sign.c
 
 TOOLS += kalshi-tap
 TOOL_kalshi-tap_SRCS := kalshi-tap/main.c kalshi-tap/tap.c \
-	kalshi-tap/kalshi_ws.c kalshi-tap/kalshi_rest.c $(KALSHI_LIB_SRCS)
+	kalshi-tap/kalshi_ws.c $(KALSHI_LIB_SRCS)
 
 TEST_TOOLS += kalshi-sim
 TOOL_kalshi-sim_SRCS := tests/tools/kalshi-sim.c $(KALSHI_LIB_SRCS)

@@ -21,7 +21,7 @@
 #include "timeutil.h"
 
 #include "kalshi_parse.h"
-#include "kalshi_rest.h"
+#include "fetch.h"
 #include "kalshi_ws.h"
 #include "tap.h"
 
@@ -47,7 +47,7 @@ struct tap {
 	const struct tap_cfg *cfg;
 	uv_loop_t	 loop;
 	struct output	*out;
-	struct krest	*rest;
+	struct fetch	*rest;
 	struct kws	*ws;
 	int		 exit_code;
 	int		 stopping;
@@ -756,10 +756,12 @@ disc_take(struct tap *t, const struct kalshi_market *km, int explicit)
 }
 
 static void
-disc_done(void *arg, long status, const char *body, size_t len,
-    const char *error)
+disc_done(void *arg, const struct fetch_result *res)
 {
 	struct tap *t = arg;
+	long status = res->ok ? res->status : 0;
+	const char *body = res->body, *error = res->error;
+	size_t len = res->len;
 	struct kalshi_market *page;
 	char detail[160];
 	struct errbuf err;
@@ -842,7 +844,7 @@ disc_next(struct tap *t)
 		disc_fail(t, "URL too long");
 		return;
 	}
-	if (krest_get(t->rest, url, REST_TIMEOUT_MS, disc_done, t, &err) != 0)
+	if (fetch_get(t->rest, url, NULL, NULL, disc_done, t, &err) != 0)
 		disc_fail(t, err.msg);
 }
 
@@ -913,10 +915,12 @@ struct poll_req {
 static int	poll_send(struct tap *, struct poll_req *, const char *cursor);
 
 static void
-poll_done(void *arg, long status, const char *body, size_t len,
-    const char *error)
+poll_done(void *arg, const struct fetch_result *res)
 {
 	struct poll_req *pr = arg;
+	long status = res->ok ? res->status : 0;
+	const char *body = res->body, *error = res->error;
+	size_t len = res->len;
 	struct tap *t = pr->t;
 	struct kalshi_market *page = NULL;
 	struct errbuf err;
@@ -981,7 +985,7 @@ poll_send(struct tap *t, struct poll_req *pr, const char *cursor)
 
 	snprintf(url, sizeof(url), "%s%s%s", pr->base, cursor ? "&cursor=" :
 	    "", cursor ? cursor : "");
-	if (krest_get(t->rest, url, REST_TIMEOUT_MS, poll_done, pr,
+	if (fetch_get(t->rest, url, NULL, NULL, poll_done, pr,
 	    &err) != 0) {
 		t->poll_round_failed = 1;
 		snprintf(t->poll_detail, sizeof(t->poll_detail),
@@ -1253,7 +1257,7 @@ teardown(uv_timer_t *h)
 		t->rq_head = (t->rq_head + 1) % REPLAY_QUEUE;
 		t->rq_n--;
 	}
-	krest_free(t->rest);
+	fetch_free(t->rest);
 	t->rest = NULL;
 	kws_free(t->ws);
 	t->ws = NULL;
@@ -1284,6 +1288,7 @@ tap_run(const struct tap_cfg *cfg)
 {
 	struct output_cfg ocfg;
 	struct kws_cfg wcfg;
+	struct fetch_cfg fcfg;
 	struct errbuf err;
 	struct tap *t;
 	int rc;
@@ -1352,7 +1357,12 @@ tap_run(const struct tap_cfg *cfg)
 	} else {
 		snprintf(ua, sizeof(ua), "courtside/%s (+kalshi-tap)",
 		    COURTSIDE_VERSION);
-		if ((t->rest = krest_new(&t->loop, ua, cfg->ca_file, &err)) == NULL) {
+		memset(&fcfg, 0, sizeof(fcfg));
+		fcfg.user_agent = ua;
+		fcfg.timeout_ms = REST_TIMEOUT_MS;
+		fcfg.max_body = 8u << 20;
+		fcfg.ca_file = cfg->ca_file;
+		if ((t->rest = fetch_new(&t->loop, &fcfg, &err)) == NULL) {
 			log_error("cannot start libcurl", "detail=%s",
 			    log_str(err.msg));
 			rc = EXIT_SOFTWARE;
@@ -1391,7 +1401,7 @@ tap_run(const struct tap_cfg *cfg)
 early:
 	t->stopping = 1;
 	service_signals_close();
-	krest_free(t->rest);
+	fetch_free(t->rest);
 	kws_free(t->ws);
 	if (t->out != NULL)
 		output_close(t->out, 0, output_closed, t);

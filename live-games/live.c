@@ -298,8 +298,10 @@ on_scoreboard(void *arg, const struct fetch_result *res)
 	int n;
 
 	if (!res->ok) {
-		fail_fetch(l, res->status, res->error ? res->error : "failed",
-		    NULL);
+		fail_fetch(l, 0, res->error ? res->error : "failed", NULL);
+	} else if (res->status != 0 && (res->status < 200 ||
+	    res->status > 299)) {
+		fail_fetch(l, res->status, "HTTP status", NULL);
 	} else if ((doc = json_loadb(res->body, res->len, 0, &jerr)) == NULL) {
 		fail_fetch(l, res->status, "not JSON", jerr.text);
 	} else {
@@ -354,7 +356,7 @@ refresh_start(struct live *l)
 			break;
 		}
 		l->pending++;
-		if (fetch_get(l->fetch, url, on_scoreboard, l, &err) == -1) {
+		if (fetch_get(l->fetch, url, NULL, NULL, on_scoreboard, l, &err) == -1) {
 			l->pending--;
 			fail_fetch(l, 0, err.msg, NULL);
 			break;
@@ -388,6 +390,7 @@ struct live *
 live_new(uv_loop_t *loop, const struct live_cfg *cfg, struct errbuf *err)
 {
 	struct db_cfg dcfg;
+	struct fetch_cfg fcfg;
 	struct live *l;
 
 	if ((l = calloc(1, sizeof(*l))) == NULL ||
@@ -411,8 +414,11 @@ live_new(uv_loop_t *loop, const struct live_cfg *cfg, struct errbuf *err)
 	l->db_state = "down";
 	l->db_rl.interval_ms = 60000;
 	l->db_rl.burst = 3;
-	if ((l->fetch = fetch_new(loop, l->user_agent, (long)cfg->fetch_timeout_ms,
-	    MAX_BODY, err)) == NULL)
+	memset(&fcfg, 0, sizeof(fcfg));
+	fcfg.user_agent = l->user_agent;
+	fcfg.timeout_ms = cfg->fetch_timeout_ms;
+	fcfg.max_body = MAX_BODY;
+	if ((l->fetch = fetch_new(loop, &fcfg, err)) == NULL)
 		goto fail;
 	memset(&dcfg, 0, sizeof(dcfg));
 	dcfg.conninfo = l->conninfo;

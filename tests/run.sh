@@ -36,7 +36,7 @@ run_one() {	# name, command...
 		failed=$((failed + 1)); failures="$failures $name"
 		echo "FAIL $name (exit $rc, ${secs}s)"
 		sed 's/^/    | /' "$tmp/.log" | tail -n 40
-		cp "$tmp/.log" "$ARTIFACTS/$name.log" 2>/dev/null
+		cp "$tmp/.log" "$ARTIFACTS/$(echo "$name" | tr / _).log" 2>/dev/null
 	fi
 	if [ -z "${KEEP:-}" ]; then rm -rf "$tmp"; else echo "    kept $tmp"; fi
 }

@@ -85,7 +85,7 @@ poll_game_with_faults() {
 	sim_expected_wp "$SIM_FIXTURE" >"$T/want"
 	wp_fields "$T/out" >"$T/got"
 	expect_eq "wp lines" "$(wc -l <"$T/got" | tr -d ' ')" 472
-	cmp -s "$T/want" "$T/got" || fail "wp lines differ from the fixture"
+	cmp -s "$T/want" "$T/got" || { diff "$T/want" "$T/got" | head >&2; fail "wp lines differ from the fixture"; }
 	jq -c 'select(.type == "source") | [.state, .detail]' "$T/out" >"$T/sources"
 }
 

@@ -37,6 +37,8 @@ struct fetch {
 	CURLM		*multi;
 	uv_timer_t	 timer;
 	char		*user_agent;
+	char		*ca_file;
+	unsigned long long started;
 	long		 timeout_ms, connect_timeout_ms;
 	size_t		 max_body;
 	struct req	*reqs;
@@ -52,6 +54,7 @@ maybe_free(struct fetch *f)
 {
 	if (f->freeing && f->open_handles == 0) {
 		free(f->user_agent);
+		free(f->ca_file);
 		free(f);
 		if (curl_global_done) {
 			curl_global_cleanup();
@@ -298,7 +301,11 @@ fetch_new(uv_loop_t *loop, const struct fetch_cfg *cfg, struct errbuf *err)
 		curl_global_done = 1;
 	}
 	if ((f = calloc(1, sizeof(*f))) == NULL ||
-	    (f->user_agent = strdup(cfg->user_agent)) == NULL) {
+	    (f->user_agent = strdup(cfg->user_agent)) == NULL ||
+	    (cfg->ca_file != NULL &&
+	    (f->ca_file = strdup(cfg->ca_file)) == NULL)) {
+		if (f != NULL)
+			free(f->user_agent);
 		free(f);
 		errbuf_set(err, "out of memory");
 		return NULL;
@@ -310,6 +317,7 @@ fetch_new(uv_loop_t *loop, const struct fetch_cfg *cfg, struct errbuf *err)
 	f->max_body = cfg->max_body ? cfg->max_body : 16u << 20;
 	if ((f->multi = curl_multi_init()) == NULL) {
 		free(f->user_agent);
+		free(f->ca_file);
 		free(f);
 		errbuf_set(err, "curl_multi_init failed");
 		return NULL;
@@ -386,6 +394,8 @@ fetch_get(struct fetch *f, const char *url, const char *etag,
 	curl_easy_setopt(e, CURLOPT_MAXREDIRS, 3L);
 	curl_easy_setopt(e, CURLOPT_PROTOCOLS_STR, "http,https,file");
 	curl_easy_setopt(e, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+	if (f->ca_file != NULL)
+		curl_easy_setopt(e, CURLOPT_CAINFO, f->ca_file);
 	r->next = f->reqs;
 	if (f->reqs)
 		f->reqs->prev = r;
@@ -396,6 +406,7 @@ fetch_get(struct fetch *f, const char *url, const char *etag,
 		req_free(r);
 		return errbuf_set(err, "curl_multi_add_handle failed");
 	}
+	f->started++;
 	return 0;
 }
 
@@ -403,6 +414,12 @@ size_t
 fetch_pending(const struct fetch *f)
 {
 	return f->nreqs;
+}
+
+unsigned long long
+fetch_count(const struct fetch *f)
+{
+	return f->started;
 }
 
 void

@@ -2,10 +2,11 @@
  * fetch: HTTP GETs through libcurl's multi-socket API on a libuv loop.
  * Non-blocking; connections are reused across requests; gzip; a fixed
  * User-Agent; conditional requests from a caller-kept ETag/Last-Modified.
- * It knows nothing about ESPN.
+ * It knows nothing about ESPN or Kalshi; espn-poll, kalshi-tap and
+ * live-games share it.
  */
-#ifndef ESPN_POLL_FETCH_H
-#define ESPN_POLL_FETCH_H
+#ifndef COURTSIDE_FETCH_H
+#define COURTSIDE_FETCH_H
 
 #include <stddef.h>
 #include <stdint.h>
@@ -19,6 +20,7 @@ struct fetch_cfg {
 	int64_t		 timeout_ms;	/* whole request; 0: 10 s */
 	int64_t		 connect_timeout_ms; /* 0: 5 s */
 	size_t		 max_body;	/* decoded bytes; 0: 16 MiB */
+	const char	*ca_file;	/* trust these CAs instead (tests) */
 };
 
 struct fetch_result {
@@ -50,6 +52,8 @@ int	fetch_get(struct fetch *f, const char *url, const char *etag,
 	    struct errbuf *err);
 /* Requests in flight. */
 size_t	fetch_pending(const struct fetch *f);
+/* Requests started so far. */
+unsigned long long fetch_count(const struct fetch *f);
 /*
  * Abandons requests in flight (their callbacks never run), closes the
  * loop handles and frees f once they are closed. NULL is a no-op.
