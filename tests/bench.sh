@@ -5,6 +5,8 @@
 set -u
 cd "$(dirname "$0")/.." || exit 1
 rc=0
+# The peers (nginx + nchan, wrk) are only needed here.
+sh tests/deps.sh bench || echo "bench: could not install the peers; their columns will be missing"
 for b in tests/bench/*.sh; do
 	[ -e "$b" ] || continue
 	echo "== $(basename "$b" .sh)"

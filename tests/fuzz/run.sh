@@ -17,7 +17,7 @@ for t in "$@"; do
 	    -artifact_prefix="$ROOT/tests/fuzz/findings/$t-" \
 	    "$work" "$seed" >"$work.log" 2>&1; then
 		echo "ok ($(grep -o 'stat::number_of_executed_units: [0-9]*' "$work.log" |
-		    awk '{print $2}') runs; $(grep -c '' "$work.log") log lines)"
+		    awk '{print $2}') runs in ${SECS}s)"
 	else
 		echo "FAILED: see $work.log"
 		tail -n 30 "$work.log"
