@@ -1,0 +1,307 @@
+#!/bin/sh
+# ws-fanout beside nginx + nchan, same load generator (tests/tools/ws-load),
+# same machine, same run. 10 games, clients spread evenly over them, 10
+# updates/s per game, each game starting from a halftime-sized snapshot
+# (240 ESPN + 1200 Kalshi points). For each server and each client count:
+# broadcast latency (feeder write -> client receive, from the stamp_us in
+# each point) p50/p90/p99/max, and user-space memory per idle connection
+# (VmRSS growth / clients). Then connect->first message one at a time and
+# in a burst of 1000, and the growth of each server with a stalled client.
+# Env: CLIENTS ("1000 10000"), SECS (10 measured seconds), GAMES (10).
+set -eu
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+BIN=$ROOT/${BUILD:-build}/bin
+case ${BUILD:-build} in /*) BIN=$BUILD/bin ;; esac
+F=$BIN/ws-fanout
+L=$BIN/ws-load
+for b in "$F" "$L"; do
+	[ -x "$b" ] || { echo "ws-fanout bench: not built ($b)"; exit 1; }
+done
+T=$(mktemp -d)
+chmod 755 "$T"	# nginx workers run as nobody
+SPID='' NPID='' FEEDPID=''
+cleanup() {
+	for p in $SPID $NPID $FEEDPID; do kill "$p" 2>/dev/null || true; done
+	[ -f "$T/nginx.pid" ] && kill "$(cat "$T/nginx.pid")" 2>/dev/null
+	sleep 0.2
+	rm -rf "$T"
+}
+trap cleanup EXIT
+CLIENTS=${CLIENTS:-1000 10000}
+SECS=${SECS:-10}
+GAMES=${GAMES:-10}
+ids=$(seq 401800001 $((401800000 + GAMES)) | paste -sd, -)
+# shellcheck disable=SC3045 # dash and bash both have ulimit -n
+ulimit -n 20000 2>/dev/null || true
+
+port() {
+	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+nginx_worker() { pgrep -P "$(cat "$T/nginx.pid")" | head -n 1; }
+
+have_nchan=0
+if command -v nginx >/dev/null 2>&1 &&
+    [ -f /usr/lib/nginx/modules/ngx_nchan_module.so ]; then
+	have_nchan=1
+else
+	echo "nchan: not installed (apt-get install nginx-light libnginx-mod-nchan); measuring ws-fanout alone"
+fi
+
+start_fanout() {
+	FPORT=$(port)
+	rm -f "$T/in.sock" "$T/ready"
+	"$F" -q --input "unix:$T/in.sock" --listen "127.0.0.1:$FPORT" \
+	    --max-per-ip 200 --max-conns 19000 --ready-fd 3 3>"$T/ready" \
+	    2>>"$T/fanout.log" &
+	SPID=$!
+	i=0
+	while [ ! -s "$T/ready" ]; do
+		i=$((i + 1)); [ $i -gt 200 ] && { echo "ws-fanout did not start"; exit 1; }
+		sleep 0.05
+	done
+	SERVER_PID=$SPID
+	TARGET=127.0.0.1:$FPORT
+}
+
+start_nchan() {
+	NPORT=$(port)
+	mkdir -p "$T/ngx"
+	cat >"$T/nginx.conf" <<NGX
+load_module /usr/lib/nginx/modules/ngx_nchan_module.so;
+worker_processes 1;
+worker_rlimit_nofile 20000;
+pid $T/nginx.pid;
+error_log $T/nginx-error.log warn;
+events { worker_connections 20000; }
+http {
+	access_log off;
+	client_body_buffer_size 4m;
+	client_max_body_size 64m;
+	client_body_temp_path $T/ngx/body;
+	proxy_temp_path $T/ngx/proxy;
+	fastcgi_temp_path $T/ngx/fastcgi;
+	uwsgi_temp_path $T/ngx/uwsgi;
+	scgi_temp_path $T/ngx/scgi;
+	nchan_max_reserved_memory 256M;
+	server {
+		listen 127.0.0.1:$NPORT;
+		location ~ ^/pub/([0-9]+)\$ {
+			nchan_publisher;
+			nchan_channel_id \$1;
+			nchan_message_buffer_length 10;
+			nchan_message_timeout 60s;
+		}
+		location ~ ^/ws/live/([0-9]+)\$ {
+			nchan_subscriber websocket;
+			nchan_channel_id \$1;
+			nchan_subscriber_first_message -1;
+		}
+	}
+}
+NGX
+	rm -f "$T/nginx.pid"
+	nginx -c "$T/nginx.conf" -p "$T" -g 'daemon off;' 2>>"$T/nginx-error.log" &
+	NPID=$!
+	i=0
+	while ! curl -s -o /dev/null "http://127.0.0.1:$NPORT/"; do
+		i=$((i + 1)); [ $i -gt 200 ] && { echo "nginx did not start"; cat "$T/nginx-error.log"; exit 1; }
+		sleep 0.05
+	done
+	SERVER_PID=$(nginx_worker)
+	TARGET=127.0.0.1:$NPORT
+}
+
+stop_server() {
+	if [ -n "$SPID" ]; then kill "$SPID"; wait "$SPID" 2>/dev/null || true; SPID=; fi
+	if [ -n "$NPID" ]; then kill "$NPID"; wait "$NPID" 2>/dev/null || true; NPID=; fi
+}
+
+# feed SERVER SECONDS: history then 10 updates/s per game once clients
+# are connected ($T/go exists).
+feed() {
+	rm -f "$T/go"
+	if [ "$1" = ws-fanout ]; then
+		"$L" feed -i "$ids" -r 10 -d "$2" -E 240 -K 1200 -w 0.5 \
+		    -W "$T/go" -o "unix:$T/in.sock" &
+	else
+		"$L" feed -i "$ids" -r 10 -d "$2" -w 0.5 -W "$T/go" \
+		    -N "127.0.0.1:$NPORT" &
+	fi
+	FEEDPID=$!
+}
+
+# run SERVER N: one measurement; prints a JSON line with the figures.
+run() {
+	srv=$1 n=$2
+	if [ "$srv" = ws-fanout ]; then start_fanout; else start_nchan; fi
+	feed "$srv" $((SECS + 60))
+	sleep 1	# the history reaches the server
+	rss0=$(rss_kb "$SERVER_PID")
+	src=$(( (n + 99) / 100 )); [ $src -lt 1 ] && src=1
+	"$L" clients -a "$TARGET" -g "$ids" -n "$n" -S "$src" -b 2 -c 2000 \
+	    -d "$SECS" -R "$T/go.pre" -t $((SECS + 60)) >"$T/out.json" \
+	    2>"$T/load.err" &
+	LPID=$!
+	# Idle memory: all connected, before the live feed starts.
+	i=0
+	while [ ! -f "$T/go.pre" ] && kill -0 $LPID 2>/dev/null; do
+		sleep 0.1
+	done
+	sleep 0.5
+	rss1=$(rss_kb "$SERVER_PID")
+	: >"$T/go"
+	wait $LPID || true
+	kill "$FEEDPID" 2>/dev/null || true; wait "$FEEDPID" 2>/dev/null || true
+	FEEDPID=
+	stop_server
+	python3 - "$srv" "$n" "$rss0" "$rss1" "$T/out.json" "$SECS" <<'PY'
+import json, sys
+srv, n, r0, r1, path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
+secs = float(sys.argv[6])
+try:
+    o = json.load(open(path))
+except Exception:
+    o = {"established": 0, "latency_us": {}, "connect_us": {}, "measured_msgs": 0, "secs": 1}
+lat = o["latency_us"]
+print(json.dumps({"server": srv, "clients": n, "established": o["established"],
+    "points_per_s": round(lat.get("n", 0) / secs),
+    "p50_us": lat.get("p50"), "p90_us": lat.get("p90"), "p99_us": lat.get("p99"),
+    "max_us": lat.get("max"), "rss_growth_per_conn": round((r1 - r0) * 1024 / max(o["established"], 1))}))
+PY
+}
+
+# connect SERVER MODE: connect->first message; MODE serial (200 one at a
+# time) or burst (1000 at once).
+connect_test() {
+	srv=$1 mode=$2
+	if [ "$srv" = ws-fanout ]; then start_fanout; else start_nchan; fi
+	feed "$srv" 30	# no live ticks: nchan's newest message is the snapshot
+	sleep 1
+	if [ "$mode" = serial ]; then
+		"$L" clients -a "$TARGET" -g "$ids" -n 200 -S 20 -s -t 60 >"$T/c.json" 2>/dev/null || true
+	else
+		"$L" clients -a "$TARGET" -g "$ids" -n 1000 -S 10 -b 2 -t 60 >"$T/c.json" 2>/dev/null || true
+	fi
+	kill "$FEEDPID" 2>/dev/null || true; wait "$FEEDPID" 2>/dev/null || true
+	FEEDPID=
+	stop_server
+	python3 - "$srv" "$mode" "$T/c.json" <<'PY'
+import json, sys
+o = json.load(open(sys.argv[3]))
+c = o["connect_us"]
+print(json.dumps({"server": sys.argv[1], "connect": sys.argv[2], "clients": o["clients"],
+    "ok": o["first_msgs"], "p50_us": c["p50"], "p99_us": c["p99"], "max_us": c["max"]}))
+PY
+}
+
+# idle SERVER N: user-space memory per idle connection: VmRSS growth of
+# the server (nginx: its worker) over N connected clients that receive
+# nothing after a small first message, divided by N.
+idle_test() {
+	srv=$1 n=$2
+	if [ "$srv" = ws-fanout ]; then start_fanout; else start_nchan; fi
+	rm -f "$T/go"
+	if [ "$srv" = ws-fanout ]; then
+		"$L" feed -i "$ids" -n 1 -E 2 -K 2 -w 0 -o "unix:$T/in.sock"
+	else
+		"$L" feed -i "$ids" -n 1 -E 2 -K 2 -w 0 -N "127.0.0.1:$NPORT"
+	fi
+	sleep 0.5
+	r0=$(rss_kb "$SERVER_PID")
+	src=$(( (n + 99) / 100 ))
+	rm -f "$T/idle.ready"
+	"$L" clients -a "$TARGET" -g "$ids" -n "$n" -S "$src" -b 2 -c 2000 \
+	    -d 4 -R "$T/idle.ready" -t 60 >"$T/idle.json" 2>/dev/null &
+	LPID=$!
+	while [ ! -f "$T/idle.ready" ] && kill -0 $LPID 2>/dev/null; do sleep 0.1; done
+	sleep 2
+	r1=$(rss_kb "$SERVER_PID")
+	wait $LPID || true
+	ok=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["established"])' "$T/idle.json" 2>/dev/null || echo 0)
+	stop_server
+	echo "{\"server\":\"$srv\",\"idle_clients\":$ok,\"bytes_per_idle_conn\":$(( (r1 - r0) * 1024 / (ok > 0 ? ok : 1) ))}"
+}
+
+# stall SERVER STALL: growth of the server's RSS over 10 s of a padded
+# feed (about 1 MB/s to one game), with one client that reads nothing
+# (STALL=1) or without it (STALL=0, the baseline: held state, history).
+stall_test() {
+	srv=$1 with=$2
+	if [ "$srv" = ws-fanout ]; then start_fanout; else start_nchan; fi
+	if [ "$srv" = ws-fanout ]; then
+		"$L" feed -i 401800001 -r 50 -d 20 -E 2 -K 2 -p 20000 -w 0.3 -o "unix:$T/in.sock" &
+	else
+		"$L" feed -i 401800001 -r 50 -d 20 -E 2 -K 2 -p 20000 -w 0.3 -N "127.0.0.1:$NPORT" &
+	fi
+	FEEDPID=$!
+	sleep 0.5
+	r0=$(rss_kb "$SERVER_PID")
+	[ "$with" = 1 ] && python3 - "$TARGET" <<'PY' &
+import socket, sys, time, base64, os
+host, port = sys.argv[1].split(":")
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, 4096)
+s.connect((host, int(port)))
+key = base64.b64encode(os.urandom(16)).decode()
+s.sendall(("GET /ws/live/401800001 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+           "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+           "Sec-WebSocket-Version: 13\r\n\r\n" % key).encode())
+time.sleep(11)
+PY
+	STALL=$!
+	sleep 10
+	r1=$(rss_kb "$SERVER_PID")
+	if [ "$with" = 1 ]; then kill $STALL 2>/dev/null || true; fi
+	kill "$FEEDPID" 2>/dev/null || true; wait "$FEEDPID" 2>/dev/null || true
+	FEEDPID=
+	stop_server
+	echo "{\"server\":\"$srv\",\"stalled\":$with,\"growth_kb\":$((r1 - r0))}"
+}
+
+servers=ws-fanout
+[ $have_nchan -eq 1 ] && servers="ws-fanout nchan"
+: >"$T/results"
+for n in $CLIENTS; do
+	for s in $servers; do
+		run "$s" "$n" | tee -a "$T/results"
+	done
+done
+for s in $servers; do
+	idle_test "$s" "${IDLE:-5000}" | tee -a "$T/results"
+	connect_test "$s" serial | tee -a "$T/results"
+	connect_test "$s" burst | tee -a "$T/results"
+	stall_test "$s" 0 | tee -a "$T/results"
+	stall_test "$s" 1 | tee -a "$T/results"
+done
+echo
+python3 - "$T/results" <<'PY'
+import json, sys
+rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+print("broadcast latency (feeder write -> client receive), 10 games x 10 updates/s")
+print("%-10s %7s %6s %9s %8s %8s %8s %8s %10s" % ("server", "clients", "ok", "points/s",
+      "p50us", "p90us", "p99us", "maxus", "rssB/conn"))
+for r in rows:
+    if "p90_us" in r:
+        print("%-10s %7d %6d %9d %8s %8s %8s %8s %10s" % (r["server"], r["clients"],
+              r["established"], r["points_per_s"], r["p50_us"], r["p90_us"],
+              r["p99_us"], r["max_us"], r["rss_growth_per_conn"]))
+print()
+print("connect -> first message (ws-fanout: its snapshot; nchan: the newest stored message, the same snapshot)")
+for r in rows:
+    if "connect" in r:
+        print("%-10s %-7s %5d/%-5d p50 %7dus p99 %7dus max %7dus" % (r["server"], r["connect"],
+              r["ok"], r["clients"], r["p50_us"], r["p99_us"], r["max_us"]))
+print()
+for r in rows:
+    if "idle_clients" in r:
+        print("%-10s %d idle connections: %d bytes of user-space memory (VmRSS) each" % (
+              r["server"], r["idle_clients"], r["bytes_per_idle_conn"]))
+print()
+g = {(r["server"], r["stalled"]): r["growth_kb"] for r in rows if "growth_kb" in r}
+for srv in sorted({k[0] for k in g}):
+    if (srv, 0) in g and (srv, 1) in g:
+        print("%-10s RSS growth over 10 s of a 1 MB/s game: %d KiB without, %d KiB with one "
+              "stalled client: the stalled client costs %d KiB" % (srv, g[(srv, 0)],
+              g[(srv, 1)], g[(srv, 1)] - g[(srv, 0)]))
+PY

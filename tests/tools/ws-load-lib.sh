@@ -1,0 +1,45 @@
+# tests/tools/ws-load-lib.sh: sourced by tests/integration/ws-fanout-*.sh
+# after tests/lib.sh. Starts ws-fanout on a free port with a unix-socket
+# input, and finds a Python that has the websockets module.
+
+PY=
+for p in python3 /usr/bin/python3; do
+	if command -v "$p" >/dev/null 2>&1 &&
+	    "$p" -c 'import websockets' >/dev/null 2>&1; then
+		PY=$p
+		break
+	fi
+done
+# shellcheck disable=SC2034 # used by the scenarios
+PROBE=$ROOT/tests/tools/ws-load-probe.py
+LOAD=$BIN/ws-load
+[ -x "$BIN/ws-fanout" ] || skip "ws-fanout not built"
+[ -x "$LOAD" ] || skip "ws-load not built"
+
+need_py() { [ -n "$PY" ] || skip "python3 websockets not installed"; }
+
+# start_fanout [options...]: ws-fanout reading unix:$T/in.sock.
+start_fanout() {
+	PORT=$(free_port)
+	rm -f "$T/ready"
+	"$BIN/ws-fanout" --input "unix:$T/in.sock" --listen "127.0.0.1:$PORT" \
+	    --ready-fd 3 "$@" 3>"$T/ready" 2>>"$T/fanout.log" &
+	FPID=$!
+	bg "$FPID"
+	wait_ready "$T/ready" || { cat "$T/fanout.log" >&2; fail "ws-fanout not ready"; }
+	# shellcheck disable=SC2034 # used by the scenarios
+	URL=ws://127.0.0.1:$PORT/ws/live
+	HTTP=http://127.0.0.1:$PORT
+}
+
+# feed [ws-load feed options...]: frames into ws-fanout's input.
+feed() { "$LOAD" feed -o "unix:$T/in.sock" "$@"; }
+
+# wait_game ID: until ws-fanout knows the game.
+wait_game() {
+	wait_for sh -c "curl -sf '$HTTP/metrics' | grep -q 'game_id=\"$1\"'" ||
+	    fail "game $1 never appeared"
+}
+
+# metric NAME: a sample's value from /metrics.
+metric() { curl -sf "$HTTP/metrics" | awk -v n="$1" '$1 == n { print $2 }'; }

@@ -1,0 +1,565 @@
+/*
+ * ws-load: a WebSocket load generator and test client (libwebsockets
+ * client on libuv). "ws-load clients" opens N connections spread over
+ * games and 127.0.0.x source addresses and reports connect-to-first-
+ * message latency and ingest-to-receive latency (from "stamp_us" fields
+ * in the messages) as p50/p90/p99/max in one JSON line on stdout.
+ * "ws-load feed" paces frames into a server (ws-load-feed.c).
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <libwebsockets.h>
+#include <uv.h>
+
+#include "ws-load-hist.h"
+
+int	feed_main(int argc, char **argv);
+
+struct conn {
+	struct lws	*wsi;
+	struct load	*ld;
+	unsigned	 idx;
+	unsigned	 game;
+	int64_t		 t_start;	/* mono us at connect */
+	int		 established, got_first, done, failed;
+	int		 close_code;
+	unsigned long	 msgs;
+	char		*rx;		/* the message being reassembled */
+	size_t		 rx_len, rx_cap;
+	FILE		*dump;
+};
+
+struct load {
+	uv_loop_t		 loop;
+	struct lws_context	*ctx;
+	char			 host[64];
+	int			 port;
+	char			 prefix[128];
+	char			 query[128];
+	char			**games;
+	unsigned		 ngames;
+	unsigned		 n;		/* clients */
+	unsigned		 nsrc;		/* 127.0.0.1 .. 127.0.0.nsrc */
+	unsigned		 src_base;	/* first host octet */
+	double			 connect_rate;	/* per second, 0: burst */
+	int			 serial;	/* one at a time */
+	double			 duration;	/* measure after all connected */
+	double			 timeout;
+	unsigned long		 until_msgs;	/* per client, then stop */
+	const char		*dump_dir;
+	const char		*until_str;	/* a client is done on this */
+	const char		*ready_file;	/* created once all have a first */
+	struct conn		*conns;
+	unsigned		 started, established, failed, closed, firsts;
+	unsigned		 finished;
+	unsigned long long	 msgs, bytes, stamps;
+	struct samples		 connect_us;
+	struct samples		 latency_us;
+	uv_timer_t		 pace, stop, deadline, check;
+	uv_signal_t		 sig;
+	int			 finished_run, rc;
+	int			 measuring, stopping;
+	int64_t			 t0;
+	unsigned long long	 msgs_at_measure;
+};
+
+static int64_t
+mono_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static int64_t
+wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static void	start_one(struct load *ld);
+static void	finish(struct load *ld);
+static void	stop_all(struct load *ld);
+static void	on_deadline(uv_timer_t *t);
+
+static const char *
+find(const char *p, const char *end, const char *key, size_t klen)
+{
+	const char *q;
+
+	for (q = p; q + klen <= end; q++) {
+		q = memchr(q, key[0], (size_t)(end - q));
+		if (q == NULL || q + klen > end)
+			return NULL;
+		if (memcmp(q, key, klen) == 0)
+			return q;
+	}
+	return NULL;
+}
+
+/* Every "stamp_us":N in the message is one point's send time. */
+static void
+scan_stamps(struct load *ld, const char *p, size_t len, int64_t now)
+{
+	static const char key[] = "\"stamp_us\":";
+	const char *end = p + len, *q;
+	int64_t v;
+
+	while ((q = find(p, end, key, sizeof(key) - 1)) != NULL) {
+		q += sizeof(key) - 1;
+		v = 0;
+		while (q < end && *q >= '0' && *q <= '9')
+			v = v * 10 + (*q++ - '0');
+		if (ld->measuring)
+			samples_add(&ld->latency_us, now - v);
+		ld->stamps++;
+		p = q;
+	}
+}
+
+static void
+on_message(struct load *ld, struct conn *c, const char *p, size_t len)
+{
+	int64_t now = wall_us();
+
+	if (!c->got_first) {
+		c->got_first = 1;
+		ld->firsts++;
+		samples_add(&ld->connect_us, mono_us() - c->t_start);
+		if (ld->serial)
+			start_one(ld);
+	} else
+		scan_stamps(ld, p, len, now);
+	c->msgs++;
+	ld->msgs++;
+	ld->bytes += len;
+	if (c->dump != NULL) {
+		fwrite(p, 1, len, c->dump);
+		fputc('\n', c->dump);
+		fflush(c->dump);
+	}
+	if (ld->until_str != NULL && !c->done &&
+	    find(p, p + len, ld->until_str, strlen(ld->until_str)) != NULL) {
+		c->done = 1;
+		if (++ld->finished == ld->n)
+			stop_all(ld);
+	}
+	if (ld->until_msgs && c->msgs == ld->until_msgs && !c->done) {
+		c->done = 1;
+		if (++ld->finished == ld->n)
+			stop_all(ld);
+	}
+}
+
+static void
+conn_end(struct load *ld, struct conn *c)
+{
+	if (c->dump != NULL) {
+		fprintf(c->dump, "{\"type\":\"_closed\",\"code\":%d}\n",
+		    c->close_code);
+		fclose(c->dump);
+		c->dump = NULL;
+	}
+	c->wsi = NULL;
+	free(c->rx);
+	c->rx = NULL;
+	c->rx_len = c->rx_cap = 0;
+	if (ld->stopping && ld->closed + ld->failed >= ld->started)
+		finish(ld);
+}
+
+static int
+callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	struct conn *c = user;
+	struct load *ld = c ? c->ld : NULL;
+	const unsigned char *b = in;
+	char *nrx;
+
+	if (ld == NULL)
+		return 0;
+	switch (reason) {
+	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+		c->failed = 1;
+		ld->failed++;
+		fprintf(stderr, "ws-load: client %u: %s\n", c->idx,
+		    in ? (const char *)in : "connection error");
+		if (c->dump != NULL)
+			fprintf(c->dump, "{\"type\":\"_error\",\"detail\":"
+			    "\"%s\"}\n", in ? "connect" : "unknown");
+		conn_end(ld, c);
+		if (ld->serial)
+			start_one(ld);
+		break;
+	case LWS_CALLBACK_CLIENT_ESTABLISHED:
+		{
+			int one = 1, fd = (int)lws_get_socket_fd(wsi);
+
+			if (fd >= 0)
+				setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
+				    sizeof(one));
+		}
+		c->established = 1;
+		ld->established++;
+		break;
+	case LWS_CALLBACK_CLIENT_RECEIVE:
+		if (lws_is_first_fragment(wsi))
+			c->rx_len = 0;
+		if (c->rx_len + len + 1 > c->rx_cap) {
+			c->rx_cap = (c->rx_len + len + 1) * 2;
+			if ((nrx = realloc(c->rx, c->rx_cap)) == NULL)
+				return -1;
+			c->rx = nrx;
+		}
+		memcpy(c->rx + c->rx_len, in, len);
+		c->rx_len += len;
+		c->rx[c->rx_len] = '\0';
+		if (lws_is_final_fragment(wsi) &&
+		    !lws_remaining_packet_payload(wsi)) {
+			on_message(ld, c, c->rx, c->rx_len);
+			c->rx_len = 0;
+			if (c->rx_cap > 65536) {
+				free(c->rx);
+				c->rx = NULL;
+				c->rx_cap = 0;
+			}
+		}
+		break;
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		if (len >= 2)
+			c->close_code = b[0] << 8 | b[1];
+		break;
+	case LWS_CALLBACK_CLIENT_CLOSED:
+		ld->closed++;
+		conn_end(ld, c);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static const struct lws_protocols protocols[] = {
+	{ "ws-load", callback, 0, 4096, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 },
+};
+
+static void
+start_one(struct load *ld)
+{
+	struct lws_client_connect_info ci;
+	char path[512], src[32];
+	struct conn *c;
+
+	if (ld->started >= ld->n || ld->stopping)
+		return;
+	c = &ld->conns[ld->started];
+	c->idx = ld->started++;
+	c->ld = ld;
+	c->game = c->idx % ld->ngames;
+	snprintf(path, sizeof(path), "%s%s%s%s", ld->prefix,
+	    ld->games[c->game], ld->query[0] ? "?" : "", ld->query);
+	snprintf(src, sizeof(src), "127.0.0.%u",
+	    ld->src_base + c->idx % ld->nsrc);
+	if (ld->dump_dir != NULL) {
+		char fn[1024];
+
+		snprintf(fn, sizeof(fn), "%s/client-%u.ndjson", ld->dump_dir,
+		    c->idx);
+		c->dump = fopen(fn, "w");
+	}
+	memset(&ci, 0, sizeof(ci));
+	ci.context = ld->ctx;
+	ci.address = ld->host;
+	ci.port = ld->port;
+	ci.path = path;
+	ci.host = ld->host;
+	ci.origin = ld->host;
+	ci.iface = ld->nsrc > 0 ? src : NULL;
+	ci.local_protocol_name = "ws-load";
+	ci.pwsi = &c->wsi;
+	ci.userdata = c;
+	c->t_start = mono_us();
+	if (lws_client_connect_via_info(&ci) == NULL && !c->failed) {
+		c->failed = 1;
+		ld->failed++;
+		if (ld->serial)
+			start_one(ld);
+	}
+}
+
+static void
+report(struct load *ld)
+{
+	char cj[256], lj[256];
+	double secs = (double)(mono_us() - ld->t0) / 1e6;
+
+	samples_json(&ld->connect_us, cj, sizeof(cj));
+	samples_json(&ld->latency_us, lj, sizeof(lj));
+	printf("{\"clients\":%u,\"started\":%u,\"established\":%u,"
+	    "\"first_msgs\":%u,\"failed\":%u,\"closed\":%u,\"msgs\":%llu,"
+	    "\"bytes\":%llu,\"stamps\":%llu,\"measured_msgs\":%llu,"
+	    "\"secs\":%.3f,\"connect_us\":%s,\"latency_us\":%s,"
+	    "\"negative_latency\":%" PRId64 "}\n", ld->n, ld->started,
+	    ld->established, ld->firsts, ld->failed, ld->closed, ld->msgs,
+	    ld->bytes, ld->stamps, ld->msgs - ld->msgs_at_measure, secs, cj,
+	    lj, ld->latency_us.neg);
+	fflush(stdout);
+}
+
+static void
+stop_all(struct load *ld)
+{
+	unsigned i;
+
+	if (ld->stopping)
+		return;
+	ld->stopping = 1;
+	uv_timer_stop(&ld->pace);
+	uv_timer_stop(&ld->stop);
+	report(ld);
+	for (i = 0; i < ld->started; i++)
+		if (ld->conns[i].wsi != NULL)
+			lws_set_timeout(ld->conns[i].wsi,
+			    PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+	/* Never hang on a close: the deadline ends the run. */
+	uv_timer_start(&ld->deadline, on_deadline, 2000, 0);
+	if (ld->closed + ld->failed >= ld->started)
+		finish(ld);
+}
+
+static void
+on_deadline(uv_timer_t *t)
+{
+	finish(t->data);
+}
+
+/*
+ * Destroys the lws context from inside the loop (its libuv handles then
+ * close on it) and closes ours, so the loop ends with nothing left.
+ */
+static void
+finish(struct load *ld)
+{
+	if (ld->finished_run++)
+		return;
+	ld->rc = (ld->failed == 0 && ld->firsts == ld->n) ? 0 : 1;
+	lws_context_destroy(ld->ctx);
+	uv_close((uv_handle_t *)&ld->pace, NULL);
+	uv_close((uv_handle_t *)&ld->stop, NULL);
+	uv_close((uv_handle_t *)&ld->deadline, NULL);
+	uv_close((uv_handle_t *)&ld->check, NULL);
+	uv_close((uv_handle_t *)&ld->sig, NULL);
+}
+
+static void
+on_stop_timer(uv_timer_t *t)
+{
+	stop_all(t->data);
+}
+
+/* Starts clients at the connect rate; then measures for duration. */
+static void
+on_pace(uv_timer_t *t)
+{
+	struct load *ld = t->data;
+	unsigned i, batch;
+
+	if (ld->serial) {
+		uv_timer_stop(t);
+		start_one(ld);
+	} else {
+		batch = ld->connect_rate > 0 ?
+		    (unsigned)(ld->connect_rate / 100.0 + 0.5) : ld->n;
+		if (batch < 1)
+			batch = 1;
+		for (i = 0; i < batch; i++)
+			start_one(ld);
+	}
+	if (ld->started >= ld->n && !ld->serial)
+		uv_timer_stop(t);
+}
+
+/* Waits until every client has its first message, then measures. */
+static void
+on_check(uv_timer_t *t)
+{
+	struct load *ld = t->data;
+
+	if (ld->measuring || ld->stopping)
+		return;
+	if (ld->firsts + ld->failed + ld->closed >= ld->n &&
+	    ld->started >= ld->n) {
+		ld->measuring = 1;
+		ld->msgs_at_measure = ld->msgs;
+		if (ld->ready_file != NULL) {
+			FILE *f = fopen(ld->ready_file, "w");
+
+			if (f != NULL)
+				fclose(f);
+		}
+		uv_timer_stop(t);
+		if (ld->duration > 0)
+			uv_timer_start(&ld->stop, on_stop_timer,
+			    (uint64_t)(ld->duration * 1000), 0);
+		else if (!ld->until_msgs && ld->until_str == NULL)
+			stop_all(ld);
+	}
+}
+
+static void
+on_sigint(uv_signal_t *h, int signum)
+{
+	(void)signum;
+	stop_all(h->data);
+}
+
+static void
+lws_log(int level, const char *line)
+{
+	(void)level;
+	fprintf(stderr, "ws-load: lws: %s", line);
+}
+
+static const char usage[] =
+    "usage: ws-load clients [-s] [-a host:port] [-b first] [-c rate] "
+    "[-d secs] [-D dir] [-e string] [-g ids] [-m msgs] [-n clients] "
+    "[-P prefix] [-q query] [-R file] [-S sources] [-t timeout]\n"
+    "       ws-load feed [options] (ws-load feed -h)\n";
+
+int
+main(int argc, char **argv)
+{
+	struct lws_context_creation_info info;
+	struct load ld;
+	void *loops[1];
+	char *tok, *save, *colon;
+	int ch, rc;
+
+	if (argc >= 2 && strcmp(argv[1], "feed") == 0)
+		return feed_main(argc - 1, argv + 1);
+	if (argc < 2 || strcmp(argv[1], "clients") != 0) {
+		fputs(usage, argc >= 2 && strcmp(argv[1], "-h") == 0 ?
+		    stdout : stderr);
+		return argc >= 2 && strcmp(argv[1], "-h") == 0 ? 0 : 64;
+	}
+	argc--;
+	argv++;
+	memset(&ld, 0, sizeof(ld));
+	snprintf(ld.host, sizeof(ld.host), "127.0.0.1");
+	ld.port = 8080;
+	snprintf(ld.prefix, sizeof(ld.prefix), "/ws/live/");
+	ld.n = 1;
+	ld.nsrc = 1;
+	ld.src_base = 1;
+	ld.timeout = 60;
+	while ((ch = getopt(argc, argv, "a:b:c:d:D:e:g:hm:n:P:q:R:sS:t:")) != -1) {
+		switch (ch) {
+		case 'a':
+			snprintf(ld.host, sizeof(ld.host), "%s", optarg);
+			if ((colon = strrchr(ld.host, ':')) != NULL) {
+				*colon = '\0';
+				ld.port = atoi(colon + 1);
+			}
+			break;
+		case 'b': ld.src_base = (unsigned)atoi(optarg); break;
+		case 'c': ld.connect_rate = atof(optarg); break;
+		case 'd': ld.duration = atof(optarg); break;
+		case 'D': ld.dump_dir = optarg; break;
+		case 'e': ld.until_str = optarg; break;
+		case 'R': ld.ready_file = optarg; break;
+		case 'g':
+			free(ld.games);
+			ld.ngames = 0;
+			if ((ld.games = calloc(1024, sizeof(*ld.games))) == NULL)
+				return 71;
+			for (tok = strtok_r(optarg, ",", &save);
+			    tok && ld.ngames < 1024;
+			    tok = strtok_r(NULL, ",", &save))
+				ld.games[ld.ngames++] = tok;
+			break;
+		case 'h': free(ld.games); fputs(usage, stdout); return 0;
+		case 'm': ld.until_msgs = strtoul(optarg, NULL, 10); break;
+		case 'n': ld.n = (unsigned)atoi(optarg); break;
+		case 'P': snprintf(ld.prefix, sizeof(ld.prefix), "%s", optarg);
+			break;
+		case 'q': snprintf(ld.query, sizeof(ld.query), "%s", optarg);
+			break;
+		case 's': ld.serial = 1; break;
+		case 'S': ld.nsrc = (unsigned)atoi(optarg); break;
+		case 't': ld.timeout = atof(optarg); break;
+		default: free(ld.games); fputs(usage, stderr); return 64;
+		}
+	}
+	if (ld.ngames == 0 || ld.n < 1 || ld.nsrc < 1 || ld.nsrc > 250) {
+		free(ld.games);
+		fputs(usage, stderr);
+		return 64;
+	}
+	signal(SIGPIPE, SIG_IGN);
+	ld.conns = calloc(ld.n, sizeof(*ld.conns));
+	samples_init(&ld.connect_us, 1u << 20);
+	samples_init(&ld.latency_us, 1u << 26);
+	uv_loop_init(&ld.loop);
+	lws_set_log_level(LLL_ERR, lws_log);
+	memset(&info, 0, sizeof(info));
+	loops[0] = &ld.loop;
+	info.foreign_loops = loops;
+	info.options = LWS_SERVER_OPTION_LIBUV |
+	    LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN;
+	info.port = CONTEXT_PORT_NO_LISTEN;
+	info.protocols = protocols;
+	info.max_http_header_pool = 1024;
+	info.timeout_secs = 30;
+	info.connect_timeout_secs = 30;
+	/* lws clears it once a destruction has really finished. */
+	info.pcontext = &ld.ctx;
+	if ((ld.ctx = lws_create_context(&info)) == NULL) {
+		fprintf(stderr, "ws-load: cannot create the lws context\n");
+		return 70;
+	}
+	uv_timer_init(&ld.loop, &ld.pace);
+	uv_timer_init(&ld.loop, &ld.stop);
+	uv_timer_init(&ld.loop, &ld.deadline);
+	uv_timer_init(&ld.loop, &ld.check);
+	uv_signal_init(&ld.loop, &ld.sig);
+	ld.pace.data = ld.stop.data = ld.deadline.data = ld.check.data = &ld;
+	ld.sig.data = &ld;
+	uv_signal_start(&ld.sig, on_sigint, SIGINT);
+	uv_timer_start(&ld.pace, on_pace, 0, ld.serial ? 0 : 10);
+	uv_timer_start(&ld.check, on_check, 5, 5);
+	ld.t0 = mono_us();
+	/* The overall timeout reports whatever was measured. */
+	uv_timer_start(&ld.stop, on_stop_timer, (uint64_t)(ld.timeout * 1000),
+	    0);
+	uv_run(&ld.loop, UV_RUN_DEFAULT);
+	/*
+	 * With a foreign loop the first call may leave the context half
+	 * destroyed once the loop has run dry; a second call finishes it.
+	 */
+	if (ld.ctx != NULL)
+		lws_context_destroy(ld.ctx);
+	rc = ld.rc;
+	if (uv_loop_close(&ld.loop) != 0)
+		fprintf(stderr, "ws-load: handles left open at exit\n");
+	samples_fini(&ld.connect_us);
+	samples_fini(&ld.latency_us);
+	free(ld.conns);
+	free(ld.games);
+	return rc;
+}

@@ -1,0 +1,160 @@
+/*
+ * metrics: counters to text. No clock and no I/O: the server observes
+ * ages and asks for the rendering.
+ */
+#include <inttypes.h>
+#include <string.h>
+
+#include "metrics.h"
+
+const int64_t metrics_bucket_us[METRICS_BUCKETS] = {
+	50, 100, 250, 500, 1000, 2500, 5000, 10000, 25000, 50000,
+	100000, 250000, 500000, 1000000, 5000000, INT64_MAX,
+};
+
+static const char *reject_names[REJECT_NREASONS] = {
+	"not_found", "per_ip", "limit", "unknown_game", "too_big", "pong",
+	"idle",
+};
+
+const char *
+metrics_reject_name(enum reject_reason r)
+{
+	return (unsigned)r < REJECT_NREASONS ? reject_names[r] : "other";
+}
+
+void
+hist_observe(struct hist *h, int64_t us)
+{
+	unsigned i;
+
+	if (us < 0)
+		us = 0;
+	for (i = 0; i < METRICS_BUCKETS - 1 && us > metrics_bucket_us[i]; i++)
+		;
+	h->bucket[i]++;
+	h->count++;
+	h->sum_s += (double)us / 1e6;
+	if (us > h->max_us)
+		h->max_us = us;
+}
+
+int64_t
+hist_quantile(const struct hist *h, double q)
+{
+	unsigned long long want, seen = 0;
+	unsigned i;
+
+	if (h->count == 0)
+		return 0;
+	want = (unsigned long long)(q * (double)h->count + 0.5);
+	if (want < 1)
+		want = 1;
+	for (i = 0; i < METRICS_BUCKETS; i++) {
+		seen += h->bucket[i];
+		if (seen >= want)
+			return i == METRICS_BUCKETS - 1 ? h->max_us :
+			    metrics_bucket_us[i];
+	}
+	return h->max_us;
+}
+
+static void
+counter(struct buf *b, const char *name, const char *help,
+    unsigned long long v)
+{
+	buf_addf(b, "# HELP ws_fanout_%s %s\n# TYPE ws_fanout_%s counter\n"
+	    "ws_fanout_%s %llu\n", name, help, name, name, v);
+}
+
+static void
+gauge(struct buf *b, const char *name, const char *help,
+    unsigned long long v)
+{
+	buf_addf(b, "# HELP ws_fanout_%s %s\n# TYPE ws_fanout_%s gauge\n"
+	    "ws_fanout_%s %llu\n", name, help, name, name, v);
+}
+
+void
+metrics_render(const struct metrics *m, struct buf *b)
+{
+	unsigned long long cum = 0;
+	unsigned i;
+
+	gauge(b, "connections", "WebSocket clients connected now.",
+	    m->conns_open);
+	counter(b, "connections_total", "WebSocket clients accepted.",
+	    m->conns_total);
+	counter(b, "messages_sent_total", "Messages written to clients.",
+	    m->msgs_sent);
+	counter(b, "bytes_sent_total", "Payload bytes written to clients.",
+	    m->bytes_sent);
+	buf_addf(b, "# HELP ws_fanout_messages_by_type_total Messages written, "
+	    "by type.\n# TYPE ws_fanout_messages_by_type_total counter\n");
+	buf_addf(b, "ws_fanout_messages_by_type_total{type=\"snapshot\"} %llu\n"
+	    "ws_fanout_messages_by_type_total{type=\"update\"} %llu\n"
+	    "ws_fanout_messages_by_type_total{type=\"notice\"} %llu\n",
+	    m->snapshots_sent, m->updates_sent, m->notices_sent);
+	counter(b, "merges_total", "Ticks merged into a previous update.",
+	    m->merges);
+	counter(b, "resyncs_total", "Client queues dropped for a snapshot.",
+	    m->resyncs);
+	counter(b, "resumes_total", "Resumes answered from history.",
+	    m->resumes);
+	buf_addf(b, "# HELP ws_fanout_rejected_total Connections refused or "
+	    "closed, by reason.\n# TYPE ws_fanout_rejected_total counter\n");
+	for (i = 0; i < REJECT_NREASONS; i++)
+		buf_addf(b, "ws_fanout_rejected_total{reason=\"%s\"} %llu\n",
+		    reject_names[i], m->rejected[i]);
+	counter(b, "http_requests_total", "Plain HTTP requests served.",
+	    m->http_requests);
+	counter(b, "input_lines_total", "Stream lines read.", m->input_lines);
+	counter(b, "input_skipped_total", "Stream lines skipped.",
+	    m->input_skipped);
+	gauge(b, "queued_bytes", "Bytes queued for clients.", m->queued_bytes);
+	buf_addf(b, "# HELP ws_fanout_write_age_seconds Age of a message from "
+	    "ingest to write.\n# TYPE ws_fanout_write_age_seconds histogram\n");
+	for (i = 0; i < METRICS_BUCKETS; i++) {
+		cum += m->age.bucket[i];
+		if (i == METRICS_BUCKETS - 1)
+			buf_addf(b, "ws_fanout_write_age_seconds_bucket"
+			    "{le=\"+Inf\"} %llu\n", cum);
+		else
+			buf_addf(b, "ws_fanout_write_age_seconds_bucket"
+			    "{le=\"%g\"} %llu\n",
+			    (double)metrics_bucket_us[i] / 1e6, cum);
+	}
+	buf_addf(b, "ws_fanout_write_age_seconds_sum %.6f\n"
+	    "ws_fanout_write_age_seconds_count %llu\n", m->age.sum_s,
+	    m->age.count);
+}
+
+void
+metrics_render_game(struct buf *b, const char *game_id,
+    unsigned long subscribers, int first)
+{
+	if (first)
+		buf_addf(b, "# HELP ws_fanout_subscribers Clients per game.\n"
+		    "# TYPE ws_fanout_subscribers gauge\n");
+	buf_addf(b, "ws_fanout_subscribers{game_id=\"%s\"} %lu\n", game_id,
+	    subscribers);
+}
+
+void
+metrics_logfmt(const struct metrics *m, struct buf *b)
+{
+	unsigned i;
+
+	buf_addf(b, "conns=%llu conns_total=%llu msgs_sent=%llu "
+	    "bytes_sent=%llu merges=%llu resyncs=%llu resumes=%llu "
+	    "input_lines=%llu input_skipped=%llu queued_bytes=%llu",
+	    m->conns_open, m->conns_total, m->msgs_sent, m->bytes_sent,
+	    m->merges, m->resyncs, m->resumes, m->input_lines,
+	    m->input_skipped, m->queued_bytes);
+	for (i = 0; i < REJECT_NREASONS; i++)
+		buf_addf(b, " rejected_%s=%llu", reject_names[i],
+		    m->rejected[i]);
+	buf_addf(b, " age_p50_us=%" PRId64 " age_p99_us=%" PRId64
+	    " age_max_us=%" PRId64, hist_quantile(&m->age, 0.5),
+	    hist_quantile(&m->age, 0.99), m->age.max_us);
+}

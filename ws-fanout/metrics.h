@@ -1,0 +1,68 @@
+/*
+ * metrics: ws-fanout's counters, a histogram of ingest-to-write age, and
+ * their two renderings: Prometheus text (GET /metrics) and one logfmt
+ * line (the periodic log). Pure: the caller owns the counters and clock.
+ */
+#ifndef FANOUT_METRICS_H
+#define FANOUT_METRICS_H
+
+#include <stdint.h>
+
+#include "msg.h"
+
+#define METRICS_BUCKETS	16
+
+enum reject_reason {
+	REJECT_NOT_FOUND = 0,	/* malformed path: 404 */
+	REJECT_PER_IP,		/* per-IP limit: 429 */
+	REJECT_LIMIT,		/* global connection limit: 503 */
+	REJECT_UNKNOWN_GAME,	/* error + 4404 */
+	REJECT_TOO_BIG,		/* client message over the limit: 1009 */
+	REJECT_PONG,		/* no pong in time */
+	REJECT_IDLE,		/* idle timeout */
+	REJECT_NREASONS
+};
+
+struct hist {
+	unsigned long long	bucket[METRICS_BUCKETS];	/* cumulative later */
+	unsigned long long	count;
+	double			sum_s;
+	int64_t			max_us;
+};
+
+struct metrics {
+	unsigned long long	conns_total;
+	unsigned long long	conns_open;	/* WebSocket clients now */
+	unsigned long long	msgs_sent;
+	unsigned long long	bytes_sent;
+	unsigned long long	snapshots_sent;
+	unsigned long long	updates_sent;
+	unsigned long long	notices_sent;
+	unsigned long long	resumes;	/* ?since answered from history */
+	unsigned long long	resyncs;
+	unsigned long long	rejected[REJECT_NREASONS];
+	unsigned long long	http_requests;
+	unsigned long long	input_lines;
+	unsigned long long	input_skipped;
+	unsigned long long	merges;
+	unsigned long long	queued_bytes;	/* gauge */
+	struct hist		age;		/* ingest to write */
+};
+
+/* Upper bounds of the age buckets in microseconds (last is +Inf). */
+extern const int64_t metrics_bucket_us[METRICS_BUCKETS];
+
+void	hist_observe(struct hist *h, int64_t us);
+/* The value at quantile q in [0, 1] by bucket upper bound (us). */
+int64_t	hist_quantile(const struct hist *h, double q);
+const char *metrics_reject_name(enum reject_reason r);
+
+/* Appends the Prometheus text of m to b. */
+void	metrics_render(const struct metrics *m, struct buf *b);
+/* Appends one subscribers-per-game sample. */
+void	metrics_render_game(struct buf *b, const char *game_id,
+	    unsigned long subscribers, int first);
+/* Appends the counters as logfmt pairs ("conns=3 msgs_sent=10 ..."). */
+void	metrics_logfmt(const struct metrics *m, struct buf *b);
+
+#endif

@@ -1,0 +1,24 @@
+# ws-fanout/: frames in, WebSocket subscribers out.
+FANOUT_CORE := ws-fanout/msg.c ws-fanout/rooms.c ws-fanout/throttle.c \
+	ws-fanout/wspath.c ws-fanout/clientq.c ws-fanout/metrics.c
+
+TOOLS += ws-fanout
+TOOL_ws-fanout_SRCS := ws-fanout/main.c ws-fanout/server.c $(FANOUT_CORE)
+
+TEST_TOOLS += ws-load
+TOOL_ws-load_SRCS := tests/tools/ws-load.c tests/tools/ws-load-hist.c \
+	tests/tools/ws-load-feed.c
+
+UNIT_TESTS += tests/unit/test_fanout_rooms.c tests/unit/test_fanout_wspath.c \
+	tests/unit/test_fanout_queue.c tests/unit/test_fanout_metrics.c
+UNIT_test_fanout_rooms_SRCS := $(FANOUT_CORE)
+UNIT_test_fanout_wspath_SRCS := ws-fanout/wspath.c
+UNIT_test_fanout_queue_SRCS := $(FANOUT_CORE)
+UNIT_test_fanout_metrics_SRCS := $(FANOUT_CORE)
+
+FUZZ_TARGETS += tests/fuzz/fuzz_fanout_path.c tests/fuzz/fuzz_fanout_frames.c
+FUZZ_fuzz_fanout_path_SRCS := ws-fanout/wspath.c
+FUZZ_fuzz_fanout_frames_SRCS := ws-fanout/msg.c ws-fanout/rooms.c \
+	ws-fanout/throttle.c ws-fanout/wspath.c ws-fanout/clientq.c
+
+MANPAGES += man/ws-fanout.1

@@ -1,0 +1,66 @@
+/*
+ * msg: growable byte buffers and the refcounted, immutable message that
+ * every subscriber of a game shares. A message reserves `pre` bytes of
+ * headroom before its payload (libwebsockets writes its frame header
+ * there), so one encoding serves every client. Pure: no I/O.
+ */
+#ifndef FANOUT_MSG_H
+#define FANOUT_MSG_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* A byte buffer that refuses to grow past max (0: no limit). */
+struct buf {
+	char	*p;
+	size_t	 len, cap, max;
+	int	 failed;	/* an append hit max or ENOMEM */
+};
+
+void	buf_init(struct buf *b, size_t max);
+void	buf_fini(struct buf *b);
+void	buf_reset(struct buf *b);
+/* Returns 0, or -1 (and sets failed) when it would pass max or on ENOMEM. */
+int	buf_add(struct buf *b, const void *p, size_t n);
+int	buf_adds(struct buf *b, const char *s);
+int	buf_addf(struct buf *b, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/* Appends s as a JSON string literal (quoted, escaped). */
+int	buf_add_jstr(struct buf *b, const char *s);
+
+enum msg_kind {
+	MSG_SNAPSHOT = 1,
+	MSG_UPDATE,
+	MSG_NOTICE,
+};
+
+struct msg {
+	unsigned	 refs;
+	enum msg_kind	 kind;
+	int64_t		 epoch;
+	int64_t		 seq_from;	/* update: covers (seq_from, seq_to] */
+	int64_t		 seq_to;
+	int64_t		 ingest_us;	/* oldest tick in it (0: none) */
+	size_t		 pre;		/* headroom before the payload */
+	size_t		 len;		/* payload bytes */
+	unsigned char	 data[];	/* pre + len bytes */
+};
+
+/*
+ * Returns a new message (one reference) holding a copy of len bytes
+ * after pre bytes of headroom, or NULL on ENOMEM.
+ */
+struct msg *msg_new(enum msg_kind kind, size_t pre, const void *p, size_t len);
+static inline unsigned char *
+msg_payload(struct msg *m)
+{
+	return m->data + m->pre;
+}
+/* Takes a reference; returns m. */
+struct msg *msg_ref(struct msg *m);
+/* Drops a reference; frees on the last one. NULL is a no-op. */
+void	msg_unref(struct msg *m);
+/* Bytes the message holds (payload plus its header), for budgets. */
+size_t	msg_size(const struct msg *m);
+
+#endif

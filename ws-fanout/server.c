@@ -1,0 +1,972 @@
+/*
+ * server: libwebsockets (libuv foreign loop) glue for ws-fanout. Each
+ * room message is written as the same bytes to every subscriber: lws
+ * writes its frame header into the message's headroom, which is safe to
+ * share because every subscriber gets an identical, unmasked header and
+ * writes happen one at a time on this thread. No protocol encoding here.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/stat.h>
+#include <time.h>
+
+#include <libwebsockets.h>
+
+#include "log.h"
+#include "clientq.h"
+#include "server.h"
+#include "wspath.h"
+
+#define IP_BUCKETS	256
+/*
+ * Messages longer than this go out as fragments of this size, copied
+ * through one scratch buffer: lws keeps the unsent tail of a partial
+ * write per connection, so this bounds that copy (a whole snapshot per
+ * slow client otherwise).
+ */
+#define CHUNK		(32 * 1024)
+#define CLOSE_UNKNOWN	4404
+
+struct ipent {
+	struct ipent	*next;
+	unsigned	 n;
+	char		 ip[64];
+};
+
+struct subs {
+	struct client	*head;
+	unsigned long	 n;
+};
+
+struct client {
+	struct lws	*wsi;
+	struct client	*rnext, *rprev;	/* the room's subscribers */
+	struct client	*anext, *aprev;	/* every client */
+	struct room	*room;
+	struct ipent	*ip;
+	struct clientq	 q;
+	struct msg	*cur;		/* a long message being fragmented */
+	size_t		 cur_off;
+	int64_t		 last_pong_ms;
+	int64_t		 ping_sent_ms;
+	size_t		 rx_len;
+	unsigned short	 close_code;
+	unsigned	 live:1, need_snapshot:1, want_ping:1,
+			 awaiting_pong:1;
+};
+
+struct pss {
+	struct client	 c;
+	unsigned char	*body;		/* plain HTTP answer */
+	size_t		 body_len;
+};
+
+struct server {
+	uv_loop_t		*loop;
+	struct lws_context	*ctx;
+	struct server_cfg	 cfg;
+	struct client		*all;
+	unsigned long		 nclients;
+	struct ipent		*ipt[IP_BUCKETS];
+	struct clientq_budget	 budget;
+	struct msg		**since_buf;
+	unsigned char		*scratch;	/* LWS_PRE + CHUNK */
+	uv_timer_t		 sweep;
+	uv_timer_t		 grace;
+	int			 stopping;
+	int			 timers_open;
+	void			(*done)(void *);
+	void			*done_arg;
+};
+
+static const char placeholder_html[] =
+    "<!doctype html>\n<html><head><meta charset=\"utf-8\">"
+    "<title>courtside</title></head>\n<body><h1>courtside ws-fanout</h1>\n"
+    "<p>Live games stream at <code>/ws/live/{game_id}</code>. "
+    "The viewer page is not installed (see <code>--www</code>).</p>\n"
+    "</body></html>\n";
+
+static void	on_grace(uv_timer_t *);
+
+static int64_t
+wall_us(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
+}
+
+static unsigned
+ip_hash(const char *s)
+{
+	unsigned h = 2166136261u;
+
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return h % IP_BUCKETS;
+}
+
+static struct ipent *
+ip_find(struct server *s, const char *ip)
+{
+	struct ipent *e;
+
+	for (e = s->ipt[ip_hash(ip)]; e != NULL; e = e->next)
+		if (strcmp(e->ip, ip) == 0)
+			return e;
+	return NULL;
+}
+
+static struct ipent *
+ip_take(struct server *s, const char *ip)
+{
+	struct ipent *e = ip_find(s, ip);
+	unsigned h;
+
+	if (e == NULL) {
+		if ((e = calloc(1, sizeof(*e))) == NULL)
+			return NULL;
+		snprintf(e->ip, sizeof(e->ip), "%s", ip);
+		h = ip_hash(ip);
+		e->next = s->ipt[h];
+		s->ipt[h] = e;
+	}
+	e->n++;
+	return e;
+}
+
+static void
+ip_release(struct server *s, struct ipent *e)
+{
+	struct ipent **pp;
+
+	if (e == NULL || --e->n > 0)
+		return;
+	for (pp = &s->ipt[ip_hash(e->ip)]; *pp != NULL; pp = &(*pp)->next)
+		if (*pp == e) {
+			*pp = e->next;
+			free(e);
+			return;
+		}
+}
+
+static void
+peer_ip(struct lws *wsi, char *buf, size_t len)
+{
+	if (lws_get_peer_simple(wsi, buf, len) == NULL)
+		snprintf(buf, len, "?");
+}
+
+static struct subs *
+room_subs(struct room *r)
+{
+	struct subs *sb = room_user(r);
+
+	if (sb == NULL && (sb = calloc(1, sizeof(*sb))) != NULL)
+		room_set_user(r, sb);
+	return sb;
+}
+
+static void
+want_write(struct client *c)
+{
+	lws_callback_on_writable(c->wsi);
+}
+
+/* Queues m for c; a full queue turns into a resync. */
+static void
+push(struct server *s, struct client *c, struct msg *m)
+{
+	if (c->need_snapshot || c->q.resync || c->close_code)
+		return;
+	if (clientq_push(&c->q, m, s->cfg.client_queue, &s->budget) == -1) {
+		s->cfg.metrics->resyncs++;
+		log_debug("client resync", "game=%s", room_id(c->room));
+	}
+	s->cfg.metrics->queued_bytes = s->budget.used;
+	want_write(c);
+}
+
+void
+server_room_update(struct server *s, struct room *r, struct msg *m)
+{
+	struct subs *sb = room_user(r);
+	struct client *c;
+
+	if (sb == NULL)
+		return;
+	for (c = sb->head; c != NULL; c = c->rnext)
+		push(s, c, m);
+}
+
+void
+server_room_reset(struct server *s, struct room *r)
+{
+	struct subs *sb = room_user(r);
+	struct client *c;
+
+	if (sb == NULL)
+		return;
+	for (c = sb->head; c != NULL; c = c->rnext) {
+		if (c->close_code)
+			continue;
+		clientq_clear(&c->q, &s->budget);
+		c->q.resync = 0;
+		c->need_snapshot = 1;
+		want_write(c);
+	}
+	s->cfg.metrics->queued_bytes = s->budget.used;
+}
+
+void
+server_room_notice(struct server *s, struct room *r, struct msg *m)
+{
+	struct client *c;
+	struct subs *sb;
+
+	if (r == NULL) {
+		for (c = s->all; c != NULL; c = c->anext)
+			if (c->room != NULL)
+				push(s, c, m);
+		return;
+	}
+	if ((sb = room_user(r)) == NULL)
+		return;
+	for (c = sb->head; c != NULL; c = c->rnext)
+		push(s, c, m);
+}
+
+static void
+client_link(struct server *s, struct client *c)
+{
+	struct subs *sb;
+
+	c->anext = s->all;
+	if (s->all != NULL)
+		s->all->aprev = c;
+	s->all = c;
+	s->nclients++;
+	if (c->room != NULL && (sb = room_subs(c->room)) != NULL) {
+		c->rnext = sb->head;
+		if (sb->head != NULL)
+			sb->head->rprev = c;
+		sb->head = c;
+		sb->n++;
+	}
+}
+
+static void
+client_unlink(struct server *s, struct client *c)
+{
+	struct subs *sb;
+
+	if (c->aprev != NULL)
+		c->aprev->anext = c->anext;
+	else
+		s->all = c->anext;
+	if (c->anext != NULL)
+		c->anext->aprev = c->aprev;
+	s->nclients--;
+	if (c->room != NULL && (sb = room_user(c->room)) != NULL) {
+		if (c->rprev != NULL)
+			c->rprev->rnext = c->rnext;
+		else
+			sb->head = c->rnext;
+		if (c->rnext != NULL)
+			c->rnext->rprev = c->rprev;
+		sb->n--;
+	}
+}
+
+/* Reads the request path and query of the upgrade. */
+static enum wspath_result
+request_path(struct lws *wsi, struct wspath *wp)
+{
+	char path[256], query[512], frag[256];
+	size_t qlen = 0;
+	int i, n;
+
+	memset(wp, 0, sizeof(*wp));
+	if (lws_hdr_copy(wsi, path, sizeof(path), WSI_TOKEN_GET_URI) <= 0)
+		return WSPATH_NOT_FOUND;
+	query[0] = '\0';
+	for (i = 0; i < 16; i++) {
+		n = lws_hdr_copy_fragment(wsi, frag, sizeof(frag),
+		    WSI_TOKEN_HTTP_URI_ARGS, i);
+		if (n < 0)
+			break;
+		if (qlen + (size_t)n + 2 >= sizeof(query))
+			break;
+		if (qlen > 0)
+			query[qlen++] = '&';
+		memcpy(query + qlen, frag, (size_t)n);
+		qlen += (size_t)n;
+		query[qlen] = '\0';
+	}
+	return wspath_parse(path, query, wp);
+}
+
+/*
+ * Refuses an upgrade with a JSON body. Written raw: lws' own status
+ * helpers answer HTTP/1.0 at this stage, which some clients reject.
+ */
+static int
+refuse(struct lws *wsi, unsigned status, const char *reason, const char *msg)
+{
+	unsigned char buf[LWS_PRE + 512];
+	char body[160];
+	int n, b;
+
+	b = snprintf(body, sizeof(body), "{\"error\":\"%s\",\"status\":%u}\n",
+	    msg, status);
+	n = snprintf((char *)buf + LWS_PRE, sizeof(buf) - LWS_PRE,
+	    "HTTP/1.1 %u %s\r\ncontent-type: application/json\r\n"
+	    "content-length: %d\r\ncache-control: no-store\r\n"
+	    "connection: close\r\n\r\n%s", status, reason, b, body);
+	if (n < 0 || (size_t)n >= sizeof(buf) - LWS_PRE)
+		return -1;
+	if (lws_write(wsi, buf + LWS_PRE, (size_t)n, LWS_WRITE_HTTP) < 0)
+		return -1;
+	return 1;
+}
+
+static int
+confirm_upgrade(struct server *s, struct lws *wsi)
+{
+	struct metrics *mt = s->cfg.metrics;
+	struct wspath wp;
+	struct ipent *e;
+	char ip[64];
+
+	peer_ip(wsi, ip, sizeof(ip));
+	if (request_path(wsi, &wp) == WSPATH_NOT_FOUND) {
+		mt->rejected[REJECT_NOT_FOUND]++;
+		return refuse(wsi, 404, "Not Found", "not found");
+	}
+	if (s->stopping || s->nclients >= s->cfg.max_conns) {
+		mt->rejected[REJECT_LIMIT]++;
+		log_debug("connection refused", "reason=limit ip=%s", ip);
+		return refuse(wsi, 503, "Service Unavailable",
+		    s->stopping ? "shutting down" : "too many connections");
+	}
+	if ((e = ip_find(s, ip)) != NULL && e->n >= s->cfg.max_per_ip) {
+		mt->rejected[REJECT_PER_IP]++;
+		log_debug("connection refused", "reason=per_ip ip=%s", ip);
+		return refuse(wsi, 429, "Too Many Requests",
+		    "too many connections from this address");
+	}
+	return 0;
+}
+
+/* Small frames must not wait for Nagle and the peer's delayed ACK. */
+static void
+tune_socket(struct server *s, struct lws *wsi)
+{
+	int fd = (int)lws_get_socket_fd(wsi), v = s->cfg.sndbuf, one = 1;
+
+	if (fd < 0)
+		return;
+	(void)setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	if (v > 0)
+		(void)setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &v, sizeof(v));
+}
+
+static void
+established(struct server *s, struct lws *wsi, struct client *c)
+{
+	struct metrics *mt = s->cfg.metrics;
+	struct wspath wp;
+	struct msg *m;
+	char ip[64];
+	int n, i;
+
+	memset(c, 0, sizeof(*c));
+	c->wsi = wsi;
+	clientq_init(&c->q);
+	c->live = 1;
+	c->last_pong_ms = (int64_t)uv_now(s->loop);
+	peer_ip(wsi, ip, sizeof(ip));
+	c->ip = ip_take(s, ip);
+	mt->conns_total++;
+	mt->conns_open++;
+	tune_socket(s, wsi);
+	if (request_path(wsi, &wp) != WSPATH_OK ||
+	    (c->room = rooms_find(s->cfg.rooms, wp.game_id)) == NULL) {
+		mt->rejected[REJECT_UNKNOWN_GAME]++;
+		client_link(s, c);
+		m = rooms_unknown_game_msg(LWS_PRE, wp.game_id,
+		    wall_us() / 1000);
+		if (m != NULL) {
+			clientq_push(&c->q, m, 0, NULL);
+			msg_unref(m);
+		}
+		c->close_code = CLOSE_UNKNOWN;
+		want_write(c);
+		return;
+	}
+	client_link(s, c);
+	c->need_snapshot = 1;
+	if (wp.has_since && (n = room_since(c->room, wp.since_epoch,
+	    wp.since_seq, s->since_buf, s->cfg.history)) >= 0) {
+		c->need_snapshot = 0;
+		mt->resumes++;
+		for (i = 0; i < n; i++)
+			push(s, c, s->since_buf[i]);
+	}
+	want_write(c);
+}
+
+static void
+closed(struct server *s, struct client *c)
+{
+	if (!c->live)
+		return;
+	c->live = 0;
+	clientq_clear(&c->q, &s->budget);
+	msg_unref(c->cur);
+	c->cur = NULL;
+	s->cfg.metrics->queued_bytes = s->budget.used;
+	client_unlink(s, c);
+	ip_release(s, c->ip);
+	c->ip = NULL;
+	s->cfg.metrics->conns_open--;
+	if (s->stopping && s->nclients == 0 && s->done != NULL &&
+	    s->ctx != NULL)
+		uv_timer_start(&s->grace, on_grace, 0, 0);
+}
+
+static void
+count_sent(struct server *s, const struct msg *m)
+{
+	struct metrics *mt = s->cfg.metrics;
+
+	mt->msgs_sent++;
+	mt->bytes_sent += m->len;
+	switch (m->kind) {
+	case MSG_SNAPSHOT:
+		mt->snapshots_sent++;
+		break;
+	case MSG_UPDATE:
+		mt->updates_sent++;
+		if (m->ingest_us)
+			hist_observe(&mt->age, wall_us() - m->ingest_us);
+		break;
+	case MSG_NOTICE:
+		mt->notices_sent++;
+		break;
+	}
+}
+
+/* Writes the next fragment of c->cur; the last one completes it. */
+static int
+write_chunk(struct server *s, struct client *c)
+{
+	struct msg *m = c->cur;
+	size_t n = m->len - c->cur_off;
+	int flags;
+
+	if (n > CHUNK)
+		n = CHUNK;
+	flags = c->cur_off == 0 ? LWS_WRITE_TEXT : LWS_WRITE_CONTINUATION;
+	if (c->cur_off + n < m->len)
+		flags |= LWS_WRITE_NO_FIN;
+	memcpy(s->scratch + LWS_PRE, msg_payload(m) + c->cur_off, n);
+	if (lws_write(c->wsi, s->scratch + LWS_PRE, n,
+	    (enum lws_write_protocol)flags) < 0)
+		return -1;
+	c->cur_off += n;
+	if (c->cur_off == m->len) {
+		count_sent(s, m);
+		msg_unref(m);
+		c->cur = NULL;
+	}
+	return 0;
+}
+
+static int
+write_msg(struct server *s, struct client *c, struct msg *m)
+{
+	if (m->len > CHUNK) {
+		c->cur = msg_ref(m);
+		c->cur_off = 0;
+		return write_chunk(s, c);
+	}
+	if (lws_write(c->wsi, msg_payload(m), m->len, LWS_WRITE_TEXT) < 0)
+		return -1;
+	count_sent(s, m);
+	return 0;
+}
+
+/*
+ * Writes the close frame ourselves: returning -1 after lws_close_reason()
+ * from a writeable callback closes without one in lws 4.1.
+ */
+static int
+send_close(struct client *c)
+{
+	unsigned char buf[LWS_PRE + 2];
+
+	buf[LWS_PRE] = (unsigned char)(c->close_code >> 8);
+	buf[LWS_PRE + 1] = (unsigned char)(c->close_code & 0xff);
+	(void)lws_write(c->wsi, buf + LWS_PRE, 2,
+	    (enum lws_write_protocol)4);	/* LWS_WRITE_CLOSE, internal */
+	return -1;
+}
+
+static int
+writable(struct server *s, struct client *c)
+{
+	unsigned char ping[LWS_PRE + 4];
+	struct msg *m;
+	int rc = 0;
+
+	if (!c->live)
+		return -1;
+	if (c->want_ping) {
+		c->want_ping = 0;
+		c->awaiting_pong = 1;
+		c->ping_sent_ms = (int64_t)uv_now(s->loop);
+		log_debug("ping", "game=%s", c->room ? room_id(c->room) : "-");
+		/* lws 4.1 hides an empty pong from us: give it a payload. */
+		memcpy(ping + LWS_PRE, "ping", 4);
+		if (lws_write(c->wsi, ping + LWS_PRE, 4, LWS_WRITE_PING) < 0)
+			return -1;
+		goto more;
+	}
+	if (c->cur != NULL) {
+		if (write_chunk(s, c) == -1)
+			return -1;
+		goto more;
+	}
+	if (c->room != NULL && (c->need_snapshot || c->q.resync)) {
+		if ((m = room_snapshot(c->room, c->q.resync)) == NULL)
+			return -1;
+		msg_ref(m);
+		c->need_snapshot = 0;
+		c->q.resync = 0;
+	} else if ((m = clientq_pop(&c->q, &s->budget)) == NULL) {
+		if (c->close_code)
+			return send_close(c);
+		return 0;
+	}
+	s->cfg.metrics->queued_bytes = s->budget.used;
+	rc = write_msg(s, c, m);
+	msg_unref(m);
+	if (rc == -1)
+		return -1;
+more:
+	if (c->cur != NULL || c->q.head != NULL || c->need_snapshot ||
+	    c->q.resync || c->close_code)
+		want_write(c);
+	return 0;
+}
+
+static int
+receive(struct server *s, struct lws *wsi, struct client *c, size_t len)
+{
+	if (lws_is_first_fragment(wsi))
+		c->rx_len = 0;
+	c->rx_len += len;
+	c->last_pong_ms = (int64_t)uv_now(s->loop);
+	if (c->rx_len > s->cfg.max_client_msg ||
+	    (size_t)lws_remaining_packet_payload(wsi) + c->rx_len >
+	    s->cfg.max_client_msg) {
+		s->cfg.metrics->rejected[REJECT_TOO_BIG]++;
+		lws_close_reason(wsi, LWS_CLOSE_STATUS_MESSAGE_TOO_LARGE,
+		    NULL, 0);
+		return -1;
+	}
+	return 0;
+}
+
+/* Plain HTTP: headers now, the body when writable. */
+static int
+respond(struct lws *wsi, struct pss *p, unsigned status, const char *ctype,
+    const char *body, size_t len)
+{
+	unsigned char hdr[LWS_PRE + 1024], *start = hdr + LWS_PRE;
+	unsigned char *q = start, *end = hdr + sizeof(hdr) - 1;
+
+	free(p->body);
+	if ((p->body = malloc(LWS_PRE + len + 1)) == NULL)
+		return -1;
+	memcpy(p->body + LWS_PRE, body, len);
+	p->body_len = len;
+	if (lws_add_http_common_headers(wsi, status, ctype, (lws_filepos_t)len,
+	    &q, end) ||
+	    lws_add_http_header_by_token(wsi, WSI_TOKEN_HTTP_CACHE_CONTROL,
+	    (const unsigned char *)"no-store", 8, &q, end) ||
+	    lws_finalize_write_http_header(wsi, start, &q, end))
+		return -1;
+	lws_callback_on_writable(wsi);
+	return 0;
+}
+
+static int
+respond_json(struct lws *wsi, struct pss *p, unsigned status,
+    const char *msg)
+{
+	struct buf b;
+	int rc;
+
+	buf_init(&b, 4096);
+	buf_adds(&b, "{\"error\":");
+	buf_add_jstr(&b, msg);
+	buf_addf(&b, ",\"status\":%u}\n", status);
+	rc = respond(wsi, p, status, "application/json", b.p, b.len);
+	buf_fini(&b);
+	return rc;
+}
+
+static const char *
+mime_of(const char *path)
+{
+	const char *dot = strrchr(path, '.');
+
+	if (dot == NULL)
+		return "application/octet-stream";
+	if (strcmp(dot, ".html") == 0)
+		return "text/html; charset=utf-8";
+	if (strcmp(dot, ".js") == 0)
+		return "text/javascript";
+	if (strcmp(dot, ".css") == 0)
+		return "text/css";
+	if (strcmp(dot, ".json") == 0)
+		return "application/json";
+	if (strcmp(dot, ".svg") == 0)
+		return "image/svg+xml";
+	if (strcmp(dot, ".png") == 0)
+		return "image/png";
+	if (strcmp(dot, ".ico") == 0)
+		return "image/x-icon";
+	if (strcmp(dot, ".txt") == 0)
+		return "text/plain; charset=utf-8";
+	return "application/octet-stream";
+}
+
+static int
+serve_static(struct server *s, struct lws *wsi, struct pss *p,
+    const char *uri)
+{
+	char path[1024];
+	struct stat st;
+	int n;
+
+	if (uri[0] != '/' || strstr(uri, "..") != NULL ||
+	    strchr(uri, '\\') != NULL)
+		return respond_json(wsi, p, 404, "not found");
+	if (s->cfg.www == NULL) {
+		if (strcmp(uri, "/") == 0 || strcmp(uri, "/index.html") == 0)
+			return respond(wsi, p, 200, "text/html; charset=utf-8",
+			    placeholder_html, sizeof(placeholder_html) - 1);
+		return respond_json(wsi, p, 404, "not found");
+	}
+	n = snprintf(path, sizeof(path), "%s%s%s", s->cfg.www, uri,
+	    uri[strlen(uri) - 1] == '/' ? "index.html" : "");
+	if (n < 0 || (size_t)n >= sizeof(path) || stat(path, &st) == -1 ||
+	    !S_ISREG(st.st_mode)) {
+		if (strcmp(uri, "/") == 0)
+			return respond(wsi, p, 200, "text/html; charset=utf-8",
+			    placeholder_html, sizeof(placeholder_html) - 1);
+		return respond_json(wsi, p, 404, "not found");
+	}
+	n = lws_serve_http_file(wsi, path, mime_of(path), NULL, 0);
+	if (n < 0 || (n > 0 && lws_http_transaction_completed(wsi)))
+		return -1;
+	return 0;
+}
+
+static int
+http_request(struct server *s, struct lws *wsi, struct pss *p,
+    const char *uri)
+{
+	struct metrics *mt = s->cfg.metrics;
+	struct room *r;
+	struct subs *sb;
+	struct buf b;
+	int rc, first = 1;
+
+	mt->http_requests++;
+	if (lws_hdr_total_length(wsi, WSI_TOKEN_GET_URI) <= 0)
+		return respond_json(wsi, p, 405, "method not allowed");
+	if (strcmp(uri, "/healthz") == 0) {
+		buf_init(&b, 4096);
+		buf_addf(&b, "{\"status\":\"%s\",\"connections\":%lu}\n",
+		    s->stopping ? "stopping" : "ok", s->nclients);
+		rc = respond(wsi, p, s->stopping ? 503 : 200,
+		    "application/json", b.p, b.len);
+		buf_fini(&b);
+		return rc;
+	}
+	if (strcmp(uri, "/metrics") == 0) {
+		buf_init(&b, 0);
+		metrics_render(mt, &b);
+		for (r = rooms_first(s->cfg.rooms); r != NULL; r = room_next(r)) {
+			sb = room_user(r);
+			metrics_render_game(&b, room_id(r), sb ? sb->n : 0,
+			    first);
+			first = 0;
+		}
+		rc = b.failed ? -1 : respond(wsi, p, 200,
+		    "text/plain; version=0.0.4", b.p, b.len);
+		buf_fini(&b);
+		return rc;
+	}
+	if (strncmp(uri, "/ws/", 4) == 0)
+		return respond_json(wsi, p, 400, "WebSocket upgrade required");
+	return serve_static(s, wsi, p, uri);
+}
+
+static int
+callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
+    void *in, size_t len)
+{
+	struct lws_context *ctx = lws_get_context(wsi);
+	struct server *s = ctx ? lws_context_user(ctx) : NULL;
+	struct pss *p = user;
+	int n;
+
+	if (s == NULL)
+		return 0;
+	switch (reason) {
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		return confirm_upgrade(s, wsi);
+	case LWS_CALLBACK_ESTABLISHED:
+		established(s, wsi, &p->c);
+		return 0;
+	case LWS_CALLBACK_SERVER_WRITEABLE:
+		return writable(s, &p->c);
+	case LWS_CALLBACK_RECEIVE:
+		return receive(s, wsi, &p->c, len);
+	case LWS_CALLBACK_RECEIVE_PONG:
+		log_debug("pong", "game=%s", p->c.room ? room_id(p->c.room) : "-");
+		p->c.awaiting_pong = 0;
+		p->c.last_pong_ms = (int64_t)uv_now(s->loop);
+		return 0;
+	case LWS_CALLBACK_CLOSED:
+		closed(s, &p->c);
+		return 0;
+	case LWS_CALLBACK_HTTP:
+		if (http_request(s, wsi, p, (const char *)in) == -1)
+			return -1;
+		return 0;
+	case LWS_CALLBACK_HTTP_WRITEABLE:
+		if (p->body == NULL)
+			return 0;
+		n = lws_write(wsi, p->body + LWS_PRE, p->body_len,
+		    LWS_WRITE_HTTP_FINAL);
+		free(p->body);
+		p->body = NULL;
+		if (n < 0 || lws_http_transaction_completed(wsi))
+			return -1;
+		return 0;
+	case LWS_CALLBACK_HTTP_FILE_COMPLETION:
+		if (lws_http_transaction_completed(wsi))
+			return -1;
+		return 0;
+	case LWS_CALLBACK_CLOSED_HTTP:
+	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
+		if (p != NULL) {
+			free(p->body);
+			p->body = NULL;
+		}
+		return 0;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static const struct lws_protocols protocols[] = {
+	{ "courtside-live", callback, sizeof(struct pss), 1024, 0, NULL, 0 },
+	{ NULL, NULL, 0, 0, 0, NULL, 0 },
+};
+
+static void
+lws_emit(int level, const char *line)
+{
+	char buf[512];
+	size_t n;
+
+	snprintf(buf, sizeof(buf), "%s", line);
+	n = strlen(buf);
+	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
+		buf[--n] = '\0';
+	log_msg(level == LLL_ERR ? LOG_LVL_ERROR : level == LLL_WARN ?
+	    LOG_LVL_WARN : LOG_LVL_DEBUG, "libwebsockets", "detail=%s",
+	    log_str(buf));
+}
+
+/* Pings, pong deadlines and idle clients, twice a second. */
+static void
+on_sweep(uv_timer_t *t)
+{
+	struct server *s = t->data;
+	int64_t now = (int64_t)uv_now(s->loop);
+	struct client *c;
+
+	for (c = s->all; c != NULL; c = c->anext) {
+		if (c->close_code)
+			continue;
+		if (c->awaiting_pong &&
+		    now - c->ping_sent_ms > s->cfg.pong_timeout_ms) {
+			s->cfg.metrics->rejected[REJECT_PONG]++;
+			c->awaiting_pong = 0;
+			lws_set_timeout(c->wsi, PENDING_TIMEOUT_WS_PONG_CHECK_GET_PONG,
+			    LWS_TO_KILL_ASYNC);
+			continue;
+		}
+		if (now - c->last_pong_ms > s->cfg.idle_timeout_ms) {
+			s->cfg.metrics->rejected[REJECT_IDLE]++;
+			lws_set_timeout(c->wsi, PENDING_TIMEOUT_WS_PONG_CHECK_GET_PONG,
+			    LWS_TO_KILL_ASYNC);
+			c->close_code = LWS_CLOSE_STATUS_GOINGAWAY;
+			continue;
+		}
+		if (!c->awaiting_pong && !c->want_ping &&
+		    now - c->last_pong_ms >= s->cfg.ping_ms &&
+		    now - c->ping_sent_ms >= s->cfg.ping_ms) {
+			c->want_ping = 1;
+			want_write(c);
+		}
+	}
+}
+
+struct server *
+server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
+{
+	struct lws_context_creation_info info;
+	struct server *s;
+	void *loops[1];
+	int lvl = LLL_ERR | LLL_WARN;
+
+	if ((s = calloc(1, sizeof(*s))) == NULL) {
+		errbuf_set(err, "out of memory");
+		return NULL;
+	}
+	s->loop = loop;
+	s->cfg = *cfg;
+	s->budget.max = cfg->queue_budget;
+	if ((s->since_buf = calloc(cfg->history ? cfg->history : 1,
+	    sizeof(*s->since_buf))) == NULL ||
+	    (s->scratch = malloc(LWS_PRE + CHUNK)) == NULL) {
+		free(s->since_buf);
+		free(s);
+		errbuf_set(err, "out of memory");
+		return NULL;
+	}
+	if (cfg->lws_verbose)
+		lvl |= LLL_NOTICE;
+	lws_set_log_level(lvl, lws_emit);
+
+	memset(&info, 0, sizeof(info));
+	loops[0] = loop;
+	info.foreign_loops = loops;
+	info.options = LWS_SERVER_OPTION_LIBUV |
+	    LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN |
+	    LWS_SERVER_OPTION_VALIDATE_UTF8;
+	info.port = cfg->port;
+	info.iface = cfg->iface;
+	info.protocols = protocols;
+	info.user = s;
+	info.max_http_header_pool = 128;
+	info.timeout_secs = 10;
+	info.vhost_name = "courtside";
+	if ((s->ctx = lws_create_context(&info)) == NULL) {
+		free(s->scratch);
+		free(s->since_buf);
+		free(s);
+		errbuf_set(err, "listen %s:%d: cannot create the server",
+		    cfg->iface ? cfg->iface : "*", cfg->port);
+		return NULL;
+	}
+	uv_timer_init(loop, &s->sweep);
+	s->sweep.data = s;
+	uv_timer_start(&s->sweep, on_sweep, 500, 500);
+	uv_unref((uv_handle_t *)&s->sweep);
+	uv_timer_init(loop, &s->grace);
+	s->grace.data = s;
+	return s;
+}
+
+static void
+on_grace(uv_timer_t *t)
+{
+	struct server *s = t->data;
+	void (*done)(void *) = s->done;
+
+	s->done = NULL;
+	uv_timer_stop(&s->grace);
+	if (done != NULL)
+		done(s->done_arg);
+}
+
+void
+server_shutdown(struct server *s, int64_t grace_ms, void (*done)(void *),
+    void *arg)
+{
+	struct client *c;
+
+	s->stopping = 1;
+	s->done = done;
+	s->done_arg = arg;
+	uv_timer_stop(&s->sweep);
+	for (c = s->all; c != NULL; c = c->anext) {
+		clientq_clear(&c->q, &s->budget);
+		c->need_snapshot = 0;
+		c->q.resync = 0;
+		c->want_ping = 0;
+		c->close_code = LWS_CLOSE_STATUS_GOINGAWAY;
+		want_write(c);
+	}
+	uv_timer_start(&s->grace, on_grace, s->nclients ? (uint64_t)grace_ms :
+	    0, 0);
+}
+
+static void
+timer_closed(uv_handle_t *h)
+{
+	struct server *s = h->data;
+
+	if (--s->timers_open == 0)
+		free(s);
+}
+
+void
+server_free(struct server *s)
+{
+	struct room *r;
+	unsigned i;
+	struct ipent *e, *next;
+
+	if (s == NULL)
+		return;
+	lws_context_destroy(s->ctx);
+	s->ctx = NULL;
+	for (r = rooms_first(s->cfg.rooms); r != NULL; r = room_next(r)) {
+		free(room_user(r));
+		room_set_user(r, NULL);
+	}
+	for (i = 0; i < IP_BUCKETS; i++)
+		for (e = s->ipt[i]; e != NULL; e = next) {
+			next = e->next;
+			free(e);
+		}
+	free(s->since_buf);
+	free(s->scratch);
+	s->timers_open = 2;
+	uv_close((uv_handle_t *)&s->sweep, timer_closed);
+	uv_close((uv_handle_t *)&s->grace, timer_closed);
+}
+
+unsigned long
+server_clients(const struct server *s)
+{
+	return s->nclients;
+}
