@@ -769,6 +769,12 @@ room_id(const struct room *r)
 	return r->id;
 }
 
+const char *
+room_game_json(const struct room *r)
+{
+	return r->game.len > 0 ? r->game.p : NULL;
+}
+
 int64_t
 room_epoch(const struct room *r)
 {

@@ -91,6 +91,8 @@ struct room *room_next(struct room *r);
 
 const char *room_id(const struct room *r);
 int64_t	room_epoch(const struct room *r);
+/* The held game line of r, encoded (borrowed), or NULL before any. */
+const char *room_game_json(const struct room *r);
 int64_t	room_seq(const struct room *r);
 size_t	room_points(const struct room *r, size_t *espn, size_t *kalshi);
 /* The caller's pointer per room (its subscriber list). */

@@ -704,6 +704,27 @@ http_request(struct server *s, struct lws *wsi, struct pss *p,
 		buf_fini(&b);
 		return rc;
 	}
+	if (strcmp(uri, "/api/games") == 0) {
+		/* The games in the stream, for the viewer page's list. */
+		buf_init(&b, 0);
+		buf_adds(&b, "{\"games\":[");
+		for (r = rooms_first(s->cfg.rooms); r != NULL; r = room_next(r)) {
+			const char *g = room_game_json(r);
+
+			if (!first)
+				buf_adds(&b, ",");
+			if (g != NULL)
+				buf_adds(&b, g);
+			else
+				buf_addf(&b, "{\"game_id\":\"%s\"}", room_id(r));
+			first = 0;
+		}
+		buf_adds(&b, "]}\n");
+		rc = b.failed ? -1 : respond(wsi, p, 200, "application/json",
+		    b.p, b.len);
+		buf_fini(&b);
+		return rc;
+	}
 	if (strcmp(uri, "/metrics") == 0) {
 		buf_init(&b, 0);
 		metrics_render(mt, &b);
