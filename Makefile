@@ -2,7 +2,7 @@
 #
 # Each folder adds itself through its module.mk, which appends to
 #   TOOLS        tool names; TOOL_<name>_SRCS: its sources (main.c first)
-#   UNIT_TESTS   tests/unit/test_<x>.c sources; UNIT_<x>_OBJS: extra objects
+#   UNIT_TESTS   tests/unit/test_<x>.c sources; UNIT_<x>_SRCS: extra sources
 #   FUZZ_TARGETS tests/fuzz/fuzz_<x>.c sources; FUZZ_<x>_SRCS: extra sources
 #   TEST_TOOLS   programs under tests/tools/; TOOL_<name>_SRCS as above
 # Objects go to $(BUILD); a sanitizer build uses its own folder.
@@ -11,6 +11,7 @@ VERSION    := 0.1.0
 PREFIX     ?= /usr/local
 BINDIR     ?= $(PREFIX)/bin
 MANDIR     ?= $(PREFIX)/share/man
+DATADIR    ?= $(PREFIX)/share/courtside
 DESTDIR    ?=
 
 CC         ?= cc
@@ -20,6 +21,7 @@ WERROR     ?= -Werror
 OPT        ?= -O2 -g
 BUILD      ?= build$(if $(SANITIZE),-san)
 FUZZ_SECONDS ?= 30
+DURATION   ?= 5
 
 PKGS       := libcurl libwebsockets jansson libpq libuv openssl
 
@@ -61,7 +63,7 @@ COMMON_OBJS := $(COMMON_SRCS:%.c=$(BUILD)/%.o)
 
 obj = $(1:%.c=$(BUILD)/%.o)
 
-.PHONY: all check unit integration fuzz lint bench demo install uninstall \
+.PHONY: all check unit integration fuzz lint bench demo soak install uninstall \
 	clean deps help test-tools
 .DEFAULT_GOAL := all
 
@@ -128,16 +130,25 @@ bench: all test-tools
 demo: all test-tools
 	@BUILD=$(BUILD) sh tests/demo.sh
 
+# Not in CI: the demo pipeline with random faults and kills for DURATION
+# minutes; fails if a client lost a point or a process kept growing.
+soak: all test-tools
+	@BUILD=$(BUILD) DURATION=$(DURATION) sh tests/soak.sh
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(TOOLS:%=$(BUILD)/bin/%) $(DESTDIR)$(BINDIR)/
 	for m in $(MANPAGES); do \
 		s=$${m##*.}; install -m 644 $$m $(DESTDIR)$(MANDIR)/man$$s/; done
+	install -d $(DESTDIR)$(DATADIR)/www
+	install -m 644 www/index.html $(DESTDIR)$(DATADIR)/www/
 
 uninstall:
 	rm -f $(TOOLS:%=$(DESTDIR)$(BINDIR)/%)
 	for m in $(MANPAGES); do s=$${m##*.}; \
 		rm -f $(DESTDIR)$(MANDIR)/man$$s/$${m##*/}; done
+	rm -f $(DESTDIR)$(DATADIR)/www/index.html
+	-rmdir $(DESTDIR)$(DATADIR)/www $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
 	rm -rf build build-san $(FUZZ_BUILD)
@@ -153,6 +164,7 @@ help:
 	@echo "  lint       clang-tidy, cppcheck, shellcheck, mandoc -Tlint"
 	@echo "  bench      benchmarks, side by side with their peers"
 	@echo "  demo       the whole pipeline on the recorded game (SPEED= KEEP=1 LIVE=1)"
+	@echo "  soak       faults and kills under load for DURATION minutes (not in CI)"
 	@echo "  install    binaries and man pages under DESTDIR/PREFIX ($(PREFIX))"
 	@echo "  uninstall  remove what install put there"
 	@echo "  deps       install the Debian packages needed to build and test"
