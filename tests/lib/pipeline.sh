@@ -17,6 +17,7 @@
 # (ws-fanout) and PL_API_PORT (live-games), free ones unless set.
 
 PL_BIN=${BIN:-$ROOT/build/bin}
+# shellcheck disable=SC2034 # used by the scripts that source this
 PL_GAME=401772994
 PL_FIXTURE=$ROOT/tests/data/espn/summary-nba-401772994.json
 
