@@ -5,10 +5,15 @@
  * message latency and ingest-to-receive latency (from "stamp_us" fields
  * in the messages) as p50/p90/p99/max in one JSON line on stdout.
  * "ws-load feed" paces frames into a server (ws-load-feed.c).
+ * "ws-load churn" opens N connections, waits for every snapshot, closes
+ * them all (half with a close frame, half abruptly) and repeats, printing
+ * one JSON line per round (with the VmRSS of a watched server process).
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/time.h>
 #include <getopt.h>
 #include <inttypes.h>
 #include <signal.h>
@@ -33,6 +38,8 @@ struct conn {
 	int64_t		 t_start;	/* mono us at connect */
 	int		 established, got_first, done, failed;
 	int		 close_code;
+	int		 closing;	/* churn: we asked for the close */
+	int		 early;		/* churn: closed before we asked */
 	unsigned long	 msgs;
 	char		*rx;		/* the message being reassembled */
 	size_t		 rx_len, rx_cap;
@@ -71,6 +78,22 @@ struct load {
 	int			 measuring, stopping;
 	int64_t			 t0;
 	unsigned long long	 msgs_at_measure;
+	/* churn mode */
+	int			 churn;
+	unsigned		 rounds, round, rounds_done;
+	unsigned		 settle_ms;	/* after a round, before RSS */
+	int			 watch_pid;	/* VmRSS of it per round */
+	unsigned		 snapshots;	/* first messages that are one */
+	unsigned		 early;		/* closed by the server */
+	int			 closing_round;
+	int64_t			 t_round;
+	unsigned long long	 tot_opened, tot_snapshots, tot_failed;
+	unsigned long long	 tot_early;
+	unsigned		 bad_rounds;
+	unsigned		 settle_tries;
+	long			 server_conns;	/* its gauge after the round */
+	long			 rss_first, rss_last, rss_max;
+	uv_timer_t		 settle;
 };
 
 static int64_t
@@ -93,6 +116,8 @@ wall_us(void)
 
 static void	start_one(struct load *ld);
 static void	finish(struct load *ld);
+static void	churn_closed(struct load *ld);
+static void	churn_check(struct load *ld);
 static void	stop_all(struct load *ld);
 static void	on_deadline(uv_timer_t *t);
 
@@ -139,6 +164,8 @@ on_message(struct load *ld, struct conn *c, const char *p, size_t len)
 	if (!c->got_first) {
 		c->got_first = 1;
 		ld->firsts++;
+		if (find(p, p + len, "\"type\":\"snapshot\"", 17) != NULL)
+			ld->snapshots++;
 		samples_add(&ld->connect_us, mono_us() - c->t_start);
 		if (ld->serial)
 			start_one(ld);
@@ -178,6 +205,14 @@ conn_end(struct load *ld, struct conn *c)
 	free(c->rx);
 	c->rx = NULL;
 	c->rx_len = c->rx_cap = 0;
+	if (ld->churn && !ld->stopping) {
+		if (!c->closing && !c->failed) {
+			c->early = 1;
+			ld->early++;
+		}
+		churn_closed(ld);
+		return;
+	}
 	if (ld->stopping && ld->closed + ld->failed >= ld->started)
 		finish(ld);
 }
@@ -216,6 +251,15 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		}
 		c->established = 1;
 		ld->established++;
+		break;
+	case LWS_CALLBACK_CLIENT_WRITEABLE:
+		/* churn: a clean close, with a close frame. */
+		if (c->closing) {
+			unsigned char bye[] = "bye";
+
+			lws_close_reason(wsi, LWS_CLOSE_STATUS_NORMAL, bye, 3);
+			return -1;
+		}
 		break;
 	case LWS_CALLBACK_CLIENT_RECEIVE:
 		if (lws_is_first_fragment(wsi))
@@ -300,6 +344,8 @@ start_one(struct load *ld)
 		ld->failed++;
 		if (ld->serial)
 			start_one(ld);
+		if (ld->churn)
+			churn_closed(ld);
 	}
 }
 
@@ -310,6 +356,19 @@ report(struct load *ld)
 	double secs = (double)(mono_us() - ld->t0) / 1e6;
 
 	samples_json(&ld->connect_us, cj, sizeof(cj));
+	if (ld->churn) {
+		printf("{\"churn\":true,\"clients\":%u,\"rounds\":%u,"
+		    "\"rounds_done\":%u,\"bad_rounds\":%u,\"opened\":%llu,"
+		    "\"snapshots\":%llu,\"failed\":%llu,"
+		    "\"closed_by_server\":%llu,\"secs\":%.3f,"
+		    "\"rss_first_kb\":%ld,\"rss_last_kb\":%ld,"
+		    "\"rss_max_kb\":%ld,\"connect_us\":%s}\n", ld->n,
+		    ld->rounds, ld->rounds_done, ld->bad_rounds, ld->tot_opened,
+		    ld->tot_snapshots, ld->tot_failed, ld->tot_early, secs,
+		    ld->rss_first, ld->rss_last, ld->rss_max, cj);
+		fflush(stdout);
+		return;
+	}
 	samples_json(&ld->latency_us, lj, sizeof(lj));
 	printf("{\"clients\":%u,\"started\":%u,\"established\":%u,"
 	    "\"first_msgs\":%u,\"failed\":%u,\"closed\":%u,\"msgs\":%llu,"
@@ -358,12 +417,17 @@ finish(struct load *ld)
 {
 	if (ld->finished_run++)
 		return;
-	ld->rc = (ld->failed == 0 && ld->firsts == ld->n) ? 0 : 1;
+	if (ld->churn)
+		ld->rc = (ld->rounds_done == ld->rounds && ld->bad_rounds == 0) ?
+		    0 : 1;
+	else
+		ld->rc = (ld->failed == 0 && ld->firsts == ld->n) ? 0 : 1;
 	lws_context_destroy(ld->ctx);
 	uv_close((uv_handle_t *)&ld->pace, NULL);
 	uv_close((uv_handle_t *)&ld->stop, NULL);
 	uv_close((uv_handle_t *)&ld->deadline, NULL);
 	uv_close((uv_handle_t *)&ld->check, NULL);
+	uv_close((uv_handle_t *)&ld->settle, NULL);
 	uv_close((uv_handle_t *)&ld->sig, NULL);
 }
 
@@ -401,6 +465,11 @@ on_check(uv_timer_t *t)
 {
 	struct load *ld = t->data;
 
+	if (ld->churn) {
+		if (!ld->stopping)
+			churn_check(ld);
+		return;
+	}
 	if (ld->measuring || ld->stopping)
 		return;
 	if (ld->firsts + ld->failed + ld->closed >= ld->n &&
@@ -436,10 +505,182 @@ lws_log(int level, const char *line)
 	fprintf(stderr, "ws-load: lws: %s", line);
 }
 
+/* VmRSS of pid in KiB, or -1. */
+static long
+rss_kb(int pid)
+{
+	char fn[64], line[256];
+	long v = -1;
+	FILE *f;
+
+	snprintf(fn, sizeof(fn), "/proc/%d/status", pid);
+	if ((f = fopen(fn, "r")) == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strncmp(line, "VmRSS:", 6) == 0) {
+			v = strtol(line + 6, NULL, 10);
+			break;
+		}
+	fclose(f);
+	return v;
+}
+
+/*
+ * The server's ws_fanout_connections gauge from GET /metrics on the
+ * address under test, or -1. Blocking, with a short timeout: a test tool
+ * between rounds, when no connection of ours is open.
+ */
+static long
+server_conns(const struct load *ld)
+{
+	static const char key[] = "\nws_fanout_connections ";
+	struct sockaddr_in sa;
+	struct timeval tv = { 2, 0 };
+	char buf[65536], *p;
+	size_t len = 0;
+	ssize_t r;
+	long v = -1;
+	int fd;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sin_family = AF_INET;
+	sa.sin_port = htons((uint16_t)ld->port);
+	if (inet_pton(AF_INET, ld->host, &sa.sin_addr) != 1)
+		return -1;
+	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		return -1;
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+	setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+	if (connect(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0)
+		goto out;
+	snprintf(buf, sizeof(buf), "GET /metrics HTTP/1.0\r\nHost: %s\r\n"
+	    "Connection: close\r\n\r\n", ld->host);
+	if (write(fd, buf, strlen(buf)) < 0)
+		goto out;
+	while (len < sizeof(buf) - 1 &&
+	    (r = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
+		len += (size_t)r;
+	buf[len] = '\0';
+	if ((p = strstr(buf, key)) != NULL)
+		v = strtol(p + sizeof(key) - 1, NULL, 10);
+out:
+	close(fd);
+	return v;
+}
+
+static void
+churn_round_start(struct load *ld)
+{
+	unsigned i;
+
+	for (i = 0; i < ld->n; i++)
+		memset(&ld->conns[i], 0, sizeof(ld->conns[i]));
+	ld->started = ld->established = ld->failed = ld->closed = 0;
+	ld->firsts = ld->snapshots = ld->early = 0;
+	ld->closing_round = 0;
+	ld->settle_tries = 0;
+	ld->round++;
+	ld->t_round = mono_us();
+	/* The timeout is per round. */
+	uv_timer_start(&ld->stop, on_stop_timer, (uint64_t)(ld->timeout * 1000),
+	    0);
+	uv_timer_start(&ld->pace, on_pace, 0, 10);
+}
+
+static void
+on_settle(uv_timer_t *t)
+{
+	struct load *ld = t->data;
+	long rss;
+
+	/*
+	 * Measure once the server has let go of every connection of the
+	 * round (its gauge says 0), polling for up to 10 s; with -z 0, now.
+	 */
+	if (ld->settle_ms > 0) {
+		ld->server_conns = server_conns(ld);
+		if (ld->server_conns != 0 && ++ld->settle_tries < 100) {
+			uv_timer_start(&ld->settle, on_settle, 100, 0);
+			return;
+		}
+		/* Then give the allocator the settle time. */
+		if (ld->settle_tries < 1000) {
+			ld->settle_tries = 1000;
+			uv_timer_start(&ld->settle, on_settle, ld->settle_ms, 0);
+			return;
+		}
+	}
+	rss = ld->watch_pid > 0 ? rss_kb(ld->watch_pid) : -1;
+	if (ld->failed > 0 || ld->snapshots < ld->n || ld->early > 0 ||
+	    ld->server_conns > 0)
+		ld->bad_rounds++;
+	ld->rounds_done++;
+	if (ld->round == 1)
+		ld->rss_first = rss;
+	ld->rss_last = rss;
+	if (rss > ld->rss_max)
+		ld->rss_max = rss;
+	printf("{\"round\":%u,\"clients\":%u,\"established\":%u,"
+	    "\"snapshots\":%u,\"failed\":%u,\"closed_by_server\":%u,"
+	    "\"server_conns\":%ld,\"secs\":%.3f,\"rss_kb\":%ld}\n",
+	    ld->round, ld->n, ld->established, ld->snapshots, ld->failed,
+	    ld->early, ld->server_conns,
+	    (double)(mono_us() - ld->t_round) / 1e6, rss);
+	fflush(stdout);
+	if (ld->round >= ld->rounds)
+		stop_all(ld);
+	else
+		churn_round_start(ld);
+}
+
+/* Every connection of the round has ended: settle, measure, go on. */
+static void
+churn_closed(struct load *ld)
+{
+	if (ld->started < ld->n || ld->closed + ld->failed < ld->started ||
+	    uv_is_active((uv_handle_t *)&ld->settle))
+		return;
+	ld->closing_round = 1;
+	uv_timer_stop(&ld->stop);
+	ld->tot_opened += ld->started;
+	ld->tot_snapshots += ld->snapshots;
+	ld->tot_failed += ld->failed;
+	ld->tot_early += ld->early;
+	uv_timer_start(&ld->settle, on_settle, 0, 0);
+}
+
+/* Once every client of the round has its first message, close them all. */
+static void
+churn_check(struct load *ld)
+{
+	struct conn *c;
+	unsigned i;
+
+	if (ld->closing_round || ld->started < ld->n ||
+	    ld->firsts + ld->failed + ld->early < ld->n)
+		return;
+	ld->closing_round = 1;
+	for (i = 0; i < ld->started; i++) {
+		c = &ld->conns[i];
+		if (c->wsi == NULL)
+			continue;
+		c->closing = 1;
+		if (i % 2 == 0)
+			lws_callback_on_writable(c->wsi);
+		else
+			lws_set_timeout(c->wsi, PENDING_TIMEOUT_CLOSE_SEND,
+			    LWS_TO_KILL_ASYNC);
+	}
+	churn_closed(ld);
+}
+
 static const char usage[] =
     "usage: ws-load clients [-s] [-a host:port] [-b first] [-c rate] "
     "[-d secs] [-D dir] [-e string] [-g ids] [-m msgs] [-n clients] "
     "[-P prefix] [-q query] [-R file] [-S sources] [-t timeout]\n"
+    "       ws-load churn [-a host:port] [-b first] [-c rate] [-g ids] "
+    "[-n clients] [-r rounds] [-S sources] [-t round_timeout] [-x pid] "
+    "[-z settle_ms]\n"
     "       ws-load feed [options] (ws-load feed -h)\n";
 
 int
@@ -453,14 +694,18 @@ main(int argc, char **argv)
 
 	if (argc >= 2 && strcmp(argv[1], "feed") == 0)
 		return feed_main(argc - 1, argv + 1);
-	if (argc < 2 || strcmp(argv[1], "clients") != 0) {
+	if (argc < 2 || (strcmp(argv[1], "clients") != 0 &&
+	    strcmp(argv[1], "churn") != 0)) {
 		fputs(usage, argc >= 2 && strcmp(argv[1], "-h") == 0 ?
 		    stdout : stderr);
 		return argc >= 2 && strcmp(argv[1], "-h") == 0 ? 0 : 64;
 	}
+	memset(&ld, 0, sizeof(ld));
+	ld.churn = strcmp(argv[1], "churn") == 0;
+	ld.rounds = 5;
+	ld.settle_ms = 300;
 	argc--;
 	argv++;
-	memset(&ld, 0, sizeof(ld));
 	snprintf(ld.host, sizeof(ld.host), "127.0.0.1");
 	ld.port = 8080;
 	snprintf(ld.prefix, sizeof(ld.prefix), "/ws/live/");
@@ -468,7 +713,8 @@ main(int argc, char **argv)
 	ld.nsrc = 1;
 	ld.src_base = 1;
 	ld.timeout = 60;
-	while ((ch = getopt(argc, argv, "a:b:c:d:D:e:g:hm:n:P:q:R:sS:t:")) != -1) {
+	while ((ch = getopt(argc, argv, ld.churn ? "a:b:c:g:hn:r:S:t:x:z:" :
+	    "a:b:c:d:D:e:g:hm:n:P:q:R:sS:t:")) != -1) {
 		switch (ch) {
 		case 'a':
 			snprintf(ld.host, sizeof(ld.host), "%s", optarg);
@@ -500,13 +746,17 @@ main(int argc, char **argv)
 			break;
 		case 'q': snprintf(ld.query, sizeof(ld.query), "%s", optarg);
 			break;
+		case 'r': ld.rounds = (unsigned)atoi(optarg); break;
+		case 'x': ld.watch_pid = atoi(optarg); break;
+		case 'z': ld.settle_ms = (unsigned)atoi(optarg); break;
 		case 's': ld.serial = 1; break;
 		case 'S': ld.nsrc = (unsigned)atoi(optarg); break;
 		case 't': ld.timeout = atof(optarg); break;
 		default: free(ld.games); fputs(usage, stderr); return 64;
 		}
 	}
-	if (ld.ngames == 0 || ld.n < 1 || ld.nsrc < 1 || ld.nsrc > 250) {
+	if (ld.ngames == 0 || ld.n < 1 || ld.nsrc < 1 || ld.nsrc > 250 ||
+	    (ld.churn && ld.rounds < 1)) {
 		free(ld.games);
 		fputs(usage, stderr);
 		return 64;
@@ -537,16 +787,22 @@ main(int argc, char **argv)
 	uv_timer_init(&ld.loop, &ld.stop);
 	uv_timer_init(&ld.loop, &ld.deadline);
 	uv_timer_init(&ld.loop, &ld.check);
+	uv_timer_init(&ld.loop, &ld.settle);
 	uv_signal_init(&ld.loop, &ld.sig);
 	ld.pace.data = ld.stop.data = ld.deadline.data = ld.check.data = &ld;
+	ld.settle.data = &ld;
 	ld.sig.data = &ld;
 	uv_signal_start(&ld.sig, on_sigint, SIGINT);
-	uv_timer_start(&ld.pace, on_pace, 0, ld.serial ? 0 : 10);
 	uv_timer_start(&ld.check, on_check, 5, 5);
 	ld.t0 = mono_us();
-	/* The overall timeout reports whatever was measured. */
-	uv_timer_start(&ld.stop, on_stop_timer, (uint64_t)(ld.timeout * 1000),
-	    0);
+	if (ld.churn)
+		churn_round_start(&ld);
+	else {
+		uv_timer_start(&ld.pace, on_pace, 0, ld.serial ? 0 : 10);
+		/* The overall timeout reports whatever was measured. */
+		uv_timer_start(&ld.stop, on_stop_timer,
+		    (uint64_t)(ld.timeout * 1000), 0);
+	}
 	uv_run(&ld.loop, UV_RUN_DEFAULT);
 	/*
 	 * With a foreign loop the first call may leave the context half

@@ -1,0 +1,261 @@
+#!/bin/sh
+# tests/soak.sh (make soak DURATION=minutes, default 5; not in CI): the
+# demo pipeline (tests/lib/pipeline.sh: espn-sim, kalshi-sim, espn-poll,
+# kalshi-tap, aligner, ws-fanout) on the recorded game for DURATION
+# minutes, with random upstream faults (espn-sim /_sim/fault; kalshi-sim
+# dropping connections and sending malformed frames), random kill -9 of
+# espn-poll, kalshi-tap and the aligner restarted as a supervisor would
+# (and any stage that exits on its own), SOAK_CLIENTS (100) WebSocket
+# clients connected throughout plus rounds of connection churn.
+#
+# The game is paced to end at 60% of the run; the rest is a tail with
+# static data, faults and kills, over which no process may keep growing.
+# Reports clients disconnected, points lost (each client's final series
+# against the recorded game, tests/tools/e2e-check), RSS over time per
+# process, restarts, and warning/error counts. Exits 1 if a client was
+# disconnected or lost a point, a churn client failed, a process grew
+# in the tail (> 10% + 4 MiB) or a sanitizer spoke; 0 otherwise.
+# Env: DURATION (minutes), SOAK_CLIENTS, SOAK_DIR (kept; default
+# $BUILD/soak), BUILD.
+set -eu
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+BUILD=${BUILD:-build}
+case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
+BIN=$BUILD/bin
+SOAK_DIR=${SOAK_DIR:-$BUILD/soak}
+rm -rf "$SOAK_DIR"
+mkdir -p "$SOAK_DIR"
+TEST_TMP=$SOAK_DIR
+export ROOT BIN TEST_TMP
+. "$ROOT/tests/lib.sh"
+. "$ROOT/tests/lib/pipeline.sh"
+. "$ROOT/tests/lib/soak.sh"
+for t in espn-poll kalshi-tap aligner ws-fanout kalshi-sim ws-load; do
+	[ -x "$BIN/$t" ] || fail "$t not built (make all test-tools)"
+done
+for c in python3 jq curl; do
+	command -v $c >/dev/null || fail "$c is needed"
+done
+DURATION=${DURATION:-5}
+case $DURATION in ''|*[!0-9]*) fail "DURATION: minutes, a whole number" ;; esac
+[ "$DURATION" -ge 2 ] || fail "DURATION: at least 2 minutes"
+D=$((DURATION * 60))
+NCLIENTS=${SOAK_CLIENTS:-100}
+SOAK_EVENTS=$T/events
+SOAK_RSS=$T/rss
+: >"$SOAK_EVENTS"
+: >"$SOAK_RSS"
+# shellcheck disable=SC3045 # dash and bash both have ulimit -n
+ulimit -n 20000 2>/dev/null || true
+
+# kalshi-sim faults: pl_sims takes no extra options, so it runs a
+# wrapper that adds them. The first 20 connections are dropped after 150
+# data frames and get two malformed frames after every 40th.
+mkdir -p "$T/bin"
+for t in "$BIN"/*; do ln -sf "$t" "$T/bin/"; done
+rm -f "$T/bin/kalshi-sim"
+cat >"$T/bin/kalshi-sim" <<EOF
+#!/bin/sh
+exec "$BIN/kalshi-sim" "\$@" --drops 20 --drop-after 150 --malformed-every 40
+EOF
+chmod +x "$T/bin/kalshi-sim"
+# shellcheck disable=SC2034 # read by tests/lib/pipeline.sh
+PL_BIN=$T/bin
+
+# Pace the game to end at 60% of the run (from 30 s before tip-off).
+span=$(python3 - "$PL_FIXTURE" <<'PY'
+import json, sys
+from datetime import datetime
+d = json.load(open(sys.argv[1]))
+ts = [datetime.fromisoformat(p["wallclock"].replace("Z", "+00:00")).timestamp()
+      for p in d["plays"] if "wallclock" in p]
+print(int(max(ts) - min(ts)))
+PY
+)
+GAME_END=$((D * 60 / 100))
+speed=$(python3 -c "print(round(($span + 30) / $GAME_END, 3))")
+pl_init "$T"
+echo "soak: $DURATION min, game of ${span}s at x$speed (ends at ${GAME_END}s), $NCLIENTS clients, in $T"
+pl_sims "$speed" -30
+SOAK_T0=$(date +%s)
+pl_start ws-fanout
+pl_start aligner
+pl_start espn-poll
+pl_start kalshi-tap
+for s in $SOAK_STAGES; do soak_event start "$s pid=$(pl_pid "$s")"; done
+WAIT_SECS=30 wait_for sh -c "curl -sf http://127.0.0.1:$PL_WS_PORT/metrics |
+    grep -q 'game_id=\"$PL_GAME\"'" || fail "ws-fanout never heard of the game"
+
+# The clients that stay for the whole run: 8 per source address
+# (ws-fanout allows 10 per address), from 127.0.0.10 up.
+mkdir -p "$T/clients"
+"$BIN/ws-load" clients -a "127.0.0.1:$PL_WS_PORT" -g "$PL_GAME" -n "$NCLIENTS" \
+    -S $(( (NCLIENTS + 7) / 8 )) -b 10 -D "$T/clients" -d $((D + 60)) \
+    -t $((D + 120)) \
+    >"$T/clients.json" 2>"$T/clients.err" &
+CLIENTS=$!
+bg "$CLIENTS"
+
+next_fault=$((5 + $(soak_rand 10)))
+next_kill=$((10 + $(soak_rand 15)))
+next_churn=20
+next_sample=0
+CHURN=
+chaos_end=$((D - 25))
+while [ "$(soak_now)" -lt "$D" ]; do
+	now=$(soak_now)
+	soak_supervise
+	if [ "$now" -ge "$next_sample" ]; then
+		soak_sample
+		next_sample=$((now + 2))
+	fi
+	if [ "$now" -lt "$chaos_end" ] && [ "$now" -ge "$next_fault" ]; then
+		soak_espn_fault
+		next_fault=$((now + 5 + $(soak_rand 11)))
+	fi
+	if [ "$now" -lt "$chaos_end" ] && [ "$now" -ge "$next_kill" ]; then
+		soak_kill
+		next_kill=$((now + 8 + $(soak_rand 15)))
+	fi
+	# Rounds of churn: 200 connections opened, snapshot, closed, twice.
+	if [ "$now" -ge "$next_churn" ] && [ "$now" -lt "$chaos_end" ] &&
+	    { [ -z "$CHURN" ] || ! soak_alive "$CHURN"; }; then
+		[ -n "$CHURN" ] && { wait "$CHURN" 2>/dev/null || soak_event churn-failed ""; }
+		"$BIN/ws-load" churn -a "127.0.0.1:$PL_WS_PORT" -g "$PL_GAME" \
+		    -n 200 -r 2 -S 50 -b 100 -z 0 -t 60 >>"$T/churn.json" \
+		    2>>"$T/churn.err" &
+		CHURN=$!
+		bg "$CHURN"
+		soak_event churn "pid=$CHURN"
+		next_churn=$((now + 20 + $(soak_rand 20)))
+	fi
+	if ! soak_alive "$CLIENTS"; then
+		soak_event clients-ended ""
+		break
+	fi
+	sleep 0.5
+done
+
+# The end: the clients stop and report; ws-fanout stops gracefully.
+[ -n "$CHURN" ] && { wait "$CHURN" 2>/dev/null || soak_event churn-failed ""; }
+curl -sf "http://127.0.0.1:$PL_WS_PORT/metrics" >"$T/metrics" || true
+kill -INT "$CLIENTS" 2>/dev/null || true
+crc=0
+wait "$CLIENTS" || crc=$?
+fanout=$(pl_pid ws-fanout)
+kill -TERM "$fanout"
+frc=0
+wait "$fanout" || frc=$?
+rm -f "$PL_DIR/ws-fanout.pid"
+soak_event fanout-exit "status=$frc"
+pl_stop
+
+# Points lost: every client's final series against the recorded game.
+: >"$T/check.out"
+lost=0
+for f in "$T"/clients/client-*.ndjson; do
+	if ! "$ROOT/tests/tools/e2e-check" --min-kalshi 10 "$f" "$PL_FIXTURE" \
+	    >"$f.check" 2>&1; then
+		lost=$((lost + 1))
+		echo "$(basename "$f"): $(head -n 3 "$f.check" | tr '\n' ' ')" >>"$T/check.out"
+	fi
+done
+
+san=0
+if grep -l 'Sanitizer\|runtime error:' "$T"/*.log >/dev/null 2>&1; then san=1; fi
+python3 - "$T" "$D" "$GAME_END" "$NCLIENTS" "$lost" "$crc" "$frc" "$san" <<'PY'
+import json, os, sys, collections
+T, D, GAME_END, N = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+lost, crc, frc, san = int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8])
+bad = []
+ev = [l.split(" ", 2) for l in open(os.path.join(T, "events")) if l.strip()]
+count = collections.Counter(e[1] for e in ev)
+exits = [e[2].strip() for e in ev if e[1] == "exit"]
+print("events: %s" % ", ".join("%s %d" % kv for kv in sorted(count.items())))
+for x in exits:
+    print("  exited on its own (restarted): %s" % x)
+try:
+    c = json.loads(open(os.path.join(T, "clients.json")).read().strip().splitlines()[-1])
+except Exception:
+    c = {"first_msgs": 0, "failed": N, "closed": 0}
+disc = c.get("closed", 0) + c.get("failed", 0)
+print("clients: %d, got a snapshot %d, disconnected before the end %d, "
+      "ws-load status %d" % (N, c.get("first_msgs", 0), disc, crc))
+if c.get("first_msgs", 0) != N or disc or crc:
+    bad.append("clients disconnected or without snapshot")
+print("points lost: %d of %d clients' final series differ from the recorded game" % (lost, N))
+if lost:
+    bad.append("points lost")
+    print("".join(open(os.path.join(T, "check.out")).readlines()[:10]).rstrip())
+rounds = []
+if os.path.exists(os.path.join(T, "churn.json")):
+    for l in open(os.path.join(T, "churn.json")):
+        try:
+            r = json.loads(l)
+        except ValueError:
+            continue
+        if "round" in r:
+            rounds.append(r)
+cfail = sum(r["clients"] - r["snapshots"] + r["failed"] for r in rounds)
+print("churn: %d rounds of 200 connections, %d clients failed or got no snapshot"
+      % (len(rounds), cfail))
+if cfail or count.get("churn-failed"):
+    bad.append("churn clients failed")
+print("ws-fanout exit status on SIGTERM: %d" % frc)
+if frc:
+    bad.append("ws-fanout exit %d" % frc)
+if san:
+    bad.append("sanitizer report in a log")
+# RSS over time, per process (name, pid).
+inst = collections.defaultdict(list)
+for l in open(os.path.join(T, "rss")):
+    t, name, pid, kb = l.split()
+    inst[(name, pid)].append((int(t), int(kb)))
+print("RSS (KiB) over time, per process; tail = after the game ended (t >= %d s):" % (GAME_END + 10))
+marks = [D * i // 8 for i in range(9)]
+for name in sorted({k[0] for k in inst}):
+    pids = [k for k in inst if k[0] == name]
+    series = sorted(s for k in pids for s in inst[k])
+    row = []
+    for m in marks:
+        near = [kb for t, kb in series if abs(t - m) <= 3]
+        row.append(str(near[0]) if near else "-")
+    print("  %-10s %2d instance(s), max %6d; t=%s: %s" % (
+        name, len(pids), max(kb for _, kb in series),
+        "/".join(str(m) for m in marks), " ".join(row)))
+    for k in pids:
+        tail = [(t, kb) for t, kb in inst[k] if t >= GAME_END + 10]
+        if len(tail) < 5 or tail[-1][0] - tail[0][0] < 30:
+            continue
+        first = min(kb for _, kb in tail[:3])
+        last = min(kb for _, kb in tail[-3:])
+        if last > first * 1.10 + 4096:
+            bad.append("%s pid %s grew from %d to %d KiB in the tail" % (name, k[1], first, last))
+        else:
+            print("    pid %s: tail %d s, %d -> %d KiB: flat" % (k[1], tail[-1][0] - tail[0][0], first, last))
+# Warnings and errors per stage log.
+for name in ("espn-poll", "kalshi-tap", "aligner", "ws-fanout", "kalshi-sim", "espn-sim"):
+    p = os.path.join(T, name + ".log")
+    if not os.path.exists(p):
+        continue
+    lv = collections.Counter()
+    msgs = collections.Counter()
+    for l in open(p, errors="replace"):
+        for level in ("warn", "error", "fatal"):
+            if "level=" + level in l:
+                lv[level] += 1
+                i = l.find("msg=")
+                msgs[l[i:i + 60].split('" ')[0] + '"' if i >= 0 else "?"] += 1
+    print("  %-10s warn %d, error %d, fatal %d%s" % (name, lv["warn"], lv["error"], lv["fatal"],
+          ("; top: " + ", ".join("%s x%d" % kv for kv in msgs.most_common(3))) if msgs else ""))
+try:
+    m = dict(l.split()[:2] for l in open(os.path.join(T, "metrics")) if l and not l.startswith("#") and " " in l)
+    keys = [k for k in m if any(w in k for w in ("input_skipped", "resyncs", "rejected", "connections_total", "input_lines"))]
+    print("ws-fanout metrics at the end: " + ", ".join("%s %s" % (k.replace("ws_fanout_", ""), m[k]) for k in sorted(keys)))
+except OSError:
+    pass
+for b in bad:
+    print("SOAK FAIL: %s" % b)
+print("soak: %s" % ("FAIL" if bad else "ok"))
+sys.exit(1 if bad else 0)
+PY
