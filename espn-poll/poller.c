@@ -400,7 +400,18 @@ on_scoreboard(struct poller *p, const json_t *doc, struct errbuf *err)
 		game_line(p, g, info);
 		if (strcmp(info->state, "in") == 0)
 			follow(p, g);
-		else if (strcmp(info->state, "post") == 0 && g->following &&
+		else if (strcmp(info->state, "post") == 0 && !g->following &&
+		    !g->done && !p->cfg.once) {
+			/*
+			 * Final before this process followed it (started
+			 * after the game, or the game went from pre to post
+			 * between two scoreboard polls): one summary poll,
+			 * retried as usual, writes its points, then done. A
+			 * restarted consumer needs the whole game again.
+			 */
+			g->sb_post = 1;
+			follow(p, g);
+		} else if (strcmp(info->state, "post") == 0 && g->following &&
 		    !g->sb_post) {
 			/*
 			 * One last summary poll for the final plays; one sent

@@ -1,8 +1,9 @@
 /*
  * poller: what to fetch from ESPN and when. Scoreboards on one cadence,
- * summaries of live (and --game) games on another, retries with backoff,
- * and the game / wp / source lines that result. Holds the state that a
- * reconnecting consumer is sent again.
+ * summaries of live (and --game) games on another, one summary poll
+ * of a game first seen final, retries with backoff, and the game / wp /
+ * source lines that result. Holds the state that a reconnecting
+ * consumer is sent again.
  */
 #ifndef ESPN_POLL_POLLER_H
 #define ESPN_POLL_POLLER_H
