@@ -73,6 +73,17 @@ clientq_peek(const struct clientq *q)
 	return q->head != NULL ? q->head->m : NULL;
 }
 
+size_t
+clientq_peekn(const struct clientq *q, struct msg **out, size_t n)
+{
+	const struct clientq_item *it;
+	size_t i = 0;
+
+	for (it = q->head; it != NULL && i < n; it = it->next)
+		out[i++] = it->m;
+	return i;
+}
+
 struct msg *
 clientq_pop(struct clientq *q, struct clientq_budget *b)
 {

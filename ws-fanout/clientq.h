@@ -39,6 +39,8 @@ int	clientq_push(struct clientq *q, struct msg *m, size_t limit,
 	    struct clientq_budget *b);
 /* The oldest message (borrowed), or NULL. */
 struct msg *clientq_peek(const struct clientq *q);
+/* Fills out[] with the oldest n messages at most (borrowed); returns the count. */
+size_t	clientq_peekn(const struct clientq *q, struct msg **out, size_t n);
 /* Removes the oldest and returns it (the caller owns the reference). */
 struct msg *clientq_pop(struct clientq *q, struct clientq_budget *b);
 

@@ -164,3 +164,29 @@ msg_size(const struct msg *m)
 {
 	return sizeof(*m) + m->pre + m->len;
 }
+
+unsigned char *
+msg_frame(struct msg *m, size_t *total)
+{
+	unsigned char *p = msg_payload(m);
+	size_t n = m->len, hl, i;
+
+	hl = n < 126 ? 2 : n <= 0xffff ? 4 : 10;
+	if (m->pre < hl)
+		return NULL;
+	p -= hl;
+	p[0] = 0x81;		/* FIN, text */
+	if (hl == 2)
+		p[1] = (unsigned char)n;
+	else if (hl == 4) {
+		p[1] = 126;
+		p[2] = (unsigned char)(n >> 8);
+		p[3] = (unsigned char)n;
+	} else {
+		p[1] = 127;
+		for (i = 0; i < 8; i++)
+			p[2 + i] = (unsigned char)((uint64_t)n >> (56 - 8 * i));
+	}
+	*total = hl + n;
+	return p;
+}

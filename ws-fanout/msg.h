@@ -60,6 +60,13 @@ msg_payload(struct msg *m)
 struct msg *msg_ref(struct msg *m);
 /* Drops a reference; frees on the last one. NULL is a no-op. */
 void	msg_unref(struct msg *m);
+/*
+ * Writes m's WebSocket frame header (one final text frame, unmasked: the
+ * same bytes for every subscriber) into the end of its headroom. Returns
+ * where the frame starts, with *total its length header included; NULL
+ * when the headroom is too small (it needs up to 10 bytes).
+ */
+unsigned char *msg_frame(struct msg *m, size_t *total);
 /* Bytes the message holds (payload plus its header), for budgets. */
 size_t	msg_size(const struct msg *m);
 

@@ -1,15 +1,18 @@
 /*
  * server: libwebsockets (libuv foreign loop) glue for ws-fanout. Each
- * room message is written as the same bytes to every subscriber: lws
- * writes its frame header into the message's headroom, which is safe to
- * share because every subscriber gets an identical, unmasked header and
- * writes happen one at a time on this thread. No protocol encoding here.
+ * room message is written as the same bytes to every subscriber: the
+ * frame header goes into the message's headroom, which is safe to share
+ * because every subscriber gets an identical, unmasked header and writes
+ * happen one at a time on this thread. A subscriber with nothing pending
+ * is written to directly (one sendmsg, not lws's poll-then-write round per
+ * message); lws keeps any short write's tail. No protocol encoding here.
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <sys/stat.h>
@@ -179,11 +182,94 @@ want_write(struct client *c)
 	lws_callback_on_writable(c->wsi);
 }
 
+static void	count_sent(struct server *, const struct msg *);
+
+/*
+ * Nothing of c's stream may be ahead of a frame written straight to its
+ * socket: no queued message, no fragmented one in progress, no snapshot
+ * or close due, and nothing lws holds back from a short write (its own
+ * pong or close frames included).
+ */
+static int
+can_send_direct(const struct client *c)
+{
+	return c->live && c->q.head == NULL && c->cur == NULL &&
+	    !c->need_snapshot && !c->q.resync && !c->close_code &&
+	    !lws_partial_buffered(c->wsi);
+}
+
+/*
+ * Hands the unsent tail of a frame to lws, which keeps it and writes it
+ * before anything else on the connection (its pongs and close frames
+ * too), so the stream stays whole. A failure leaves a broken frame on
+ * the wire: the connection is dropped.
+ */
+static void
+hand_tail(struct client *c, unsigned char *p, size_t n)
+{
+	if (lws_write(c->wsi, p, n, LWS_WRITE_RAW) < 0) {
+		c->close_code = LWS_CLOSE_STATUS_GOINGAWAY;
+		lws_set_timeout(c->wsi, PENDING_TIMEOUT_WS_PONG_CHECK_GET_PONG,
+		    LWS_TO_KILL_ASYNC);
+	}
+}
+
+/*
+ * The fast path: writes up to n queued-or-new messages (each at most
+ * CHUNK bytes) to c's socket with one sendmsg, bypassing lws's
+ * one-write-per-writable-callback. Returns how many messages left
+ * (whole, or with their tail handed to lws); the rest stay the caller's.
+ */
+static size_t
+send_direct(struct server *s, struct client *c, struct msg **ms, size_t n)
+{
+	struct iovec iov[16];
+	struct msghdr mh;
+	size_t i, k, total, done;
+	ssize_t w;
+	int fd;
+
+	if ((fd = (int)lws_get_socket_fd(c->wsi)) < 0)
+		return 0;
+	if (n > sizeof(iov) / sizeof(iov[0]))
+		n = sizeof(iov) / sizeof(iov[0]);
+	for (k = 0; k < n; k++) {
+		if (ms[k]->len > CHUNK ||
+		    (iov[k].iov_base = msg_frame(ms[k], &total)) == NULL)
+			break;
+		iov[k].iov_len = total;
+	}
+	if (k == 0)
+		return 0;
+	memset(&mh, 0, sizeof(mh));
+	mh.msg_iov = iov;
+	mh.msg_iovlen = k;
+	do
+		w = sendmsg(fd, &mh, MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (w == -1 && errno == EINTR);
+	/* EAGAIN, or an error lws will see for itself: queue as before. */
+	if (w <= 0)
+		return 0;
+	done = (size_t)w;
+	for (i = 0; i < k && done > 0; i++) {
+		if (done < iov[i].iov_len) {
+			hand_tail(c, (unsigned char *)iov[i].iov_base + done,
+			    iov[i].iov_len - done);
+			done = 0;
+		} else
+			done -= iov[i].iov_len;
+		count_sent(s, ms[i]);
+	}
+	return i;
+}
+
 /* Queues m for c; a full queue turns into a resync. */
 static void
 push(struct server *s, struct client *c, struct msg *m)
 {
 	if (c->need_snapshot || c->q.resync || c->close_code)
+		return;
+	if (can_send_direct(c) && send_direct(s, c, &m, 1) == 1)
 		return;
 	if (clientq_push(&c->q, m, s->cfg.client_queue, &s->budget) == -1) {
 		s->cfg.metrics->resyncs++;
@@ -523,7 +609,8 @@ static int
 writable(struct server *s, struct client *c)
 {
 	unsigned char ping[LWS_PRE + 4];
-	struct msg *m;
+	struct msg *m, *ms[16];
+	size_t n;
 	int rc = 0;
 
 	if (!c->live)
@@ -550,6 +637,14 @@ writable(struct server *s, struct client *c)
 		msg_ref(m);
 		c->need_snapshot = 0;
 		c->q.resync = 0;
+	} else if (c->q.head != NULL && !lws_partial_buffered(c->wsi) &&
+	    (n = send_direct(s, c, ms, clientq_peekn(&c->q, ms,
+	    sizeof(ms) / sizeof(ms[0])))) > 0) {
+		/* Several queued messages went out in one write. */
+		while (n-- > 0)
+			msg_unref(clientq_pop(&c->q, &s->budget));
+		s->cfg.metrics->queued_bytes = s->budget.used;
+		goto more;
 	} else if ((m = clientq_pop(&c->q, &s->budget)) == NULL) {
 		if (c->close_code)
 			return send_close(c);

@@ -34,8 +34,30 @@ ids=$(seq 401800001 $((401800000 + GAMES)) | paste -sd, -)
 # shellcheck disable=SC3045 # dash and bash both have ulimit -n
 ulimit -n 20000 2>/dev/null || true
 
+# A free port below the kernel's ephemeral range: tens of thousands of
+# client connections (ours, or another run's) take ephemeral ports, and
+# one of them may take a probed ephemeral port before the server binds.
 port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+	python3 - <<'PY'
+import random, socket
+try:
+    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
+except (OSError, ValueError, IndexError):
+    low = 32768
+for _ in range(200):
+    p = random.randint(10000, max(low - 1, 10001))
+    s = socket.socket()
+    try:
+        s.bind(("127.0.0.1", p))
+    except OSError:
+        continue
+    finally:
+        s.close()
+    print(p)
+    break
+else:
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])
+PY
 }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 nginx_worker() { pgrep -P "$(cat "$T/nginx.pid")" | head -n 1; }

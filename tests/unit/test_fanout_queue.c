@@ -112,10 +112,89 @@ test_throttle(void)
 	T_CHECK(sent >= 99);
 }
 
+/* clientq_peekn: the oldest messages in order, borrowed, at most n. */
+static void
+test_peekn(void)
+{
+	struct clientq q;
+	struct msg *a, *b, *out[4];
+
+	a = msg_new(MSG_UPDATE, 16, "a", 1);
+	b = msg_new(MSG_UPDATE, 16, "bb", 2);
+	T_CHECK(a != NULL && b != NULL);
+	if (a == NULL || b == NULL)
+		goto out;
+	clientq_init(&q);
+	T_EQ_INT(clientq_peekn(&q, out, 4), 0);
+	T_EQ_INT(clientq_push(&q, a, 0, NULL), 0);
+	T_EQ_INT(clientq_push(&q, b, 0, NULL), 0);
+	T_EQ_INT(clientq_push(&q, a, 0, NULL), 0);
+	T_EQ_INT(clientq_peekn(&q, out, 2), 2);
+	T_CHECK(out[0] == a && out[1] == b);
+	T_EQ_INT(clientq_peekn(&q, out, 4), 3);
+	T_CHECK(out[2] == a);
+	/* Peeking takes nothing: the queue and the references stay. */
+	T_EQ_INT(q.count, 3);
+	T_EQ_INT(a->refs, 3);
+	msg_unref(clientq_pop(&q, NULL));
+	T_EQ_INT(clientq_peekn(&q, out, 4), 2);
+	T_CHECK(out[0] == b && out[1] == a);
+	clientq_clear(&q, NULL);
+	T_EQ_INT(a->refs, 1);
+out:
+	msg_unref(a);
+	msg_unref(b);
+}
+
+/* msg_frame: the RFC 6455 header of each length class, in the headroom. */
+static void
+test_frame(void)
+{
+	static const size_t lens[] = { 0, 125, 126, 65535, 65536 };
+	static const size_t hls[] = { 2, 2, 4, 4, 10 };
+	unsigned char *p, *big;
+	struct msg *m;
+	size_t i, total;
+
+	if ((big = calloc(1, 65536)) == NULL) {
+		T_CHECK(0);
+		return;
+	}
+	for (i = 0; i < sizeof(lens) / sizeof(lens[0]); i++) {
+		if ((m = msg_new(MSG_UPDATE, 16, big, lens[i])) == NULL) {
+			T_CHECK(0);
+			continue;
+		}
+		p = msg_frame(m, &total);
+		T_CHECK(p == msg_payload(m) - hls[i]);
+		T_EQ_INT(total, hls[i] + lens[i]);
+		T_EQ_INT(p[0], 0x81);
+		if (hls[i] == 2)
+			T_EQ_INT(p[1], lens[i]);
+		else if (hls[i] == 4) {
+			T_EQ_INT(p[1], 126);
+			T_EQ_INT(p[2] << 8 | p[3], lens[i]);
+		} else {
+			T_EQ_INT(p[1], 127);
+			T_EQ_INT(p[7] << 16 | p[8] << 8 | p[9], lens[i]);
+			T_EQ_INT(p[2] | p[3] | p[4] | p[5] | p[6], 0);
+		}
+		msg_unref(m);
+	}
+	/* Too little headroom for a 4-byte header. */
+	if ((m = msg_new(MSG_UPDATE, 3, big, 200)) != NULL) {
+		T_CHECK(msg_frame(m, &total) == NULL);
+		msg_unref(m);
+	}
+	free(big);
+}
+
 int
 main(void)
 {
+	test_frame();
 	test_queue();
+	test_peekn();
 	test_throttle();
 	return t_done("test_fanout_queue");
 }
