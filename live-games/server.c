@@ -14,6 +14,7 @@
 #include <libwebsockets.h>
 
 #include "log.h"
+#include "listen.h"
 #include "server.h"
 #include "timeutil.h"
 
@@ -360,39 +361,14 @@ lws_log(int level, const char *line)
 	    LOG_LVL_DEBUG, "lws", "detail=%s", log_str(buf));
 }
 
-/*
- * Tries the address before lws does: lws cannot undo a context whose
- * listener failed (see server_new). Only numeric IPv4 addresses and
- * "every interface" are checked; lws also takes interface names.
- */
-static int
-can_bind(const char *iface, int port, struct errbuf *err)
-{
-	struct sockaddr_in sin;
-	int fd, one = 1, rc = 0;
-
-	memset(&sin, 0, sizeof(sin));
-	sin.sin_family = AF_INET;
-	sin.sin_port = htons((uint16_t)port);
-	if (iface != NULL && inet_pton(AF_INET, iface, &sin.sin_addr) != 1)
-		return 0;
-	if ((fd = socket(AF_INET, SOCK_STREAM, 0)) == -1)
-		return 0;
-	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
-	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1)
-		rc = errbuf_set(err, "cannot listen on %s:%d: %s",
-		    iface ? iface : "*", port, strerror(errno));
-	close(fd);
-	return rc;
-}
-
 struct server *
 server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
 {
 	struct lws_context_creation_info info;
 	struct server *s;
 
-	if (can_bind(cfg->iface, cfg->port, err) == -1)
+	/* lws cannot undo a context whose listener failed: try first. */
+	if (listen_probe(cfg->iface, cfg->port, err) == -1)
 		return NULL;
 
 	if ((s = calloc(1, sizeof(*s))) == NULL)

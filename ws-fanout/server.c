@@ -22,6 +22,7 @@
 
 #include "log.h"
 #include "clientq.h"
+#include "listen.h"
 #include "server.h"
 #include "wspath.h"
 
@@ -981,6 +982,13 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
 		lvl |= LLL_NOTICE;
 	lws_set_log_level(lvl, lws_emit);
 
+	/* lws goes on without its listener when the bind fails: try first. */
+	if (listen_probe(cfg->iface, cfg->port, err) == -1) {
+		free(s->scratch);
+		free(s->since_buf);
+		free(s);
+		return NULL;
+	}
 	memset(&info, 0, sizeof(info));
 	loops[0] = loop;
 	info.foreign_loops = loops;
