@@ -10,8 +10,8 @@ for t in espn-poll kalshi-tap aligner ws-fanout kalshi-sim ws-load; do
 done
 command -v python3 >/dev/null || skip "no python3"
 pl_init "$T"
-# About 80 s of wall time for the whole game, so the kills land mid-game.
-pl_sims 120 -30
+# About 55 s of wall time for the whole game, so the kills land mid-game.
+pl_sims 180 -30
 pl_start ws-fanout
 pl_start aligner
 pl_start espn-poll
@@ -26,7 +26,7 @@ bg $client
 
 # Kill each upstream stage while the game runs, and restart it.
 for s in espn-poll kalshi-tap aligner; do
-	sleep 6
+	sleep 5
 	note "kill -9 $s"
 	pl_kill "$s" KILL
 	pl_start "$s"
