@@ -43,6 +43,8 @@ help(void)
 "      --fallback-after DUR   poll REST while the WebSocket has failed this\n"
 "                             long (default 60s; \"off\" never)\n"
 "      --give-up N            failures in a row before exit 69 (default 10)\n"
+"      --max-history N        quote lines held per market and resent to each\n"
+"                             new --output connection (default 20000)\n"
 "      --ca-file FILE         also trust the CAs in this PEM file (TLS)\n"
 "  -r, --replay FILE          read recorded WS frames (JSONL, - stdin)\n"
 "  -s, --speed X              replay pacing, 0 = as fast as possible (1)\n"
@@ -56,7 +58,7 @@ help(void)
 
 enum {
 	O_READY = 256, O_WS, O_REST, O_DISC, O_DEAD, O_PING, O_FALLBACK,
-	O_GIVEUP, O_CA,
+	O_GIVEUP, O_CA, O_HISTORY,
 };
 
 static struct kalshi_key *
@@ -107,6 +109,7 @@ main(int argc, char **argv)
 		{ "give-up", required_argument, NULL, O_GIVEUP },
 		{ "help", no_argument, NULL, 'h' },
 		{ "market", required_argument, NULL, 'm' },
+		{ "max-history", required_argument, NULL, O_HISTORY },
 		{ "output", required_argument, NULL, 'o' },
 		{ "ping-interval", required_argument, NULL, O_PING },
 		{ "poll-interval", required_argument, NULL, 'p' },
@@ -130,6 +133,7 @@ main(int argc, char **argv)
 		.ping_ms = 10000,
 		.fallback_ms = 60000,
 		.give_up = 10,
+		.max_history = 20000,
 		.output = "-",
 		.speed = 1,
 		.ready_fd = -1,
@@ -220,6 +224,10 @@ main(int argc, char **argv)
 		case O_GIVEUP:
 			cfg.give_up = (unsigned)opt_int_or_die("give-up", optarg,
 			    1, 1000000);
+			break;
+		case O_HISTORY:
+			cfg.max_history = (size_t)opt_int_or_die("max-history",
+			    optarg, 1, 100000000);
 			break;
 		default:
 			bad_option(argv);

@@ -31,8 +31,22 @@
 #define REST_TIMEOUT_MS	10000
 #define REPLAY_QUEUE	4096
 
+/*
+ * A quote line written, held for resending to a new consumer: on a global
+ * list in write order, and chained per market oldest first.
+ */
+struct qline {
+	struct qline	*prev, *next;	/* all markets, in write order */
+	struct qline	*mnext;		/* same market, newer */
+	size_t		 len;
+	char		 line[];
+};
+
 struct mkt {
 	struct kalshi_market m;		/* latest REST view */
+	struct qline	*h_old, *h_new;	/* quote history of this market */
+	size_t		 h_n;
+	unsigned long long h_dropped;
 	struct kalshi_quote q;		/* latest quote written */
 	int		 has_q;
 	int		 explicit;	/* from --market */
@@ -54,6 +68,7 @@ struct tap {
 
 	struct mkt	*mk;
 	size_t		 n_mk;
+	struct qline	*q_first, *q_last;	/* quote history, all markets */
 
 	/* source line state */
 	char		 src_state[16];
@@ -221,33 +236,123 @@ status_open(const char *s)
 	    strcmp(s, "open") == 0 || strcmp(s, "initialized") == 0;
 }
 
+/* Unlinks and frees the oldest held quote line of m. */
+static void
+history_drop_oldest(struct tap *t, struct mkt *m)
+{
+	struct qline *e = m->h_old;
+
+	if (e == NULL)
+		return;
+	m->h_old = e->mnext;
+	if (m->h_old == NULL)
+		m->h_new = NULL;
+	m->h_n--;
+	if (e->prev != NULL)
+		e->prev->next = e->next;
+	else
+		t->q_first = e->next;
+	if (e->next != NULL)
+		e->next->prev = e->prev;
+	else
+		t->q_last = e->prev;
+	free(e);
+}
+
+/* Forgets the quote history of m (closed, or shutting down). */
+static void
+history_clear(struct tap *t, struct mkt *m)
+{
+	while (m->h_old != NULL)
+		history_drop_oldest(t, m);
+}
+
+/* Holds a copy of a quote line of m, dropping its oldest past the bound. */
+static void
+history_add(struct tap *t, struct mkt *m, const char *s, size_t len)
+{
+	struct qline *e;
+
+	if (t->cfg->max_history == 0)
+		return;
+	if ((e = malloc(sizeof(*e) + len)) == NULL) {
+		log_rl(&t->bad_rl, LOG_LVL_WARN, "out of memory, quote not "
+		    "held for resync", "ticker=%s", m->m.ticker);
+		return;
+	}
+	memcpy(e->line, s, len);
+	e->len = len;
+	e->mnext = NULL;
+	e->next = NULL;
+	e->prev = t->q_last;
+	if (t->q_last != NULL)
+		t->q_last->next = e;
+	else
+		t->q_first = e;
+	t->q_last = e;
+	if (m->h_new != NULL)
+		m->h_new->mnext = e;
+	else
+		m->h_old = e;
+	m->h_new = e;
+	m->h_n++;
+	while (m->h_n > t->cfg->max_history) {
+		history_drop_oldest(t, m);
+		/* Log the first drop, then every max_history drops. */
+		if (m->h_dropped++ % t->cfg->max_history == 0)
+			log_info("quote history full, oldest dropped",
+			    "ticker=%s max_history=%zu dropped=%llu",
+			    m->m.ticker, t->cfg->max_history, m->h_dropped);
+	}
+}
+
 static void
 write_quote(struct tap *t, struct mkt *m, const struct kalshi_quote *q,
     int64_t recv)
 {
+	json_t *line;
+	size_t len;
+	char *s;
+
 	m->q = *q;
 	m->has_q = 1;
-	write_line(t, kalshi_quote_line(q, recv));
+	if ((line = kalshi_quote_line(q, recv)) == NULL)
+		return;
+	if ((s = kalshi_line_encode(line, &len)) != NULL) {
+		history_add(t, m, s, len);
+		/*
+		 * A unix: consumer that is away gets the history when it
+		 * comes back; queueing too would send these twice.
+		 */
+		if (t->out != NULL && output_connected(t->out))
+			output_write(t->out, s, len);
+		free(s);
+	}
+	json_decref(line);
 }
 
 /*
- * Resends our state to a new consumer: market lines, latest quotes, the
- * source state.
+ * Resends our state to a new consumer: market lines, every quote line
+ * held (as written, in write order), the source state.
  */
 static void
 on_output_connect(void *arg, struct output *out)
 {
 	struct tap *t = arg;
+	const struct qline *e;
+	unsigned long long n = 0;
 	size_t i;
 
 	for (i = 0; i < t->n_mk; i++) {
 		if (!t->mk[i].following)
 			continue;
 		write_line(t, kalshi_market_line(&t->mk[i].m));
-		if (t->mk[i].has_q)
-			write_line(t, kalshi_quote_line(&t->mk[i].q,
-			    time_now_ms()));
 	}
+	for (e = t->q_first; e != NULL; e = e->next) {
+		output_write(out, e->line, e->len);
+		n++;
+	}
+	log_info("output connected, state resent", "quotes=%llu", n);
 	if (t->src_state[0] != '\0')
 		write_line(t, json_pack("{s:s, s:s, s:I, s:s, s:s}", "type",
 		    "source", "src", "kalshi", "ts", (json_int_t)time_now_ms(),
@@ -691,6 +796,7 @@ disc_apply(struct tap *t)
 		if (m->following && !m->seen && !m->explicit) {
 			/* Gone from the open listing: closed or settled. */
 			m->following = 0;
+			history_clear(t, m);
 			snprintf(m->m.status, sizeof(m->m.status), "closed");
 			log_info("market closed", "ticker=%s", m->m.ticker);
 			write_line(t, kalshi_market_line(&m->m));
@@ -748,6 +854,8 @@ disc_take(struct tap *t, const struct kalshi_market *km, int explicit)
 	    km->event_ticker);
 	snprintf(m->m.status, sizeof(m->m.status), "%s", km->status);
 	m->following = open;
+	if (!open)
+		history_clear(t, m);
 	if (changed) {
 		log_info("market", "ticker=%s status=%s", m->m.ticker,
 		    log_str(m->m.status));
@@ -1407,6 +1515,8 @@ early:
 		output_close(t->out, 0, output_closed, t);
 out:
 	service_loop_close(&t->loop);
+	for (size_t i = 0; i < t->n_mk; i++)
+		history_clear(t, &t->mk[i]);
 	free(t->mk);
 	free(t);
 	return rc;

@@ -22,7 +22,7 @@ grep -q '^usage: kalshi-tap ' "$T/stdout" || fail "--help: no usage line"
 # The man page's SYNOPSIS options are those of the usage line.
 for o in --market --series --poll-interval --output --ready-fd --ws-url \
     --rest-url --replay --speed --dead-timeout --fallback-after --give-up \
-    --ca-file --discover-interval --ping-interval; do
+    --ca-file --discover-interval --ping-interval --max-history; do
 	grep -q -- "$o" "$T/stdout" || fail "--help lacks $o"
 	grep -q -- "^.It Fl ${o#-}" "$ROOT/man/kalshi-tap.1" ||
 	    grep -q -- "Fl -${o#--} " "$ROOT/man/kalshi-tap.1" ||
@@ -35,6 +35,7 @@ run 64 "$tap" --speed 2
 run 64 "$tap" --poll-interval 0
 run 64 "$tap" --market 'a,b'
 run 64 "$tap" extra-argument
+run 64 "$tap" --max-history 0
 grep -q '^usage: kalshi-tap ' "$T/stderr" || fail "usage error without usage"
 
 ksim_keys k
