@@ -112,6 +112,9 @@ metrics_render(const struct metrics *m, struct buf *b)
 	counter(b, "input_skipped_total", "Stream lines skipped.",
 	    m->input_skipped);
 	gauge(b, "queued_bytes", "Bytes queued for clients.", m->queued_bytes);
+	if (m->heap_bytes >= 0)
+		gauge(b, "heap_bytes", "Heap bytes in use (allocated, not "
+		    "yet freed).", (unsigned long long)m->heap_bytes);
 	buf_addf(b, "# HELP ws_fanout_write_age_seconds Age of a message from "
 	    "ingest to write.\n# TYPE ws_fanout_write_age_seconds histogram\n");
 	for (i = 0; i < METRICS_BUCKETS; i++) {

@@ -46,6 +46,7 @@ struct metrics {
 	unsigned long long	input_skipped;
 	unsigned long long	merges;
 	unsigned long long	queued_bytes;	/* gauge */
+	long long		heap_bytes;	/* gauge; < 0: not known */
 	struct hist		age;		/* ingest to write */
 };
 

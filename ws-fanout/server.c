@@ -19,6 +19,9 @@
 #include <time.h>
 
 #include <libwebsockets.h>
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
 
 #include "log.h"
 #include "clientq.h"
@@ -184,6 +187,29 @@ want_write(struct client *c)
 }
 
 static void	count_sent(struct server *, const struct msg *);
+
+/*
+ * Heap bytes in use: what the allocator has handed out and not had back,
+ * whatever it keeps mapped. -1 where the C library cannot say (or a
+ * sanitizer's allocator stands in for it and glibc sees none of it).
+ */
+static long long
+heap_in_use(void)
+{
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define HEAP_UNKNOWN 1
+#endif
+#endif
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33) && \
+    !defined(__SANITIZE_ADDRESS__) && !defined(HEAP_UNKNOWN)
+	struct mallinfo2 mi = mallinfo2();
+
+	return (long long)(mi.uordblks + mi.hblkhd);
+#else
+	return -1;
+#endif
+}
 
 /*
  * Nothing of c's stream may be ahead of a frame written straight to its
@@ -823,6 +849,7 @@ http_request(struct server *s, struct lws *wsi, struct pss *p,
 	}
 	if (strcmp(uri, "/metrics") == 0) {
 		buf_init(&b, 0);
+		mt->heap_bytes = heap_in_use();
 		metrics_render(mt, &b);
 		for (r = rooms_first(s->cfg.rooms); r != NULL; r = room_next(r)) {
 			sb = room_user(r);

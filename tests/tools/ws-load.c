@@ -92,6 +92,7 @@ struct load {
 	unsigned		 bad_rounds;
 	unsigned		 settle_tries;
 	long			 server_conns;	/* its gauge after the round */
+	long			 server_heap;	/* ws_fanout_heap_bytes, or -1 */
 	long			 rss_first, rss_last, rss_max;
 	uv_timer_t		 settle;
 };
@@ -525,23 +526,33 @@ rss_kb(int pid)
 	return v;
 }
 
+/* The value of the sample named key ("\nname ") in metrics text, or -1. */
+static long
+metric(const char *text, const char *key)
+{
+	const char *p = strstr(text, key);
+
+	return p == NULL ? -1 : strtol(p + strlen(key), NULL, 10);
+}
+
 /*
  * The server's ws_fanout_connections gauge from GET /metrics on the
- * address under test, or -1. Blocking, with a short timeout: a test tool
- * between rounds, when no connection of ours is open.
+ * address under test, or -1, and its heap gauge in *heap (or -1).
+ * Blocking, with a short timeout: a test tool between rounds, when no
+ * connection of ours is open.
  */
 static long
-server_conns(const struct load *ld)
+server_conns(const struct load *ld, long *heap)
 {
-	static const char key[] = "\nws_fanout_connections ";
 	struct sockaddr_in sa;
 	struct timeval tv = { 2, 0 };
-	char buf[65536], *p;
+	char buf[65536];
 	size_t len = 0;
 	ssize_t r;
 	long v = -1;
 	int fd;
 
+	*heap = -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons((uint16_t)ld->port);
@@ -561,8 +572,8 @@ server_conns(const struct load *ld)
 	    (r = read(fd, buf + len, sizeof(buf) - 1 - len)) > 0)
 		len += (size_t)r;
 	buf[len] = '\0';
-	if ((p = strstr(buf, key)) != NULL)
-		v = strtol(p + sizeof(key) - 1, NULL, 10);
+	v = metric(buf, "\nws_fanout_connections ");
+	*heap = metric(buf, "\nws_fanout_heap_bytes ");
 out:
 	close(fd);
 	return v;
@@ -591,14 +602,14 @@ static void
 on_settle(uv_timer_t *t)
 {
 	struct load *ld = t->data;
-	long rss;
+	long rss, c;
 
 	/*
 	 * Measure once the server has let go of every connection of the
 	 * round (its gauge says 0), polling for up to 10 s; with -z 0, now.
 	 */
 	if (ld->settle_ms > 0) {
-		ld->server_conns = server_conns(ld);
+		ld->server_conns = server_conns(ld, &ld->server_heap);
 		if (ld->server_conns != 0 && ++ld->settle_tries < 100) {
 			uv_timer_start(&ld->settle, on_settle, 100, 0);
 			return;
@@ -610,6 +621,9 @@ on_settle(uv_timer_t *t)
 			return;
 		}
 	}
+	ld->server_heap = -1;
+	if (ld->settle_ms > 0 && (c = server_conns(ld, &ld->server_heap)) >= 0)
+		ld->server_conns = c;
 	rss = ld->watch_pid > 0 ? rss_kb(ld->watch_pid) : -1;
 	if (ld->failed > 0 || ld->snapshots < ld->n || ld->early > 0 ||
 	    ld->server_conns > 0)
@@ -622,10 +636,12 @@ on_settle(uv_timer_t *t)
 		ld->rss_max = rss;
 	printf("{\"round\":%u,\"clients\":%u,\"established\":%u,"
 	    "\"snapshots\":%u,\"failed\":%u,\"closed_by_server\":%u,"
-	    "\"server_conns\":%ld,\"secs\":%.3f,\"rss_kb\":%ld}\n",
+	    "\"server_conns\":%ld,\"secs\":%.3f,\"rss_kb\":%ld,"
+	    "\"heap_kb\":%ld}\n",
 	    ld->round, ld->n, ld->established, ld->snapshots, ld->failed,
 	    ld->early, ld->server_conns,
-	    (double)(mono_us() - ld->t_round) / 1e6, rss);
+	    (double)(mono_us() - ld->t_round) / 1e6, rss,
+	    ld->server_heap < 0 ? -1 : ld->server_heap / 1024);
 	fflush(stdout);
 	if (ld->round >= ld->rounds)
 		stop_all(ld);
