@@ -38,6 +38,7 @@
  */
 #define CHUNK		(32 * 1024)
 #define CLOSE_UNKNOWN	4404
+#define TRIM_MIN_CLIENTS 64	/* a crowd worth trimming after */
 
 struct ipent {
 	struct ipent	*next;
@@ -85,6 +86,8 @@ struct server {
 	unsigned char		*scratch;	/* LWS_PRE + CHUNK */
 	uv_timer_t		 sweep;
 	uv_timer_t		 grace;
+	unsigned long		 trim_peak;	/* most clients since a trim */
+	int			 trim_due;
 	int			 stopping;
 	int			 timers_open;
 	void			(*done)(void *);
@@ -208,6 +211,15 @@ heap_in_use(void)
 	return (long long)(mi.uordblks + mi.hblkhd);
 #else
 	return -1;
+#endif
+}
+
+/* Returns the allocator's free pages to the kernel, where it can. */
+static void
+heap_trim(void)
+{
+#ifdef __GLIBC__
+	malloc_trim(0);
 #endif
 }
 
@@ -365,6 +377,8 @@ client_link(struct server *s, struct client *c)
 		s->all->aprev = c;
 	s->all = c;
 	s->nclients++;
+	if (s->nclients > s->trim_peak)
+		s->trim_peak = s->nclients;
 	if (c->room != NULL && (sb = room_subs(c->room)) != NULL) {
 		c->rnext = sb->head;
 		if (sb->head != NULL)
@@ -386,6 +400,15 @@ client_unlink(struct server *s, struct client *c)
 	if (c->anext != NULL)
 		c->anext->aprev = c->aprev;
 	s->nclients--;
+	/*
+	 * Once more than half of a crowd of clients has gone (a game ended,
+	 * a burst of reconnects passed), the next sweep hands the freed
+	 * pages back to the kernel: glibc keeps them otherwise.
+	 */
+	if (s->trim_peak >= TRIM_MIN_CLIENTS && s->nclients * 2 < s->trim_peak) {
+		s->trim_peak = s->nclients;
+		s->trim_due = 1;
+	}
 	if (c->room != NULL && (sb = room_user(c->room)) != NULL) {
 		if (c->rprev != NULL)
 			c->rprev->rnext = c->rnext;
@@ -955,6 +978,10 @@ on_sweep(uv_timer_t *t)
 	int64_t now = (int64_t)uv_now(s->loop);
 	struct client *c;
 
+	if (s->trim_due) {
+		s->trim_due = 0;
+		heap_trim();
+	}
 	for (c = s->all; c != NULL; c = c->anext) {
 		if (c->close_code)
 			continue;

@@ -6,7 +6,6 @@
 need_py
 start_fanout --stats-interval 60s
 G=401800001
-feed -i $G -E 2 -K 2 -n 1 -w 0
-wait_game $G
+feed_sync -i $G -E 2 -K 2 -n 1 -w 0
 expect_eq "1000 bytes" "$("$PY" "$PROBE" send "$URL/$G" 1000)" open
 expect_eq "2000 bytes" "$("$PY" "$PROBE" send "$URL/$G" 2000)" '{"_closed": 1009}'

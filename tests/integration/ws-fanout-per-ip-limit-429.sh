@@ -7,8 +7,7 @@
 need_py
 start_fanout --max-per-ip 10
 G=401800001
-feed -i $G -E 2 -K 2 -n 1 -w 0
-wait_game $G
+feed_sync -i $G -E 2 -K 2 -n 1 -w 0
 mkfifo "$T/hold"
 "$PY" "$PROBE" hold "$URL/$G" 11 127.0.0.1 <"$T/hold" >"$T/out" &
 bg $!

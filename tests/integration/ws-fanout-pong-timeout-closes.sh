@@ -6,8 +6,7 @@
 need_py
 start_fanout --ping-interval 1s --pong-timeout 1s
 G=401800001
-feed -i $G -E 2 -K 2 -n 1 -w 0
-wait_game $G
+feed_sync -i $G -E 2 -K 2 -n 1 -w 0
 "$PY" "$PROBE" recv "$URL/$G" 2 5 >"$T/good" &
 GOOD=$!
 bg $GOOD

@@ -7,8 +7,7 @@
 need_py
 start_fanout --stats-interval 60s
 G=401800001
-feed -i $G -E 3 -K 3 -n 1 -w 0
-wait_game $G
+feed_sync -i $G -E 3 -K 3 -n 1 -w 0
 "$PY" "$PROBE" recv "$URL/$G" 1 10 >"$T/ok" || fail probe
 expect_eq "has espn and kalshi" \
     "$(jq '(.espn | type) + " " + (.kalshi | type)' "$T/ok")" '"array array"'

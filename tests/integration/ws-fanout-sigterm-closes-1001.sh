@@ -5,8 +5,7 @@
 need_py
 start_fanout --stats-interval 60s
 G=401800001
-feed -i $G -E 2 -K 2 -n 1 -w 0
-wait_game $G
+feed_sync -i $G -E 2 -K 2 -n 1 -w 0
 "$PY" "$PROBE" recv "$URL/$G" 5 30 >"$T/a" & A=$!
 "$PY" "$PROBE" recv "$URL/$G" 5 30 >"$T/b" & B=$!
 bg "$A $B"

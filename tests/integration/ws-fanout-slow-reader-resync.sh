@@ -7,8 +7,7 @@
 need_py
 start_fanout --client-queue 65536 --sndbuf 4096
 G=401800001
-feed -i $G -E 5 -K 5 -n 1 -e 5 -w 0
-wait_game $G
+feed_sync -i $G -E 5 -K 5 -n 1 -e 5 -w 0
 "$PY" "$PROBE" stall "$URL/$G" 4 '"seq":301,' >"$T/out" &
 PROBE_PID=$!
 bg $PROBE_PID

@@ -5,8 +5,7 @@
 . "$ROOT/tests/tools/ws-load-lib.sh"
 need_py
 start_fanout --stats-interval 60s
-feed -i 401800001 -E 2 -K 2 -n 1 -w 0
-wait_game 401800001
+feed_sync -i 401800001 -E 2 -K 2 -n 1 -w 0
 for id in 999 abc; do
 	"$PY" "$PROBE" recv "$URL/$id" 3 >"$T/out" || fail "probe failed"
 	expect_eq "lines for $id" "$(wc -l <"$T/out" | tr -d ' ')" 2

@@ -35,6 +35,25 @@ start_fanout() {
 # feed [ws-load feed options...]: frames into ws-fanout's input.
 feed() { "$LOAD" feed -o "unix:$T/in.sock" "$@"; }
 
+# feed_sync ARGS: a feed written whole to ws-fanout's input, then waits
+# until ws-fanout has read every line (its input_lines_total counter), so
+# that a client connecting next sees all of it and nothing after.
+FED=0
+feed_sync() {
+	"$LOAD" feed -o - "$@" >"$T/feed.ndjson" || fail "feed $*"
+	FED=$((FED + $(wc -l <"$T/feed.ndjson")))
+	python3 - "$T/in.sock" "$T/feed.ndjson" <<'PYEOF' || fail "cannot write the feed"
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.connect(sys.argv[1])
+s.sendall(open(sys.argv[2], "rb").read())
+s.close()
+PYEOF
+	wait_for sh -c "curl -sf '$HTTP/metrics' |
+	    grep -qx 'ws_fanout_input_lines_total $FED'" ||
+	    fail "ws-fanout read $(metric ws_fanout_input_lines_total) lines, not $FED"
+}
+
 # wait_game ID: until ws-fanout knows the game.
 wait_game() {
 	wait_for sh -c "curl -sf '$HTTP/metrics' | grep -q 'game_id=\"$1\"'" ||
