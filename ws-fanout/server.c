@@ -950,8 +950,17 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	return 0;
 }
 
+/*
+ * The receive buffer is allocated for every WebSocket connection and
+ * clients send nothing but control frames (at most 125 bytes of payload);
+ * longer messages are only counted (receive()), so it is kept small: it
+ * is most of an idle connection's memory otherwise.
+ */
+#define RX_BUFFER	128
+
 static const struct lws_protocols protocols[] = {
-	{ "courtside-live", callback, sizeof(struct pss), 1024, 0, NULL, 0 },
+	{ "courtside-live", callback, sizeof(struct pss), RX_BUFFER, 0, NULL,
+	  0 },
 	{ NULL, NULL, 0, 0, 0, NULL, 0 },
 };
 

@@ -7,7 +7,8 @@
 # each point) p50/p90/p99/max, and user-space memory per idle connection
 # (VmRSS growth / clients). Then connect->first message one at a time and
 # in a burst of 1000, and the growth of each server with a stalled client.
-# Env: CLIENTS ("1000 10000"), SECS (10 measured seconds), GAMES (10).
+# Env: CLIENTS ("1000 10000"), SECS (10 measured seconds), GAMES (10),
+# SERVERS ("ws-fanout nchan"; one of them to measure it alone), IDLE (5000).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=$ROOT/${BUILD:-build}/bin
@@ -176,11 +177,27 @@ run() {
 	wait $LPID || true
 	kill "$FEEDPID" 2>/dev/null || true; wait "$FEEDPID" 2>/dev/null || true
 	FEEDPID=
+	# ws-fanout's own view: its ingest-to-write histogram.
+	: >"$T/metrics"
+	[ "$srv" = ws-fanout ] && { curl -sf "http://$TARGET/metrics" >"$T/metrics" || true; }
 	stop_server
-	python3 - "$srv" "$n" "$rss0" "$rss1" "$T/out.json" "$SECS" <<'PY'
+	python3 - "$srv" "$n" "$rss0" "$rss1" "$T/out.json" "$SECS" "$T/metrics" <<'PY'
 import json, sys
 srv, n, r0, r1, path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 secs = float(sys.argv[6])
+# Upper bounds of the buckets holding the 50th and 99th percentiles of
+# ws-fanout's ws_fanout_write_age_seconds (ingest to write), in us.
+buckets = []
+for l in open(sys.argv[7]):
+    if l.startswith("ws_fanout_write_age_seconds_bucket{le="):
+        le = l.split('"')[1]
+        buckets.append((float("inf") if le == "+Inf" else float(le), int(l.split()[-1])))
+def q(p):
+    if not buckets or buckets[-1][1] == 0:
+        return None
+    for le, c in buckets:
+        if c >= p * buckets[-1][1]:
+            return "inf" if le == float("inf") else int(le * 1e6)
 try:
     o = json.load(open(path))
 except Exception:
@@ -189,7 +206,8 @@ lat = o["latency_us"]
 print(json.dumps({"server": srv, "clients": n, "established": o["established"],
     "points_per_s": round(lat.get("n", 0) / secs),
     "p50_us": lat.get("p50"), "p90_us": lat.get("p90"), "p99_us": lat.get("p99"),
-    "max_us": lat.get("max"), "rss_growth_per_conn": round((r1 - r0) * 1024 / max(o["established"], 1))}))
+    "max_us": lat.get("max"), "rss_growth_per_conn": round((r1 - r0) * 1024 / max(o["established"], 1)),
+    "write_age_p50_le_us": q(0.5), "write_age_p99_le_us": q(0.99)}))
 PY
 }
 
@@ -283,6 +301,7 @@ PY
 
 servers=ws-fanout
 [ $have_nchan -eq 1 ] && servers="ws-fanout nchan"
+servers=${SERVERS:-$servers}
 : >"$T/results"
 for n in $CLIENTS; do
 	for s in $servers; do
@@ -301,13 +320,16 @@ python3 - "$T/results" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 print("broadcast latency (feeder write -> client receive), 10 games x 10 updates/s")
-print("%-10s %7s %6s %9s %8s %8s %8s %8s %10s" % ("server", "clients", "ok", "points/s",
-      "p50us", "p90us", "p99us", "maxus", "rssB/conn"))
+print("%-10s %7s %6s %9s %8s %8s %8s %8s %10s %13s" % ("server", "clients", "ok", "points/s",
+      "p50us", "p90us", "p99us", "maxus", "rssB/conn", "srv p50/p99<="))
 for r in rows:
     if "p90_us" in r:
-        print("%-10s %7d %6d %9d %8s %8s %8s %8s %10s" % (r["server"], r["clients"],
+        srv_age = "-" if r.get("write_age_p99_le_us") is None else "%s/%s" % (
+            r["write_age_p50_le_us"], r["write_age_p99_le_us"])
+        print("%-10s %7d %6d %9d %8s %8s %8s %8s %10s %13s" % (r["server"], r["clients"],
               r["established"], r["points_per_s"], r["p50_us"], r["p90_us"],
-              r["p99_us"], r["max_us"], r["rss_growth_per_conn"]))
+              r["p99_us"], r["max_us"], r["rss_growth_per_conn"], srv_age))
+print("(srv: ws-fanout's own ingest-to-write age, bucket upper bounds in us)")
 print()
 print("connect -> first message (ws-fanout: its snapshot; nchan: the newest stored message, the same snapshot)")
 for r in rows:
