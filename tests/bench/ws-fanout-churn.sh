@@ -3,10 +3,12 @@
 # WebSocket connections, spread over 127.0.0.x source addresses, opened,
 # each waiting for its snapshot, then all closed (half with a close
 # frame, half abruptly), ROUNDS (5) times, after one warm-up round,
-# while a feed runs (GAMES games, halftime-sized snapshots, 5 ticks/s).
+# while a feed runs (GAMES games, halftime-sized snapshots, 5 ticks/s
+# that carry no new points, so that the games' state does not grow).
 # Reports ws-fanout's RSS before, after each round and after the churn,
 # crashes, clients that failed, and whether RSS came back within 5%
-# (+ 2 MiB) of its level after the first measured round.
+# (+ 1 MiB) of its level after the first measured round (ws-fanout hands
+# freed heap back once a crowd has gone; the heap gauge is shown too).
 # Env: BUILD, CLIENTS, ROUNDS, GAMES, PER_SRC (clients per source address),
 # ESPN_PTS and KALSHI_PTS (snapshot size, default 240 and 1200 points).
 set -eu
@@ -39,9 +41,11 @@ src=$(( (CLIENTS + PER_SRC - 1) / PER_SRC ))
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 
-# Large blocks mmapped and returned at free: RSS follows what is held.
-GLIBC_TUNABLES=glibc.malloc.mmap_threshold=65536:glibc.malloc.trim_threshold=131072 \
-    "$F" -q --input "unix:$T/in.sock" --listen "127.0.0.1:$port" \
+# Plain glibc (ws-fanout trims once a crowd has gone). The feed's live
+# ticks carry no new points (-A) and the history is short (-H 50), so
+# the games' state stops growing once the history is full: what grows
+# after that is held for connections.
+"$F" -q --input "unix:$T/in.sock" --listen "127.0.0.1:$port" \
     --max-per-ip $((PER_SRC * 2)) --max-conns 19000 -H 50 \
     --ready-fd 3 3>"$T/ready" 2>"$T/fanout.log" &
 FPID=$!
@@ -50,7 +54,7 @@ while [ ! -s "$T/ready" ]; do
 	i=$((i + 1)); [ $i -gt 200 ] && { echo "ws-fanout did not start"; exit 1; }
 	sleep 0.05
 done
-"$L" feed -i "$ids" -E "${ESPN_PTS:-240}" -K "${KALSHI_PTS:-1200}" -r 5 -d 3600 -w 0 -o "unix:$T/in.sock" \
+"$L" feed -i "$ids" -E "${ESPN_PTS:-240}" -K "${KALSHI_PTS:-1200}" -r 5 -d 3600 -w 0 -A -o "unix:$T/in.sock" \
     2>"$T/feed.err" &
 FEEDPID=$!
 sleep 1
@@ -59,11 +63,11 @@ echo "ws-fanout churn: $CLIENTS clients x $ROUNDS rounds (+1 warm-up) over $src 
 echo "RSS before: $rss0 KiB"
 start=$(date +%s)
 "$L" churn -a "127.0.0.1:$port" -g "$ids" -n "$CLIENTS" -r 1 -S "$src" -b 2 \
-    -c 4000 -x "$FPID" -z 300 -t 120 >"$T/warm.json" 2>"$T/churn.err" || true
+    -c 4000 -x "$FPID" -z 800 -t 120 >"$T/warm.json" 2>"$T/churn.err" || true
 sed 's/^/warm-up: /' "$T/warm.json" | head -n 1
 rc=0
 "$L" churn -a "127.0.0.1:$port" -g "$ids" -n "$CLIENTS" -r "$ROUNDS" -S "$src" \
-    -b 2 -c 4000 -x "$FPID" -z 300 -t 120 >"$T/churn.json" 2>>"$T/churn.err" ||
+    -b 2 -c 4000 -x "$FPID" -z 800 -t 120 >"$T/churn.json" 2>>"$T/churn.err" ||
     rc=$?
 secs=$(( $(date +%s) - start ))
 crashed=no
@@ -75,15 +79,15 @@ import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 per = [r for r in rows if "round" in r]
 for r in per:
-    print("round %d: %d/%d snapshots, %d failed, %d closed by server, server conns after %s, %.1f s, RSS %d KiB"
+    print("round %d: %d/%d snapshots, %d failed, %d closed by server, server conns after %s, %.1f s, RSS %d KiB, heap %s KiB"
           % (r["round"], r["snapshots"], r["clients"], r["failed"], r["closed_by_server"],
-             r["server_conns"], r["secs"], r["rss_kb"]))
+             r["server_conns"], r["secs"], r["rss_kb"], r.get("heap_kb", "-")))
 rss = [r["rss_kb"] for r in per]
 failed = sum(r["failed"] + r["clients"] - r["snapshots"] for r in per)
-ok = bool(rss) and min(rss[-2:]) <= rss[0] * 1.05 + 2048
+ok = bool(rss) and rss[-1] <= rss[0] * 1.05 + 1024
 print("RSS before %s KiB, after the first round %s KiB, after the churn %s KiB: %s"
       % (sys.argv[2], rss[0] if rss else "-", sys.argv[3],
-         "within 5% + 2 MiB" if ok else "GREW"))
+         "within 5% + 1 MiB" if ok else "GREW"))
 print("crashed: %s; clients that failed or got no snapshot: %d; %s s in all"
       % (sys.argv[4], failed, sys.argv[5]))
 sys.exit(0 if ok else 3)

@@ -33,6 +33,7 @@ struct feed {
 	int64_t		 epoch;
 	long		 seq0;		/* first live seq - 1 */
 	int		 no_history;
+	int		 no_points;	/* live ticks carry no new points */
 	const char	*out;
 	const char	*nchan;		/* host:port of nchan publisher */
 	int		 pad;		/* extra bytes per live point */
@@ -296,17 +297,18 @@ live(struct feed *f, int g, long k, int nchan)
 		add(f, "{\"type\":\"tick\",\"src\":\"aligner\",\"game_id\":"
 		    "\"%s\",\"epoch\":%" PRId64 ",\"seq\":%ld,\"ts\":%" PRId64
 		    ",\"espn\":[", f->ids[g], f->epoch, seq, ts);
-	if (k % 2 == 1)
+	if (k % 2 == 1 && !f->no_points)
 		point_espn(f, g, k, ts, stamp);
 	add(f, "],\"kalshi\":[");
-	point_kalshi(f, g, k, ts, stamp);
+	if (!f->no_points)
+		point_kalshi(f, g, k, ts, stamp);
 	add(f, "],\"aligned\":{\"ts\":%" PRId64 ",\"espn\":%.3f,\"kalshi\":"
 	    "%.3f,\"diff\":%.3f}}%s", ts, wp_at(k, g), wp_at(k + 3, g),
 	    wp_at(k, g) - wp_at(k + 3, g), nchan ? "" : "\n");
 }
 
 static const char feed_usage[] =
-    "usage: ws-load feed [-g games] [-i ids] [-r rate] [-d seconds] "
+    "usage: ws-load feed [-A] [-g games] [-i ids] [-r rate] [-d seconds] "
     "[-n count] [-E espn_pts] [-K kalshi_pts] [-e epoch] [-s seq0] [-H] "
     "[-o -|unix:PATH] [-N host:port] [-p pad] [-l linger] [-w warmup] [-W file]\n";
 
@@ -328,8 +330,9 @@ feed_main(int argc, char **argv)
 	f.seq0 = 1;
 	f.out = "-";
 	f.warmup = 1;
-	while ((ch = getopt(argc, argv, "d:e:E:g:Hhi:K:l:n:N:o:p:r:s:w:W:")) != -1) {
+	while ((ch = getopt(argc, argv, "Ad:e:E:g:Hhi:K:l:n:N:o:p:r:s:w:W:")) != -1) {
 		switch (ch) {
+		case 'A': f.no_points = 1; break;
 		case 'd': f.duration = atof(optarg); break;
 		case 'e': f.epoch = strtoll(optarg, NULL, 10); break;
 		case 'E': f.espn_pts = atoi(optarg); break;
