@@ -207,8 +207,9 @@ heap_in_use(void)
 #if defined(__GLIBC__) && (__GLIBC__ > 2 || __GLIBC_MINOR__ >= 33) && \
     !defined(__SANITIZE_ADDRESS__) && !defined(HEAP_UNKNOWN)
 	struct mallinfo2 mi = mallinfo2();
+	size_t held = mi.uordblks + mi.hblkhd;
 
-	return (long long)(mi.uordblks + mi.hblkhd);
+	return (long long)held;
 #else
 	return -1;
 #endif
@@ -255,12 +256,14 @@ hand_tail(struct client *c, unsigned char *p, size_t n)
 
 /*
  * The fast path: writes up to n queued-or-new messages (each at most
- * CHUNK bytes) to c's socket with one sendmsg, bypassing lws's
+ * limit bytes) to c's socket with one sendmsg, bypassing lws's
  * one-write-per-writable-callback. Returns how many messages left
  * (whole, or with their tail handed to lws); the rest stay the caller's.
+ * The tail lws keeps is at most limit bytes.
  */
 static size_t
-send_direct(struct server *s, struct client *c, struct msg **ms, size_t n)
+send_direct(struct server *s, struct client *c, struct msg **ms, size_t n,
+    size_t limit)
 {
 	struct iovec iov[16];
 	struct msghdr mh;
@@ -273,7 +276,7 @@ send_direct(struct server *s, struct client *c, struct msg **ms, size_t n)
 	if (n > sizeof(iov) / sizeof(iov[0]))
 		n = sizeof(iov) / sizeof(iov[0]);
 	for (k = 0; k < n; k++) {
-		if (ms[k]->len > CHUNK ||
+		if (ms[k]->len > limit ||
 		    (iov[k].iov_base = msg_frame(ms[k], &total)) == NULL)
 			break;
 		iov[k].iov_len = total;
@@ -308,7 +311,7 @@ push(struct server *s, struct client *c, struct msg *m)
 {
 	if (c->need_snapshot || c->q.resync || c->close_code)
 		return;
-	if (can_send_direct(c) && send_direct(s, c, &m, 1) == 1)
+	if (can_send_direct(c) && send_direct(s, c, &m, 1, CHUNK) == 1)
 		return;
 	if (clientq_push(&c->q, m, s->cfg.client_queue, &s->budget) == -1) {
 		s->cfg.metrics->resyncs++;
@@ -625,9 +628,18 @@ write_chunk(struct server *s, struct client *c)
 	return 0;
 }
 
+/*
+ * A message over CHUNK (a snapshot, mostly) goes out whole in one write
+ * when the socket takes it, its tail (no more than the client's queue
+ * limit) left to lws; else, or when larger, in CHUNK fragments, one per
+ * writable callback.
+ */
 static int
 write_msg(struct server *s, struct client *c, struct msg *m)
 {
+	if (m->len > CHUNK && !lws_partial_buffered(c->wsi) &&
+	    send_direct(s, c, &m, 1, s->cfg.client_queue) == 1)
+		return 0;
 	if (m->len > CHUNK) {
 		c->cur = msg_ref(m);
 		c->cur_off = 0;
@@ -689,7 +701,7 @@ writable(struct server *s, struct client *c)
 		c->q.resync = 0;
 	} else if (c->q.head != NULL && !lws_partial_buffered(c->wsi) &&
 	    (n = send_direct(s, c, ms, clientq_peekn(&c->q, ms,
-	    sizeof(ms) / sizeof(ms[0])))) > 0) {
+	    sizeof(ms) / sizeof(ms[0])), CHUNK)) > 0) {
 		/* Several queued messages went out in one write. */
 		while (n-- > 0)
 			msg_unref(clientq_pop(&c->q, &s->budget));
