@@ -4,17 +4,22 @@
 # kalshi-tap, aligner, ws-fanout) on the recorded game for DURATION
 # minutes, with random upstream faults (espn-sim /_sim/fault; kalshi-sim
 # dropping connections and sending malformed frames), random kill -9 of
-# espn-poll, kalshi-tap and the aligner restarted as a supervisor would
-# (and any stage that exits on its own), SOAK_CLIENTS (100) WebSocket
-# clients connected throughout plus rounds of connection churn.
+# espn-poll, kalshi-tap (until 80% of the game: see the kill below), the
+# aligner and ws-fanout (at least once, while the game runs), restarted
+# as a supervisor would (and any stage that exits on its own),
+# SOAK_CLIENTS (100) WebSocket clients connected throughout, which
+# reconnect and resume (ws-load -k) when ws-fanout dies, plus rounds of
+# connection churn (never across a ws-fanout kill).
 #
 # The game is paced to end at 60% of the run; the rest is a tail with
 # static data, faults and kills, over which no process may keep growing.
-# Reports clients disconnected, points lost (each client's final series
-# against the recorded game, tests/tools/e2e-check), RSS over time per
-# process, restarts, and warning/error counts. Exits 1 if a client was
-# disconnected or lost a point, a churn client failed, a process grew
-# in the tail (> 10% + 4 MiB) or a sanitizer spoke; 0 otherwise.
+# Reports clients disconnected (not connected at the end), connections
+# lost and reconnects, points lost (each client's final series against
+# the recorded game, tests/tools/e2e-check), RSS over time per process,
+# restarts, and warning/error counts. Exits 1 if a client was
+# disconnected at the end or lost a point, a churn client failed, a
+# process grew in the tail (> 10% + 4 MiB, past its first 10 s) or a
+# sanitizer spoke; 0 otherwise.
 # Env: DURATION (minutes), SOAK_CLIENTS, SOAK_DIR (kept; default
 # $BUILD/soak), BUILD.
 set -eu
@@ -47,6 +52,9 @@ SOAK_RSS=$T/rss
 : >"$SOAK_RSS"
 # shellcheck disable=SC3045 # dash and bash both have ulimit -n
 ulimit -n 20000 2>/dev/null || true
+# Built with SANITIZE=address: a small quarantine, as ASan's default
+# (256 MiB of freed memory held back) reads as growth in the RSS check.
+export ASAN_OPTIONS="${ASAN_OPTIONS:-detect_leaks=1:quarantine_size_mb=2}"
 
 # kalshi-sim faults: pl_sims takes no extra options, so it runs a
 # wrapper that adds them. The first 20 connections are dropped after 150
@@ -59,6 +67,16 @@ cat >"$T/bin/kalshi-sim" <<EOF
 exec "$BIN/kalshi-sim" "\$@" --drops 20 --drop-after 150 --malformed-every 40
 EOF
 chmod +x "$T/bin/kalshi-sim"
+# espn-poll retries from 200 ms (not 1 s), doubling to 6 s: the game runs
+# about 80 times faster than real time, and with the default backoff
+# (to 30 s, giving up after ~3 min) an outage late in a short run would
+# outlast it.
+rm -f "$T/bin/espn-poll"
+cat >"$T/bin/espn-poll" <<EOF
+#!/bin/sh
+exec "$BIN/espn-poll" "\$@" --retry-base 200ms
+EOF
+chmod +x "$T/bin/espn-poll"
 # shellcheck disable=SC2034 # read by tests/lib/pipeline.sh
 PL_BIN=$T/bin
 
@@ -87,9 +105,10 @@ WAIT_SECS=30 wait_for sh -c "curl -sf http://127.0.0.1:$PL_WS_PORT/metrics |
     grep -q 'game_id=\"$PL_GAME\"'" || fail "ws-fanout never heard of the game"
 
 # The clients that stay for the whole run: 8 per source address
-# (ws-fanout allows 10 per address), from 127.0.0.10 up.
+# (ws-fanout allows 10 per address), from 127.0.0.10 up. They reconnect
+# when ws-fanout is killed (-k), resuming with ?since=.
 mkdir -p "$T/clients"
-"$BIN/ws-load" clients -a "127.0.0.1:$PL_WS_PORT" -g "$PL_GAME" -n "$NCLIENTS" \
+"$BIN/ws-load" clients -k -a "127.0.0.1:$PL_WS_PORT" -g "$PL_GAME" -n "$NCLIENTS" \
     -S $(( (NCLIENTS + 7) / 8 )) -b 10 -D "$T/clients" -d $((D + 60)) \
     -t $((D + 120)) \
     >"$T/clients.json" 2>"$T/clients.err" &
@@ -110,16 +129,49 @@ while [ "$(soak_now)" -lt "$D" ]; do
 		next_sample=$((now + 2))
 	fi
 	if [ "$now" -lt "$chaos_end" ] && [ "$now" -ge "$next_fault" ]; then
-		soak_espn_fault
+		# The long outage only while there is time to recover from it.
+		if [ "$now" -lt $((chaos_end - 60)) ]; then
+			soak_espn_fault outage
+		else
+			soak_espn_fault
+		fi
 		next_fault=$((now + 5 + $(soak_rand 11)))
 	fi
 	if [ "$now" -lt "$chaos_end" ] && [ "$now" -ge "$next_kill" ]; then
-		soak_kill
-		next_kill=$((now + 8 + $(soak_rand 15)))
+		# kalshi-tap not in the last fifth of the game nor after it:
+		# Kalshi replays no history, so a kalshi-tap restarted then
+		# holds few or no quotes, and an aligner restarted after it
+		# would leave the game with no Kalshi series (a limitation of
+		# the design, not something a soak can fix). ws-fanout only
+		# while the game runs: one instance lives through the whole
+		# tail, and its RSS there is judged.
+		while :; do
+			# shellcheck disable=SC2086 # a list of words
+			stage=$(soak_pick $SOAK_KILLABLE)
+			case $stage in
+			kalshi-tap) [ "$now" -lt $((GAME_END * 80 / 100)) ] && break ;;
+			ws-fanout) [ "$now" -lt "$GAME_END" ] && break ;;
+			*) break ;;
+			esac
+		done
+		# ws-fanout at least once: by half of the chaos at the latest.
+		if [ "$now" -ge $((chaos_end / 2)) ] &&
+		    ! grep -q ' kill ws-fanout ' "$SOAK_EVENTS"; then
+			stage=ws-fanout
+		fi
+		# Not while a churn round runs: its clients do not reconnect.
+		if [ "$stage" = ws-fanout ] && [ -n "$CHURN" ] &&
+		    soak_alive "$CHURN"; then
+			next_kill=$((now + 1))
+		else
+			soak_kill "$stage"
+			next_kill=$((now + 8 + $(soak_rand 15)))
+		fi
 	fi
-	# Rounds of churn: 200 connections opened, snapshot, closed, twice.
+	# Rounds of churn: 200 connections opened, snapshot, closed, twice;
+	# only once a restarted ws-fanout has the game again.
 	if [ "$now" -ge "$next_churn" ] && [ "$now" -lt "$chaos_end" ] &&
-	    { [ -z "$CHURN" ] || ! soak_alive "$CHURN"; }; then
+	    { [ -z "$CHURN" ] || ! soak_alive "$CHURN"; } && soak_game_known; then
 		[ -n "$CHURN" ] && { wait "$CHURN" 2>/dev/null || soak_event churn-failed ""; }
 		"$BIN/ws-load" churn -a "127.0.0.1:$PL_WS_PORT" -g "$PL_GAME" \
 		    -n 200 -r 2 -S 50 -b 100 -z 0 -t 60 >>"$T/churn.json" \
@@ -162,7 +214,9 @@ for f in "$T"/clients/client-*.ndjson; do
 done
 
 san=0
-if grep -l 'Sanitizer\|runtime error:' "$T"/*.log >/dev/null 2>&1; then san=1; fi
+if grep -l 'Sanitizer\|runtime error:' "$T"/*.log "$T"/*.err >/dev/null 2>&1; then
+	san=1
+fi
 python3 - "$T" "$D" "$GAME_END" "$NCLIENTS" "$lost" "$crc" "$frc" "$san" <<'PY'
 import json, os, sys, collections
 T, D, GAME_END, N = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
@@ -171,18 +225,29 @@ bad = []
 ev = [l.split(" ", 2) for l in open(os.path.join(T, "events")) if l.strip()]
 count = collections.Counter(e[1] for e in ev)
 exits = [e[2].strip() for e in ev if e[1] == "exit"]
+kills = collections.Counter(e[2].split()[0] for e in ev if e[1] == "kill")
 print("events: %s" % ", ".join("%s %d" % kv for kv in sorted(count.items())))
+print("kill -9 per stage: %s" % (", ".join("%s %d" % kv for kv in sorted(kills.items())) or "none"))
 for x in exits:
     print("  exited on its own (restarted): %s" % x)
 try:
     c = json.loads(open(os.path.join(T, "clients.json")).read().strip().splitlines()[-1])
 except Exception:
     c = {"first_msgs": 0, "failed": N, "closed": 0}
+# With ws-load -k, closed and failed count the clients without a
+# connection at the end: those that did not come back.
 disc = c.get("closed", 0) + c.get("failed", 0)
-print("clients: %d, got a snapshot %d, disconnected before the end %d, "
-      "ws-load status %d" % (N, c.get("first_msgs", 0), disc, crc))
+print("clients: %d, got a snapshot %d, disconnected at the end (did not come "
+      "back) %d, ws-load status %d" % (N, c.get("first_msgs", 0), disc, crc))
+print("reconnects: %d connections lost or refused, %d reconnect attempts, "
+      "%d reconnects (served again), %d clients reconnected at least once"
+      % (c.get("drops", 0), c.get("reconnect_attempts", 0),
+         c.get("reconnects", 0), c.get("clients_reconnected", 0)))
 if c.get("first_msgs", 0) != N or disc or crc:
     bad.append("clients disconnected or without snapshot")
+if kills.get("ws-fanout") and c.get("clients_reconnected", 0) < N:
+    bad.append("ws-fanout was killed but only %d of %d clients reconnected"
+               % (c.get("clients_reconnected", 0), N))
 print("points lost: %d of %d clients' final series differ from the recorded game" % (lost, N))
 if lost:
     bad.append("points lost")
@@ -224,7 +289,9 @@ for name in sorted({k[0] for k in inst}):
         name, len(pids), max(kb for _, kb in series),
         "/".join(str(m) for m in marks), " ".join(row)))
     for k in pids:
-        tail = [(t, kb) for t, kb in inst[k] if t >= GAME_END + 10]
+        # An instance's first 10 s (a restart filling up) are not growth.
+        born = inst[k][0][0]
+        tail = [(t, kb) for t, kb in inst[k] if t >= max(GAME_END + 10, born + 10)]
         if len(tail) < 5 or tail[-1][0] - tail[0][0] < 30:
             continue
         first = min(kb for _, kb in tail[:3])
@@ -251,7 +318,7 @@ for name in ("espn-poll", "kalshi-tap", "aligner", "ws-fanout", "kalshi-sim", "e
 try:
     m = dict(l.split()[:2] for l in open(os.path.join(T, "metrics")) if l and not l.startswith("#") and " " in l)
     keys = [k for k in m if any(w in k for w in ("input_skipped", "resyncs", "rejected", "connections_total", "input_lines"))]
-    print("ws-fanout metrics at the end: " + ", ".join("%s %s" % (k.replace("ws_fanout_", ""), m[k]) for k in sorted(keys)))
+    print("ws-fanout metrics at the end (its last instance): " + ", ".join("%s %s" % (k.replace("ws_fanout_", ""), m[k]) for k in sorted(keys)))
 except OSError:
     pass
 for b in bad:

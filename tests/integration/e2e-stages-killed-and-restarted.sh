@@ -16,8 +16,7 @@ pl_start ws-fanout
 pl_start aligner
 pl_start espn-poll
 pl_start kalshi-tap
-WAIT_SECS=30 wait_for sh -c "curl -sf http://127.0.0.1:$PL_WS_PORT/metrics |
-    grep -q 'game_id=\"$PL_GAME\"'" || fail "ws-fanout never heard of the game"
+pl_wait_game
 last=$(jq -r '.winprobability[-1].playId' "$PL_FIXTURE")
 "$BIN/ws-load" clients -a "127.0.0.1:$PL_WS_PORT" -g "$PL_GAME" -n 1 \
     -D "$T" -e "\"play_id\":\"$last\"" -t 150 >"$T/load.json" 2>"$T/load.err" &

@@ -11,6 +11,7 @@
 #                          ws-fanout aligner espn-poll kalshi-tap live-games
 #   pl_kill STAGE [SIG]    stop a stage (default TERM) and wait for it
 #   pl_all                 start every stage, downstream first
+#   pl_wait_game           until ws-fanout knows the game (30 s), or fail
 #   pl_stop                stop every stage, upstream first
 # Stages talk over Unix sockets in DIR: espn.sock and kalshi.sock (inputs
 # of aligner), frames.sock (input of ws-fanout). Ports: PL_WS_PORT
@@ -136,6 +137,11 @@ pl_all() {
 	pl_start espn-poll
 	pl_start kalshi-tap
 	pl_start live-games
+}
+
+pl_wait_game() {
+	WAIT_SECS=30 wait_for sh -c "curl -sf http://127.0.0.1:$PL_WS_PORT/metrics |
+	    grep -q 'game_id=\"$PL_GAME\"'" || fail "ws-fanout never heard of the game"
 }
 
 pl_stop() {

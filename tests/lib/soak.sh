@@ -4,12 +4,17 @@
 # logged to $SOAK_EVENTS, one "SECONDS WHAT DETAIL" line per event.
 
 SOAK_STAGES="espn-poll kalshi-tap aligner ws-fanout"
-SOAK_KILLABLE="espn-poll kalshi-tap aligner"
+# ws-fanout too: its clients (ws-load -k) reconnect and resume.
+# shellcheck disable=SC2034 # read by tests/soak.sh
+SOAK_KILLABLE="espn-poll kalshi-tap aligner ws-fanout"
 # Faults for espn-sim's /_sim/fault: a few failing requests at a time,
-# so that espn-poll retries (and sometimes gives up with 69 and is
-# restarted), never a permanent outage.
+# so that espn-poll retries, never a permanent outage. The outage (12
+# summary requests: espn-poll gives up with 69 after 10 and is
+# restarted) lasts about 40 s with the soak's retry base (tests/soak.sh),
+# so it is only set while that leaves time to recover before the end.
 SOAK_ESPN_FAULTS="500:3 503:4 slow=3000:2 truncate:2 malformed:2 short:2
-reset:2 404:2 503:12@summary"
+reset:2 404:2"
+SOAK_ESPN_OUTAGES="503:12@summary"
 
 soak_now() { echo $(( $(date +%s) - SOAK_T0 )); }
 soak_event() { echo "$(soak_now) $*" >>"$SOAK_EVENTS"; }
@@ -33,9 +38,15 @@ soak_alive() {
 	    [ "$(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null)" != Z ]
 }
 
+# soak_espn_fault [outage]: one short fault, or with "outage" one of
+# the faults or the outage.
 soak_espn_fault() {
 	# shellcheck disable=SC2086 # a list of words
-	spec=$(soak_pick $SOAK_ESPN_FAULTS)
+	if [ "${1:-}" = outage ]; then
+		spec=$(soak_pick $SOAK_ESPN_FAULTS $SOAK_ESPN_OUTAGES)
+	else
+		spec=$(soak_pick $SOAK_ESPN_FAULTS)
+	fi
 	if curl -sf "http://127.0.0.1:$(cat "$PL_DIR/espn-sim.port")/_sim/fault?set=$spec" \
 	    >/dev/null 2>&1; then
 		soak_event fault "espn $spec"
@@ -44,10 +55,16 @@ soak_espn_fault() {
 	fi
 }
 
-# soak_kill: kill -9 one upstream stage; the supervisor loop restarts it.
+# soak_game_known: ws-fanout serves the game (after a restart, once the
+# aligner has reconnected and replayed it).
+soak_game_known() {
+	curl -sf "http://127.0.0.1:$PL_WS_PORT/metrics" 2>/dev/null |
+	    grep -q "game_id=\"$PL_GAME\""
+}
+
+# soak_kill STAGE: kill -9 it; the supervisor loop restarts it.
 soak_kill() {
-	# shellcheck disable=SC2086 # a list of words
-	stage=$(soak_pick $SOAK_KILLABLE)
+	stage=$1
 	pid=$(pl_pid "$stage")
 	[ -n "$pid" ] || return 0
 	kill -KILL "$pid" 2>/dev/null || true

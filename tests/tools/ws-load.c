@@ -8,6 +8,12 @@
  * "ws-load churn" opens N connections, waits for every snapshot, closes
  * them all (half with a close frame, half abruptly) and repeats, printing
  * one JSON line per round (with the VmRSS of a watched server process).
+ * With -k, a clients-mode client whose connection closes or fails comes
+ * back after a backoff (100 ms doubling to 2 s, with jitter), resuming
+ * with ?since=EPOCH:SEQ of the last snapshot or update it received, and
+ * goes on dumping to the same file; it gives up only at the end of the
+ * run. Its summary then counts drops and reconnects apart from clients
+ * that ended disconnected.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -41,6 +47,18 @@ struct conn {
 	int		 closing;	/* churn: we asked for the close */
 	int		 early;		/* churn: closed before we asked */
 	unsigned long	 msgs;
+	/* -k: reconnecting */
+	int		 live;		/* established, not yet closed */
+	int		 ever_up;	/* was established once */
+	int		 attempting;	/* a connection attempt is out */
+	int		 fresh;		/* no message yet on this connection */
+	int		 down;		/* lost its connection, not yet back */
+	int		 ended;		/* dump closed, counted as gone */
+	int		 have_pos;	/* epoch and seq below are known */
+	int64_t		 epoch, seq;	/* of the last snapshot or update */
+	int64_t		 retry_at;	/* mono us of the next attempt, or 0 */
+	unsigned	 backoff_ms;
+	unsigned	 reconnects;
 	char		*rx;		/* the message being reassembled */
 	size_t		 rx_len, rx_cap;
 	FILE		*dump;
@@ -95,6 +113,13 @@ struct load {
 	long			 server_heap;	/* ws_fanout_heap_bytes, or -1 */
 	long			 rss_first, rss_last, rss_max;
 	uv_timer_t		 settle;
+	/* clients -k */
+	int			 reconnect;
+	uv_timer_t		 retry;
+	unsigned long long	 drops, attempts, reconnects;
+	unsigned		 clients_reconnected;
+	unsigned		 down_failed, down_closed;	/* at the end */
+	unsigned		 gone;
 };
 
 static int64_t
@@ -121,6 +146,7 @@ static void	churn_closed(struct load *ld);
 static void	churn_check(struct load *ld);
 static void	stop_all(struct load *ld);
 static void	on_deadline(uv_timer_t *t);
+static void	conn_connect(struct load *ld, struct conn *c);
 
 static const char *
 find(const char *p, const char *end, const char *key, size_t klen)
@@ -157,11 +183,49 @@ scan_stamps(struct load *ld, const char *p, size_t len, int64_t now)
 	}
 }
 
+/* -k: a client that lost its connection is served again. */
+static void
+came_back(struct load *ld, struct conn *c)
+{
+	c->down = 0;
+	ld->reconnects++;
+	if (c->reconnects++ == 0)
+		ld->clients_reconnected++;
+}
+
+/*
+ * -k: the epoch and seq of a snapshot or update (ws-fanout writes them
+ * first, after type and game_id), the point to resume from. p is NUL-
+ * terminated.
+ */
+static void
+track_pos(struct load *ld, struct conn *c, const char *p, size_t len)
+{
+	const char *end = p + len, *e, *q;
+
+	if (strncmp(p, "{\"type\":\"snapshot\"", 18) != 0 &&
+	    strncmp(p, "{\"type\":\"update\"", 16) != 0)
+		return;
+	if ((e = find(p, end, "\"epoch\":", 8)) == NULL ||
+	    (q = find(e, end, "\"seq\":", 6)) == NULL)
+		return;
+	c->epoch = strtoll(e + 8, NULL, 10);
+	c->seq = strtoll(q + 6, NULL, 10);
+	c->have_pos = 1;
+	c->backoff_ms = 0;	/* it is serving: start the backoff over */
+	if (c->down)
+		came_back(ld, c);
+}
+
 static void
 on_message(struct load *ld, struct conn *c, const char *p, size_t len)
 {
 	int64_t now = wall_us();
+	int fresh = c->fresh;
 
+	c->fresh = 0;
+	if (ld->reconnect)
+		track_pos(ld, c, p, len);
 	if (!c->got_first) {
 		c->got_first = 1;
 		ld->firsts++;
@@ -170,7 +234,7 @@ on_message(struct load *ld, struct conn *c, const char *p, size_t len)
 		samples_add(&ld->connect_us, mono_us() - c->t_start);
 		if (ld->serial)
 			start_one(ld);
-	} else
+	} else if (!fresh)
 		scan_stamps(ld, p, len, now);
 	c->msgs++;
 	ld->msgs++;
@@ -218,6 +282,78 @@ conn_end(struct load *ld, struct conn *c)
 		finish(ld);
 }
 
+/* -k: the client is done for good (at the end of the run). */
+static void
+rc_end(struct load *ld, struct conn *c)
+{
+	if (c->ended)
+		return;
+	c->ended = 1;
+	c->live = c->attempting = 0;
+	c->retry_at = 0;
+	c->wsi = NULL;
+	if (c->dump != NULL) {
+		fprintf(c->dump, "{\"type\":\"_closed\",\"code\":%d}\n",
+		    c->close_code);
+		fclose(c->dump);
+		c->dump = NULL;
+	}
+	free(c->rx);
+	c->rx = NULL;
+	c->rx_len = c->rx_cap = 0;
+	ld->gone++;
+	if (ld->stopping && ld->gone >= ld->started)
+		finish(ld);
+}
+
+/*
+ * -k: the connection closed or could not be made while the run goes on:
+ * note it in the dump and come back after the backoff, with jitter.
+ */
+static void
+rc_drop(struct load *ld, struct conn *c, const char *why)
+{
+	unsigned d;
+
+	c->wsi = NULL;
+	c->live = c->attempting = 0;
+	c->down = 1;
+	c->rx_len = 0;
+	ld->drops++;
+	if (c->dump != NULL) {
+		fprintf(c->dump, "{\"type\":\"_dropped\",\"code\":%d,"
+		    "\"reason\":\"%s\"}\n", c->close_code, why);
+		fflush(c->dump);
+	}
+	c->close_code = 0;
+	c->backoff_ms = c->backoff_ms == 0 ? 100 :
+	    c->backoff_ms >= 1000 ? 2000 : c->backoff_ms * 2;
+	/* 75% to 125% of the step. */
+	d = c->backoff_ms * 3 / 4 + (unsigned)rand() % (c->backoff_ms / 2 + 1);
+	c->retry_at = mono_us() + (int64_t)d * 1000;
+}
+
+/* -k: starts the attempts that are due. */
+static void
+on_retry(uv_timer_t *t)
+{
+	struct load *ld = t->data;
+	int64_t now = mono_us();
+	struct conn *c;
+	unsigned i;
+
+	if (ld->stopping)
+		return;
+	for (i = 0; i < ld->started; i++) {
+		c = &ld->conns[i];
+		if (c->retry_at == 0 || c->retry_at > now || c->ended)
+			continue;
+		c->retry_at = 0;
+		ld->attempts++;
+		conn_connect(ld, c);
+	}
+}
+
 static int
 callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
@@ -231,6 +367,13 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return 0;
 	switch (reason) {
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
+		if (ld->reconnect) {
+			if (ld->stopping)
+				rc_end(ld, c);
+			else
+				rc_drop(ld, c, "connect");
+			break;
+		}
 		c->failed = 1;
 		ld->failed++;
 		fprintf(stderr, "ws-load: client %u: %s\n", c->idx,
@@ -249,6 +392,14 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			if (fd >= 0)
 				setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 				    sizeof(one));
+		}
+		if (ld->reconnect) {
+			c->live = 1;
+			c->attempting = 0;
+			c->fresh = 1;
+			if (c->ever_up)
+				break;
+			c->ever_up = 1;
 		}
 		c->established = 1;
 		ld->established++;
@@ -290,6 +441,13 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			c->close_code = b[0] << 8 | b[1];
 		break;
 	case LWS_CALLBACK_CLIENT_CLOSED:
+		if (ld->reconnect) {
+			if (ld->stopping)
+				rc_end(ld, c);
+			else
+				rc_drop(ld, c, "closed");
+			break;
+		}
 		ld->closed++;
 		conn_end(ld, c);
 		break;
@@ -307,8 +465,6 @@ static const struct lws_protocols protocols[] = {
 static void
 start_one(struct load *ld)
 {
-	struct lws_client_connect_info ci;
-	char path[512], src[32];
 	struct conn *c;
 
 	if (ld->started >= ld->n || ld->stopping)
@@ -317,10 +473,6 @@ start_one(struct load *ld)
 	c->idx = ld->started++;
 	c->ld = ld;
 	c->game = c->idx % ld->ngames;
-	snprintf(path, sizeof(path), "%s%s%s%s", ld->prefix,
-	    ld->games[c->game], ld->query[0] ? "?" : "", ld->query);
-	snprintf(src, sizeof(src), "127.0.0.%u",
-	    ld->src_base + c->idx % ld->nsrc);
 	if (ld->dump_dir != NULL) {
 		char fn[1024];
 
@@ -328,6 +480,36 @@ start_one(struct load *ld)
 		    c->idx);
 		c->dump = fopen(fn, "w");
 	}
+	c->t_start = mono_us();
+	conn_connect(ld, c);
+}
+
+/* Opens c's connection: the first, or with -k a reconnect. */
+static void
+conn_connect(struct load *ld, struct conn *c)
+{
+	struct lws_client_connect_info ci;
+	char path[512], src[32], since[64];
+
+	since[0] = '\0';
+	if (ld->reconnect && c->have_pos) {
+		snprintf(since, sizeof(since), "since=%" PRId64 ":%" PRId64,
+		    c->epoch, c->seq);
+		if (c->dump != NULL) {
+			fprintf(c->dump, "{\"type\":\"_reconnect\","
+			    "\"since\":\"%" PRId64 ":%" PRId64 "\"}\n",
+			    c->epoch, c->seq);
+			fflush(c->dump);
+		}
+	} else if (ld->reconnect && c->ever_up && c->dump != NULL) {
+		fputs("{\"type\":\"_reconnect\"}\n", c->dump);
+		fflush(c->dump);
+	}
+	snprintf(path, sizeof(path), "%s%s%s%s%s%s", ld->prefix,
+	    ld->games[c->game], ld->query[0] || since[0] ? "?" : "",
+	    ld->query, ld->query[0] && since[0] ? "&" : "", since);
+	snprintf(src, sizeof(src), "127.0.0.%u",
+	    ld->src_base + c->idx % ld->nsrc);
 	memset(&ci, 0, sizeof(ci));
 	ci.context = ld->ctx;
 	ci.address = ld->host;
@@ -339,7 +521,13 @@ start_one(struct load *ld)
 	ci.local_protocol_name = "ws-load";
 	ci.pwsi = &c->wsi;
 	ci.userdata = c;
-	c->t_start = mono_us();
+	c->attempting = 1;
+	if (ld->reconnect) {
+		/* The error callback may have run already, or not at all. */
+		if (lws_client_connect_via_info(&ci) == NULL && c->attempting)
+			rc_drop(ld, c, "connect");
+		return;
+	}
 	if (lws_client_connect_via_info(&ci) == NULL && !c->failed) {
 		c->failed = 1;
 		ld->failed++;
@@ -371,6 +559,23 @@ report(struct load *ld)
 		return;
 	}
 	samples_json(&ld->latency_us, lj, sizeof(lj));
+	if (ld->reconnect) {
+		/* failed and closed: the clients without a connection now. */
+		printf("{\"clients\":%u,\"started\":%u,\"established\":%u,"
+		    "\"first_msgs\":%u,\"failed\":%u,\"closed\":%u,"
+		    "\"drops\":%llu,\"reconnect_attempts\":%llu,"
+		    "\"reconnects\":%llu,\"clients_reconnected\":%u,"
+		    "\"msgs\":%llu,\"bytes\":%llu,\"stamps\":%llu,"
+		    "\"measured_msgs\":%llu,\"secs\":%.3f,\"connect_us\":%s,"
+		    "\"latency_us\":%s,\"negative_latency\":%" PRId64 "}\n",
+		    ld->n, ld->started, ld->established, ld->firsts,
+		    ld->down_failed, ld->down_closed, ld->drops, ld->attempts,
+		    ld->reconnects, ld->clients_reconnected, ld->msgs,
+		    ld->bytes, ld->stamps, ld->msgs - ld->msgs_at_measure, secs,
+		    cj, lj, ld->latency_us.neg);
+		fflush(stdout);
+		return;
+	}
 	printf("{\"clients\":%u,\"started\":%u,\"established\":%u,"
 	    "\"first_msgs\":%u,\"failed\":%u,\"closed\":%u,\"msgs\":%llu,"
 	    "\"bytes\":%llu,\"stamps\":%llu,\"measured_msgs\":%llu,"
@@ -392,14 +597,32 @@ stop_all(struct load *ld)
 	ld->stopping = 1;
 	uv_timer_stop(&ld->pace);
 	uv_timer_stop(&ld->stop);
+	if (ld->reconnect) {
+		uv_timer_stop(&ld->retry);
+		for (i = 0; i < ld->n; i++) {
+			/* Resumed with nothing missed: back all the same. */
+			if (i < ld->started && ld->conns[i].live &&
+			    ld->conns[i].down)
+				came_back(ld, &ld->conns[i]);
+			if (i >= ld->started || !ld->conns[i].live) {
+				if (i < ld->started && ld->conns[i].ever_up)
+					ld->down_closed++;
+				else
+					ld->down_failed++;
+			}
+		}
+	}
 	report(ld);
 	for (i = 0; i < ld->started; i++)
 		if (ld->conns[i].wsi != NULL)
 			lws_set_timeout(ld->conns[i].wsi,
 			    PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
+		else if (ld->reconnect)
+			rc_end(ld, &ld->conns[i]);
 	/* Never hang on a close: the deadline ends the run. */
 	uv_timer_start(&ld->deadline, on_deadline, 2000, 0);
-	if (ld->closed + ld->failed >= ld->started)
+	if (ld->reconnect ? ld->gone >= ld->started :
+	    ld->closed + ld->failed >= ld->started)
 		finish(ld);
 }
 
@@ -421,6 +644,9 @@ finish(struct load *ld)
 	if (ld->churn)
 		ld->rc = (ld->rounds_done == ld->rounds && ld->bad_rounds == 0) ?
 		    0 : 1;
+	else if (ld->reconnect)
+		ld->rc = (ld->down_failed + ld->down_closed == 0 &&
+		    ld->firsts == ld->n) ? 0 : 1;
 	else
 		ld->rc = (ld->failed == 0 && ld->firsts == ld->n) ? 0 : 1;
 	lws_context_destroy(ld->ctx);
@@ -429,6 +655,7 @@ finish(struct load *ld)
 	uv_close((uv_handle_t *)&ld->deadline, NULL);
 	uv_close((uv_handle_t *)&ld->check, NULL);
 	uv_close((uv_handle_t *)&ld->settle, NULL);
+	uv_close((uv_handle_t *)&ld->retry, NULL);
 	uv_close((uv_handle_t *)&ld->sig, NULL);
 }
 
@@ -692,8 +919,12 @@ churn_check(struct load *ld)
 
 static const char usage[] =
     "usage: ws-load clients [-s] [-a host:port] [-b first] [-c rate] "
-    "[-d secs] [-D dir] [-e string] [-g ids] [-m msgs] [-n clients] "
-    "[-P prefix] [-q query] [-R file] [-S sources] [-t timeout]\n"
+    "[-d secs] [-D dir] [-e string] [-g ids] [-k] [-m msgs] "
+    "[-n clients] [-P prefix] [-q query] [-R file] [-S sources] "
+    "[-t timeout]\n"
+    "         (-k: a client whose connection ends or fails reconnects "
+    "after 0.1-2 s,\n"
+    "         resuming with ?since=EPOCH:SEQ, until the run ends)\n"
     "       ws-load churn [-a host:port] [-b first] [-c rate] [-g ids] "
     "[-n clients] [-r rounds] [-S sources] [-t round_timeout] [-x pid] "
     "[-z settle_ms]\n"
@@ -730,7 +961,7 @@ main(int argc, char **argv)
 	ld.src_base = 1;
 	ld.timeout = 60;
 	while ((ch = getopt(argc, argv, ld.churn ? "a:b:c:g:hn:r:S:t:x:z:" :
-	    "a:b:c:d:D:e:g:hm:n:P:q:R:sS:t:")) != -1) {
+	    "a:b:c:d:D:e:g:hkm:n:P:q:R:sS:t:")) != -1) {
 		switch (ch) {
 		case 'a':
 			snprintf(ld.host, sizeof(ld.host), "%s", optarg);
@@ -756,6 +987,7 @@ main(int argc, char **argv)
 				ld.games[ld.ngames++] = tok;
 			break;
 		case 'h': free(ld.games); fputs(usage, stdout); return 0;
+		case 'k': ld.reconnect = 1; break;
 		case 'm': ld.until_msgs = strtoul(optarg, NULL, 10); break;
 		case 'n': ld.n = (unsigned)atoi(optarg); break;
 		case 'P': snprintf(ld.prefix, sizeof(ld.prefix), "%s", optarg);
@@ -804,9 +1036,10 @@ main(int argc, char **argv)
 	uv_timer_init(&ld.loop, &ld.deadline);
 	uv_timer_init(&ld.loop, &ld.check);
 	uv_timer_init(&ld.loop, &ld.settle);
+	uv_timer_init(&ld.loop, &ld.retry);
 	uv_signal_init(&ld.loop, &ld.sig);
 	ld.pace.data = ld.stop.data = ld.deadline.data = ld.check.data = &ld;
-	ld.settle.data = &ld;
+	ld.settle.data = ld.retry.data = &ld;
 	ld.sig.data = &ld;
 	uv_signal_start(&ld.sig, on_sigint, SIGINT);
 	uv_timer_start(&ld.check, on_check, 5, 5);
@@ -815,6 +1048,10 @@ main(int argc, char **argv)
 		churn_round_start(&ld);
 	else {
 		uv_timer_start(&ld.pace, on_pace, 0, ld.serial ? 0 : 10);
+		if (ld.reconnect) {
+			srand((unsigned)(mono_us() ^ getpid()));
+			uv_timer_start(&ld.retry, on_retry, 20, 20);
+		}
 		/* The overall timeout reports whatever was measured. */
 		uv_timer_start(&ld.stop, on_stop_timer,
 		    (uint64_t)(ld.timeout * 1000), 0);
@@ -831,6 +1068,11 @@ main(int argc, char **argv)
 		fprintf(stderr, "ws-load: handles left open at exit\n");
 	samples_fini(&ld.connect_us);
 	samples_fini(&ld.latency_us);
+	for (unsigned i = 0; ld.conns != NULL && i < ld.n; i++) {
+		if (ld.conns[i].dump != NULL)
+			fclose(ld.conns[i].dump);
+		free(ld.conns[i].rx);
+	}
 	free(ld.conns);
 	free(ld.games);
 	return rc;
