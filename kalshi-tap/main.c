@@ -17,8 +17,8 @@
 #include "tap.h"
 
 #define USAGE "kalshi-tap [-hqvV] [-m ticker] [-S series] " \
-	"[-p interval] [-o output] [--ready-fd fd] [--ws-url url] " \
-	"[--rest-url url] [-r file [-s speed]]"
+	"[-p interval] [-o output] [--ready-fd fd] [--state file] " \
+	"[--ws-url url] [--rest-url url] [-r file [-s speed]]"
 
 #define DEFAULT_WS	"wss://api.elections.kalshi.com/trade-api/ws/v2"
 #define DEFAULT_REST	"https://api.elections.kalshi.com/trade-api/v2"
@@ -45,6 +45,8 @@ help(void)
 "      --give-up N            failures in a row before exit 69 (default 10)\n"
 "      --max-history N        quote lines held per market and resent to each\n"
 "                             new --output connection (default 20000)\n"
+"      --state FILE           keep the quote lines written in FILE too, and\n"
+"                             resend them after a restart (see --max-history)\n"
 "      --ca-file FILE         also trust the CAs in this PEM file (TLS)\n"
 "  -r, --replay FILE          read recorded WS frames (JSONL, - stdin)\n"
 "  -s, --speed X              replay pacing, 0 = as fast as possible (1)\n"
@@ -58,7 +60,7 @@ help(void)
 
 enum {
 	O_READY = 256, O_WS, O_REST, O_DISC, O_DEAD, O_PING, O_FALLBACK,
-	O_GIVEUP, O_CA, O_HISTORY,
+	O_GIVEUP, O_CA, O_HISTORY, O_STATE,
 };
 
 static struct kalshi_key *
@@ -119,6 +121,7 @@ main(int argc, char **argv)
 		{ "rest-url", required_argument, NULL, O_REST },
 		{ "series", required_argument, NULL, 'S' },
 		{ "speed", required_argument, NULL, 's' },
+		{ "state", required_argument, NULL, O_STATE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "ws-url", required_argument, NULL, O_WS },
@@ -228,6 +231,11 @@ main(int argc, char **argv)
 		case O_HISTORY:
 			cfg.max_history = (size_t)opt_int_or_die("max-history",
 			    optarg, 1, 100000000);
+			break;
+		case O_STATE:
+			if (*optarg == '\0')
+				opt_usage_error("--state: empty file name");
+			cfg.state = optarg;
 			break;
 		default:
 			bad_option(argv);

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <jansson.h>
 #include <uv.h>
@@ -24,12 +25,19 @@
 #include "fetch.h"
 #include "kalshi_ws.h"
 #include "tap.h"
+#include "tap_state.h"
 
 #define MAX_MARKETS	1024
 #define MAX_PAGES	50	/* per series per discovery round */
 #define TICKERS_PER_GET	40
 #define REST_TIMEOUT_MS	10000
 #define REPLAY_QUEUE	4096
+/* --state: rewrite once the appends pass this factor of the kept bytes. */
+#define STATE_GROWTH	4
+#define STATE_FLOOR	(1 << 20)	/* bytes appended before any rewrite */
+/* A closed market's quotes are still resent this long (a restarted
+ * aligner keeps the finished game's Kalshi series). */
+#define CLOSED_KEEP_MS	(12 * 3600 * 1000LL)
 
 /*
  * A quote line written, held for resending to a new consumer: on a global
@@ -47,6 +55,7 @@ struct mkt {
 	struct qline	*h_old, *h_new;	/* quote history of this market */
 	size_t		 h_n;
 	unsigned long long h_dropped;
+	int64_t		 closed_ms;	/* not followed since (wall ms), or 0 */
 	struct kalshi_quote q;		/* latest quote written */
 	int		 has_q;
 	int		 explicit;	/* from --market */
@@ -119,6 +128,12 @@ struct tap {
 	int64_t		 replay_t0_mono, replay_t0_ev;
 
 	uv_timer_t	 stop_timer;
+
+	/* --state file */
+	int		 st_fd;		/* open for appending, or -1 */
+	unsigned long long st_kept;	/* bytes at the last rewrite */
+	unsigned long long st_added;	/* bytes appended since */
+	struct ratelimit st_rl;
 
 	struct ratelimit bad_rl;
 };
@@ -259,7 +274,7 @@ history_drop_oldest(struct tap *t, struct mkt *m)
 	free(e);
 }
 
-/* Forgets the quote history of m (closed, or shutting down). */
+/* Forgets the quote history of m (closed long ago, or shutting down). */
 static void
 history_clear(struct tap *t, struct mkt *m)
 {
@@ -267,9 +282,13 @@ history_clear(struct tap *t, struct mkt *m)
 		history_drop_oldest(t, m);
 }
 
-/* Holds a copy of a quote line of m, dropping its oldest past the bound. */
+/*
+ * Holds a copy of a quote line of m, dropping its oldest past the bound;
+ * quiet: without logging the drops (loading the state file).
+ */
 static void
-history_add(struct tap *t, struct mkt *m, const char *s, size_t len)
+history_add(struct tap *t, struct mkt *m, const char *s, size_t len,
+    int quiet)
 {
 	struct qline *e;
 
@@ -298,12 +317,159 @@ history_add(struct tap *t, struct mkt *m, const char *s, size_t len)
 	m->h_n++;
 	while (m->h_n > t->cfg->max_history) {
 		history_drop_oldest(t, m);
+		if (quiet)
+			continue;
 		/* Log the first drop, then every max_history drops. */
 		if (m->h_dropped++ % t->cfg->max_history == 0)
 			log_info("quote history full, oldest dropped",
 			    "ticker=%s max_history=%zu dropped=%llu",
 			    m->m.ticker, t->cfg->max_history, m->h_dropped);
 	}
+}
+
+/* ------------------------------------------------------------------ */
+/* The --state file: the quote lines written, to seed a restarted tap */
+
+/*
+ * Rewrites the state file from the quote history held, in write order.
+ * Errors are logged; the quote stream goes on without the file. Returns 0
+ * or -1.
+ */
+static int
+state_rewrite(struct tap *t)
+{
+	const char *path = t->cfg->state;
+	unsigned long long bytes = 0, n = 0;
+	const struct qline *e;
+	struct errbuf err;
+	char tmp[4096];
+	int fd;
+
+	/* Whatever happens, wait for as many bytes again before retrying. */
+	t->st_added = 0;
+	if ((fd = tap_state_begin(path, tmp, sizeof(tmp), &err)) == -1)
+		goto fail;
+	for (e = t->q_first; e != NULL; e = e->next) {
+		if (tap_state_write(fd, e->line, e->len, &err) != 0) {
+			tap_state_abort(fd, tmp);
+			goto fail;
+		}
+		bytes += e->len;
+		n++;
+	}
+	if (tap_state_commit(fd, tmp, path, &err) != 0)
+		goto fail;
+	/* The old descriptor appends to the file the rename replaced. */
+	if (t->st_fd != -1)
+		close(t->st_fd);
+	if ((t->st_fd = tap_state_open(path, &err)) == -1)
+		goto fail;
+	t->st_kept = bytes;
+	log_info("state file rewritten", "path=%s quotes=%llu bytes=%llu",
+	    log_str(path), n, bytes);
+	return 0;
+fail:
+	log_rl(&t->st_rl, LOG_LVL_WARN, "cannot rewrite state file",
+	    "path=%s detail=%s", log_str(path), log_str(err.msg));
+	return -1;
+}
+
+/* Appends one quote line as written; rewrites the file when it grew. */
+static void
+state_append(struct tap *t, const char *s, size_t len)
+{
+	struct errbuf err;
+
+	if (t->cfg->state == NULL)
+		return;
+	if (t->st_fd == -1 &&
+	    (t->st_fd = tap_state_open(t->cfg->state, &err)) == -1) {
+		log_rl(&t->st_rl, LOG_LVL_WARN, "cannot open state file",
+		    "path=%s detail=%s", log_str(t->cfg->state),
+		    log_str(err.msg));
+		return;
+	}
+	if (tap_state_write(t->st_fd, s, len, &err) != 0) {
+		log_rl(&t->st_rl, LOG_LVL_WARN, "cannot append to state file",
+		    "path=%s detail=%s", log_str(t->cfg->state),
+		    log_str(err.msg));
+		/* Reopen next time: a partial line ends at our next one. */
+		close(t->st_fd);
+		t->st_fd = -1;
+		return;
+	}
+	t->st_added += len;
+	if (t->st_added > STATE_GROWTH * t->st_kept + STATE_FLOOR)
+		(void)state_rewrite(t);
+}
+
+/*
+ * Seeds the quote history from the state file, newest max_history per
+ * market, then rewrites the file with just those. Lines that are not our
+ * quote lines (a partial last line after a kill, say) are skipped.
+ */
+static void
+state_load(struct tap *t)
+{
+	const char *path = t->cfg->state;
+	unsigned long long kept = 0, bad = 0;
+	char ticker[KALSHI_TICKER_MAX];
+	char *buf, *p, *nl, *end;
+	struct errbuf err, lerr;
+	size_t len, i, nm = 0;
+	int missing, partial = 0;
+	struct mkt *m;
+	int64_t ts;
+
+	lerr.msg[0] = '\0';
+	if ((buf = tap_state_read(path, &len, &missing, &err)) == NULL) {
+		if (missing)
+			log_info("no state file yet", "path=%s",
+			    log_str(path));
+		else
+			log_warn("cannot read state file, starting empty",
+			    "path=%s detail=%s", log_str(path),
+			    log_str(err.msg));
+		return;
+	}
+	end = buf + len;
+	for (p = buf; p < end; p = nl + 1) {
+		if ((nl = memchr(p, '\n', (size_t)(end - p))) == NULL) {
+			partial = 1;
+			bad++;
+			break;
+		}
+		if (tap_state_parse_line(p, (size_t)(nl - p + 1), ticker,
+		    sizeof(ticker), &ts, &err) != 0) {
+			if (bad++ == 0)
+				lerr = err;
+			continue;
+		}
+		if ((m = find_market(t, ticker)) == NULL &&
+		    (m = add_market(t, ticker)) == NULL) {
+			if (bad++ == 0)
+				errbuf_set(&lerr, "too many markets");
+			continue;
+		}
+		history_add(t, m, p, (size_t)(nl - p + 1), 1);
+		/* Closed, as far as we know, since its newest quote. */
+		if (ts > m->closed_ms)
+			m->closed_ms = ts;
+	}
+	free(buf);
+	for (i = 0; i < t->n_mk; i++) {
+		kept += t->mk[i].h_n;
+		nm += t->mk[i].h_n > 0;
+	}
+	if (bad > 0)
+		log_warn("state file lines skipped", "path=%s skipped=%llu "
+		    "partial_last=%d first=%s", log_str(path), bad, partial,
+		    log_str(partial && bad == 1 ? "partial line" : lerr.msg));
+	log_info("state loaded", "path=%s quotes=%llu markets=%zu",
+	    log_str(path), kept, nm);
+	/* Not rewritten: end a partial line, lest our first one join it. */
+	if (state_rewrite(t) != 0 && partial)
+		state_append(t, "\n", 1);
 }
 
 static void
@@ -319,7 +485,8 @@ write_quote(struct tap *t, struct mkt *m, const struct kalshi_quote *q,
 	if ((line = kalshi_quote_line(q, recv)) == NULL)
 		return;
 	if ((s = kalshi_line_encode(line, &len)) != NULL) {
-		history_add(t, m, s, len);
+		history_add(t, m, s, len, 0);
+		state_append(t, s, len);
 		/*
 		 * A unix: consumer that is away gets the history when it
 		 * comes back; queueing too would send these twice.
@@ -405,9 +572,11 @@ replay_market(struct tap *t, const char *ticker)
 	struct mkt *m;
 	const char *dash;
 
-	if (find_market(t, ticker) != NULL || !kalshi_ticker_ok(ticker))
+	/* A market known only from the state file is followed now. */
+	if (!kalshi_ticker_ok(ticker) ||
+	    ((m = find_market(t, ticker)) != NULL && m->following))
 		return;
-	if ((m = add_market(t, ticker)) == NULL)
+	if (m == NULL && (m = add_market(t, ticker)) == NULL)
 		return;
 	dash = strrchr(ticker, '-');
 	if (dash != NULL && (size_t)(dash - ticker) < sizeof(m->m.event_ticker))
@@ -784,6 +953,25 @@ disc_fail(struct tap *t, const char *detail)
 	uv_timer_start(&t->disc_timer, disc_timer_cb, (uint64_t)delay, 0);
 }
 
+/* Forgets the quotes of markets closed for longer than CLOSED_KEEP_MS. */
+static void
+forget_closed(struct tap *t)
+{
+	int64_t now = time_now_ms();
+	size_t i;
+
+	for (i = 0; i < t->n_mk; i++) {
+		struct mkt *m = &t->mk[i];
+
+		if (m->following || m->h_n == 0 || m->closed_ms == 0 ||
+		    now - m->closed_ms < CLOSED_KEEP_MS)
+			continue;
+		log_info("closed market's quotes forgotten", "ticker=%s "
+		    "quotes=%zu", m->m.ticker, m->h_n);
+		history_clear(t, m);
+	}
+}
+
 /* A round finished: apply what it saw. */
 static void
 disc_apply(struct tap *t)
@@ -796,7 +984,7 @@ disc_apply(struct tap *t)
 		if (m->following && !m->seen && !m->explicit) {
 			/* Gone from the open listing: closed or settled. */
 			m->following = 0;
-			history_clear(t, m);
+			m->closed_ms = time_now_ms();
 			snprintf(m->m.status, sizeof(m->m.status), "closed");
 			log_info("market closed", "ticker=%s", m->m.ticker);
 			write_line(t, kalshi_market_line(&m->m));
@@ -809,6 +997,7 @@ disc_apply(struct tap *t)
 			log_warn("market not listed", "ticker=%s",
 			    log_str(t->cfg->markets[i]));
 	}
+	forget_closed(t);
 	t->disc_running = 0;
 	t->disc_failing = 0;
 	t->disc_done_once = 1;
@@ -853,9 +1042,11 @@ disc_take(struct tap *t, const struct kalshi_market *km, int explicit)
 	snprintf(m->m.event_ticker, sizeof(m->m.event_ticker), "%s",
 	    km->event_ticker);
 	snprintf(m->m.status, sizeof(m->m.status), "%s", km->status);
+	if (!open && (m->following || m->closed_ms == 0))
+		m->closed_ms = time_now_ms();
+	else if (open)
+		m->closed_ms = 0;
 	m->following = open;
-	if (!open)
-		history_clear(t, m);
 	if (changed) {
 		log_info("market", "ticker=%s status=%s", m->m.ticker,
 		    log_str(m->m.status));
@@ -1412,6 +1603,10 @@ tap_run(const struct tap_cfg *cfg)
 	t->seq_ticker = t->seq_trade = -1;
 	t->replay_t0_ev = -1;
 	t->bad_rl = (struct ratelimit)RATELIMIT_INIT(10000, 5);
+	t->st_rl = (struct ratelimit)RATELIMIT_INIT(60000, 3);
+	t->st_fd = -1;
+	if (cfg->state != NULL)
+		state_load(t);
 	uv_loop_init(&t->loop);
 	backoff_init(&t->ws_b, (uint64_t)time_now_ms());
 	backoff_init(&t->disc_b, (uint64_t)time_now_ms() ^ 0x5555);
@@ -1517,6 +1712,8 @@ out:
 	service_loop_close(&t->loop);
 	for (size_t i = 0; i < t->n_mk; i++)
 		history_clear(t, &t->mk[i]);
+	if (t->st_fd != -1)
+		close(t->st_fd);
 	free(t->mk);
 	free(t);
 	return rc;

@@ -28,6 +28,7 @@ struct tap_cfg {
 	int64_t		 fallback_ms;	/* WS failing this long: poll too */
 	unsigned	 give_up;	/* failures in a row before exit 69 */
 	size_t		 max_history;	/* quote lines held per market */
+	const char	*state;		/* quote lines kept across runs, or NULL */
 	const char	*ca_file;	/* extra trust anchors, or NULL */
 	const char	*output;
 	const char	*replay;	/* recorded WS frames instead of Kalshi */

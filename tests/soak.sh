@@ -4,7 +4,7 @@
 # kalshi-tap, aligner, ws-fanout) on the recorded game for DURATION
 # minutes, with random upstream faults (espn-sim /_sim/fault; kalshi-sim
 # dropping connections and sending malformed frames), random kill -9 of
-# espn-poll, kalshi-tap (until 80% of the game: see the kill below), the
+# espn-poll, kalshi-tap (its history kept in a --state file), the
 # aligner and ws-fanout (at least once, while the game runs), restarted
 # as a supervisor would (and any stage that exits on its own),
 # SOAK_CLIENTS (100) WebSocket clients connected throughout, which
@@ -138,18 +138,14 @@ while [ "$(soak_now)" -lt "$D" ]; do
 		next_fault=$((now + 5 + $(soak_rand 11)))
 	fi
 	if [ "$now" -lt "$chaos_end" ] && [ "$now" -ge "$next_kill" ]; then
-		# kalshi-tap not in the last fifth of the game nor after it:
-		# Kalshi replays no history, so a kalshi-tap restarted then
-		# holds few or no quotes, and an aligner restarted after it
-		# would leave the game with no Kalshi series (a limitation of
-		# the design, not something a soak can fix). ws-fanout only
-		# while the game runs: one instance lives through the whole
-		# tail, and its RSS there is judged.
+		# Any stage, at any time (kalshi-tap's --state file keeps its
+		# quote history across the kill, also after the game), but
+		# ws-fanout only while the game runs: one instance lives
+		# through the whole tail, and its RSS there is judged.
 		while :; do
 			# shellcheck disable=SC2086 # a list of words
 			stage=$(soak_pick $SOAK_KILLABLE)
 			case $stage in
-			kalshi-tap) [ "$now" -lt $((GAME_END * 80 / 100)) ] && break ;;
 			ws-fanout) [ "$now" -lt "$GAME_END" ] && break ;;
 			*) break ;;
 			esac

@@ -103,6 +103,7 @@ pl_start() {
 	kalshi-tap)
 		set -- --ws-url "$PL_KALSHI_WS" --rest-url "$PL_KALSHI_REST" \
 		    --poll-interval 1s --discover-interval 5s \
+		    --state "$PL_DIR/kalshi-tap.ndjson" \
 		    --output "unix:$PL_DIR/kalshi.sock" ;;
 	live-games)
 		set -- --listen "127.0.0.1:$PL_API_PORT" --db "$DATABASE_URL" \

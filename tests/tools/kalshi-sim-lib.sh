@@ -35,6 +35,7 @@ ksim_start() {
 # $T/out.ndjson, logs in $T/tap.log; KTAP_PID is its process. With
 # KTAP_KEY_ID and KTAP_KEY set, they go to kalshi-tap as its key.
 ktap_start() {
+	rm -f "$T/tap.ready"	# a previous run's newline is not readiness
 	# shellcheck disable=SC2086 # no spaces in the key id or $T
 	env ${KTAP_KEY:+KALSHI_API_KEY_ID=$KTAP_KEY_ID} \
 	    ${KTAP_KEY:+KALSHI_PRIVATE_KEY_PATH=$KTAP_KEY} \
