@@ -564,29 +564,44 @@ lookup(const char *k, size_t n, const struct keep *spec, int *found)
 
 static int	slim_value(struct slim *, const struct keep *, int);
 
+/*
+ * To element or member *i of an array or object closed by close, past
+ * its comma (*i counts them): 0, or 1 past the close (written out), or
+ * -1 when malformed or out of room.
+ */
+static int
+slim_next(struct slim *s, char close, size_t *i)
+{
+	skip_ws(s);
+	if (s->p >= s->end)
+		return -1;
+	if (*s->p == close) {
+		s->p++;
+		return put(s, &close, 1) == -1 ? -1 : 1;
+	}
+	if ((*i)++ > 0) {
+		if (*s->p != ',')
+			return -1;
+		s->p++;
+		skip_ws(s);
+	}
+	return 0;
+}
+
 static int
 slim_array(struct slim *s, const struct keep *spec, int depth)
 {
-	int first = 1;
+	size_t i = 0;
+	int rc;
 
 	if (put(s, "[", 1) == -1)
 		return -1;
 	s->p++;
 	for (;;) {
-		skip_ws(s);
-		if (s->p >= s->end)
-			return -1;
-		if (*s->p == ']') {
-			s->p++;
-			return put(s, "]", 1);
-		}
-		if (!first) {
-			if (*s->p != ',' || put(s, ",", 1) == -1)
-				return -1;
-			s->p++;
-		}
-		first = 0;
-		if (slim_value(s, spec, depth + 1) == -1)
+		if ((rc = slim_next(s, ']', &i)) != 0)
+			return rc == 1 ? 0 : -1;
+		if ((i > 1 && put(s, ",", 1) == -1) ||
+		    slim_value(s, spec, depth + 1) == -1)
 			return -1;
 	}
 }
@@ -596,27 +611,15 @@ slim_object(struct slim *s, const struct keep *spec, int depth)
 {
 	const struct keep *sub;
 	const char *k;
-	size_t klen;
-	int first = 1, kept = 0, found;
+	size_t klen, i = 0;
+	int kept = 0, found, rc;
 
 	if (put(s, "{", 1) == -1)
 		return -1;
 	s->p++;
 	for (;;) {
-		skip_ws(s);
-		if (s->p >= s->end)
-			return -1;
-		if (*s->p == '}') {
-			s->p++;
-			return put(s, "}", 1);
-		}
-		if (!first) {
-			if (*s->p != ',')
-				return -1;
-			s->p++;
-			skip_ws(s);
-		}
-		first = 0;
+		if ((rc = slim_next(s, '}', &i)) != 0)
+			return rc == 1 ? 0 : -1;
 		if (s->p >= s->end || *s->p != '"')
 			return -1;
 		k = s->p;
@@ -746,12 +749,6 @@ iter_next(struct iter *it, const char **k, size_t *kn, const char **v,
 }
 
 #define BAIL	(-2)
-
-static int
-key_is(const char *k, size_t kn, const char *name)
-{
-	return strlen(name) == kn && memcmp(k, name, kn) == 0;
-}
 
 /* A plain string: 1 with s/n set, 0 when not a string, BAIL if unusual. */
 static int
@@ -890,89 +887,102 @@ struct tplay {
 	int		 period, home_score, away_score;
 };
 
-/* A member "name" of the object [v, ve): its value, NULL if absent. */
+/* A member's value, [v, ve) of the text; v is NULL when it is absent. */
+struct tok {
+	const char	*v, *ve;
+};
+
+/* A member name to look for; its place in the table is its slot. */
+struct key {
+	const char	*name;
+	size_t		 len;		/* strlen(name), under 64 */
+};
+
+#define KEY(s)	{ (s), sizeof(s) - 1 }
+
+/*
+ * One walk of the object [v, ve): the value of the member keys[i] into
+ * f[i] for each i < n ({NULL, NULL} when absent), other members skipped;
+ * *end (if not NULL) at the closing '}'. 0, or BAIL when the object is
+ * malformed, a key has an escape or a key of the table comes twice
+ * (jansson keeps the last).
+ */
 static int
-sub_member(const char *v, const char *ve, const char *name,
-    const char **sv, const char **sve)
+get_members(const char *v, const char *ve, const struct key *keys, size_t n,
+    struct tok *f, const char **end)
 {
 	struct iter it;
 	const char *k, *a, *b;
-	size_t kn;
+	uint64_t lens = 0;
+	size_t i, kn;
 	int rc;
 
-	*sv = *sve = NULL;
-	if (v >= ve || *v != '{')
-		return 0;		/* json_path: not an object, absent */
+	for (i = 0; i < n; i++) {
+		f[i].v = f[i].ve = NULL;
+		lens |= (uint64_t)1 << keys[i].len;
+	}
 	if (iter_begin(&it, v, ve, '{') == -1)
 		return BAIL;
 	while ((rc = iter_next(&it, &k, &kn, &a, &b)) == 1) {
 		if (memchr(k, '\\', kn) != NULL)
 			return BAIL;
-		if (!key_is(k, kn, name))
+		/* Most keys are not wanted; their length alone says so. */
+		if (kn >= 64 || (lens >> kn & 1) == 0)
 			continue;
-		if (*sv != NULL)
-			return BAIL;	/* duplicate */
-		*sv = a;
-		*sve = b;
+		for (i = 0; i < n; i++)
+			if (keys[i].len == kn &&
+			    memcmp(keys[i].name, k, kn) == 0)
+				break;
+		if (i == n)
+			continue;
+		if (f[i].v != NULL)
+			return BAIL;	/* a duplicate key */
+		f[i].v = a;
+		f[i].ve = b;
 	}
-	return rc == 0 ? 0 : BAIL;
+	if (rc != 0)
+		return BAIL;
+	if (end != NULL)
+		*end = it.s.p;
+	return 0;
 }
+
+/* The member key of the object [v, ve) into *f: 0 (absent too) or BAIL. */
+static int
+sub_member(const char *v, const char *ve, const struct key *key,
+    struct tok *f)
+{
+	f->v = f->ve = NULL;
+	if (v >= ve || *v != '{')
+		return 0;		/* json_path: not an object, absent */
+	return get_members(v, ve, key, 1, f, NULL);
+}
+
+/* A play's members; "id" first, all that find_play needs. */
+enum { PL_ID, PL_SEQ, PL_WC, PL_CLOCK, PL_PERIOD, PL_HS, PL_AS, PL_N };
+static const struct key play_keys[PL_N] = {
+	[PL_ID] = KEY("id"), [PL_SEQ] = KEY("sequenceNumber"),
+	[PL_WC] = KEY("wallclock"), [PL_CLOCK] = KEY("clock"),
+	[PL_PERIOD] = KEY("period"), [PL_HS] = KEY("homeScore"),
+	[PL_AS] = KEY("awayScore")
+};
+static const struct key clock_key[] = { KEY("displayValue") };
+static const struct key period_key[] = { KEY("number") };
 
 /* Reads a play; only_id stops at what find_play needs. 0 or BAIL. */
 static int
 scan_play(const char *v, const char *ve, int only_id, struct tplay *t)
 {
-	struct iter it;
-	const char *k, *a, *b, *sv, *sve;
-	const char *f_id = NULL, *f_id_e = NULL, *f_seq = NULL, *f_seq_e = NULL;
-	const char *f_wc = NULL, *f_wc_e = NULL, *f_clock = NULL;
-	const char *f_clock_e = NULL, *f_per = NULL, *f_per_e = NULL;
-	const char *f_hs = NULL, *f_hs_e = NULL, *f_as = NULL, *f_as_e = NULL;
-	size_t kn;
+	struct tok f[PL_N], sub;
+	const struct tok *id = &f[PL_ID];
 	int rc;
 
 	memset(t, 0, sizeof(*t));
-	if (iter_begin(&it, v, ve, '{') == -1)
+	if (get_members(v, ve, play_keys, only_id ? 1 : PL_N, f,
+	    NULL) == BAIL)
 		return BAIL;
-	while ((rc = iter_next(&it, &k, &kn, &a, &b)) == 1) {
-		const char **slot = NULL, **slot_e = NULL;
-
-		if (memchr(k, '\\', kn) != NULL)
-			return BAIL;
-		if (key_is(k, kn, "id")) {
-			slot = &f_id;
-			slot_e = &f_id_e;
-		} else if (only_id)
-			continue;
-		else if (key_is(k, kn, "sequenceNumber")) {
-			slot = &f_seq;
-			slot_e = &f_seq_e;
-		} else if (key_is(k, kn, "wallclock")) {
-			slot = &f_wc;
-			slot_e = &f_wc_e;
-		} else if (key_is(k, kn, "clock")) {
-			slot = &f_clock;
-			slot_e = &f_clock_e;
-		} else if (key_is(k, kn, "period")) {
-			slot = &f_per;
-			slot_e = &f_per_e;
-		} else if (key_is(k, kn, "homeScore")) {
-			slot = &f_hs;
-			slot_e = &f_hs_e;
-		} else if (key_is(k, kn, "awayScore")) {
-			slot = &f_as;
-			slot_e = &f_as_e;
-		} else
-			continue;
-		if (*slot != NULL)
-			return BAIL;	/* a duplicate key: jansson keeps the last */
-		*slot = a;
-		*slot_e = b;
-	}
-	if (rc != 0)
-		return BAIL;
-	if (f_id != NULL) {
-		if ((rc = tok_str(f_id, f_id_e, &t->id, &t->idn)) == BAIL)
+	if (id->v != NULL) {
+		if ((rc = tok_str(id->v, id->ve, &t->id, &t->idn)) == BAIL)
 			return BAIL;
 		if (rc == 1)
 			t->id_ok = 1;
@@ -980,7 +990,7 @@ scan_play(const char *v, const char *ve, int only_id, struct tplay *t)
 			double d;
 			int integer;
 
-			if ((rc = tok_num(f_id, f_id_e, &d, &integer)) == BAIL)
+			if ((rc = tok_num(id->v, id->ve, &d, &integer)) == BAIL)
 				return BAIL;
 			if (rc == 1 && (!integer || d < 0))
 				return BAIL;
@@ -995,28 +1005,31 @@ scan_play(const char *v, const char *ve, int only_id, struct tplay *t)
 	}
 	if (only_id)
 		return 0;
-	if (f_seq != NULL) {
-		if ((rc = tok_int(f_seq, f_seq_e, &t->seq)) == BAIL)
+	if (f[PL_SEQ].v != NULL) {
+		if ((rc = tok_int(f[PL_SEQ].v, f[PL_SEQ].ve,
+		    &t->seq)) == BAIL)
 			return BAIL;
 		t->seq_ok = rc == 1;
 	}
-	if (f_wc != NULL && tok_str(f_wc, f_wc_e, &t->wc, &t->wcn) == BAIL)
+	if (f[PL_WC].v != NULL && tok_str(f[PL_WC].v, f[PL_WC].ve, &t->wc,
+	    &t->wcn) == BAIL)
 		return BAIL;
-	if (f_clock != NULL) {
-		if (sub_member(f_clock, f_clock_e, "displayValue", &sv,
-		    &sve) == BAIL)
+	if (f[PL_CLOCK].v != NULL) {
+		if (sub_member(f[PL_CLOCK].v, f[PL_CLOCK].ve, clock_key,
+		    &sub) == BAIL)
 			return BAIL;
-		if (sv != NULL && tok_str(sv, sve, &t->clock,
+		if (sub.v != NULL && tok_str(sub.v, sub.ve, &t->clock,
 		    &t->clockn) == BAIL)
 			return BAIL;
 	}
-	if (f_per != NULL) {
-		if (sub_member(f_per, f_per_e, "number", &sv, &sve) == BAIL ||
-		    tok_intval(sv, sve, &t->period) == BAIL)
+	if (f[PL_PERIOD].v != NULL) {
+		if (sub_member(f[PL_PERIOD].v, f[PL_PERIOD].ve, period_key,
+		    &sub) == BAIL ||
+		    tok_intval(sub.v, sub.ve, &t->period) == BAIL)
 			return BAIL;
 	}
-	if (tok_intval(f_hs, f_hs_e, &t->home_score) == BAIL ||
-	    tok_intval(f_as, f_as_e, &t->away_score) == BAIL)
+	if (tok_intval(f[PL_HS].v, f[PL_HS].ve, &t->home_score) == BAIL ||
+	    tok_intval(f[PL_AS].v, f[PL_AS].ve, &t->away_score) == BAIL)
 		return BAIL;
 	return 0;
 }
@@ -1093,59 +1106,39 @@ find_play_text(struct plays_text *pl, const char *play_id, struct tplay *t)
 	return 0;
 }
 
+/* A winprobability entry's members. */
+enum { WP_ID, WP_HOME, WP_TIE, WP_AWAY, WP_N };
+static const struct key wp_keys[WP_N] = {
+	[WP_ID] = KEY("playId"), [WP_HOME] = KEY("homeWinPercentage"),
+	[WP_TIE] = KEY("tiePercentage"), [WP_AWAY] = KEY("awayWinPercentage")
+};
+
 /* parse_point over text; 0 (pt filled), -1 (skip), BAIL. */
 static int
 parse_point_text(const char *v, const char *ve, struct plays_text *pl,
     struct espn_wp *pt)
 {
-	struct iter it;
+	struct tok f[WP_N];
+	const struct tok *id = &f[WP_ID];
 	struct tplay t;
-	const char *k, *a, *b, *s;
-	const char *f_id = NULL, *f_id_e = NULL, *f_h = NULL, *f_h_e = NULL;
-	const char *f_t = NULL, *f_t_e = NULL, *f_a = NULL, *f_a_e = NULL;
+	const char *s;
 	double home, tie = 0.0, away;
-	size_t kn, n;
+	size_t n;
 	int rc, integer;
 
 	memset(pt, 0, sizeof(*pt));
-	if (iter_begin(&it, v, ve, '{') == -1)
+	if (get_members(v, ve, wp_keys, WP_N, f, NULL) == BAIL)
 		return BAIL;
-	while ((rc = iter_next(&it, &k, &kn, &a, &b)) == 1) {
-		const char **slot, **slot_e;
-
-		if (memchr(k, '\\', kn) != NULL)
-			return BAIL;
-		if (key_is(k, kn, "playId")) {
-			slot = &f_id;
-			slot_e = &f_id_e;
-		} else if (key_is(k, kn, "homeWinPercentage")) {
-			slot = &f_h;
-			slot_e = &f_h_e;
-		} else if (key_is(k, kn, "tiePercentage")) {
-			slot = &f_t;
-			slot_e = &f_t_e;
-		} else if (key_is(k, kn, "awayWinPercentage")) {
-			slot = &f_a;
-			slot_e = &f_a_e;
-		} else
-			continue;
-		if (*slot != NULL)
-			return BAIL;
-		*slot = a;
-		*slot_e = b;
-	}
-	if (rc != 0)
-		return BAIL;
-	if (f_id == NULL)
+	if (id->v == NULL)
 		return -1;
-	if ((rc = tok_str(f_id, f_id_e, &s, &n)) == BAIL)
+	if ((rc = tok_str(id->v, id->ve, &s, &n)) == BAIL)
 		return BAIL;
 	if (rc == 1) {
 		if (n == 0 || n >= sizeof(pt->play_id))
 			return -1;
 		copy_tok(pt->play_id, sizeof(pt->play_id), s, n);
 	} else {
-		if ((rc = tok_num(f_id, f_id_e, &home, &integer)) == BAIL)
+		if ((rc = tok_num(id->v, id->ve, &home, &integer)) == BAIL)
 			return BAIL;
 		if (rc == 0)
 			return -1;
@@ -1156,17 +1149,17 @@ parse_point_text(const char *v, const char *ve, struct plays_text *pl,
 		snprintf(pt->play_id, sizeof(pt->play_id), "%lld",
 		    (long long)home);
 	}
-	if ((rc = wp_prob(f_h, f_h_e, &home)) == BAIL)
+	if ((rc = wp_prob(f[WP_HOME].v, f[WP_HOME].ve, &home)) == BAIL)
 		return BAIL;
 	if (rc == 0 || !(home >= 0.0 && home <= 1.0))
 		return -1;
-	if (f_t != NULL) {
-		if ((rc = wp_prob(f_t, f_t_e, &tie)) == BAIL)
+	if (f[WP_TIE].v != NULL) {
+		if ((rc = wp_prob(f[WP_TIE].v, f[WP_TIE].ve, &tie)) == BAIL)
 			return BAIL;
 		if (rc == 0 || !(tie >= 0.0 && tie <= 1.0))
 			return -1;
 	}
-	if ((rc = wp_prob(f_a, f_a_e, &away)) == BAIL)
+	if ((rc = wp_prob(f[WP_AWAY].v, f[WP_AWAY].ve, &away)) == BAIL)
 		return BAIL;
 	if (rc == 0 || !(away >= 0.0 && away <= 1.0)) {
 		away = 1.0 - home - tie;
@@ -1199,6 +1192,13 @@ parse_point_text(const char *v, const char *ve, struct plays_text *pl,
 	return 0;
 }
 
+/* The summary's top-level members. */
+enum { TOP_HEADER, TOP_WP, TOP_PLAYS, TOP_N };
+static const struct key top_keys[TOP_N] = {
+	[TOP_HEADER] = KEY("header"), [TOP_WP] = KEY("winprobability"),
+	[TOP_PLAYS] = KEY("plays")
+};
+
 int
 espn_summary_parse_text(const char *body, size_t len, struct espn_game *game,
     struct espn_wp *pts, size_t n, size_t *skipped, struct errbuf *err)
@@ -1208,55 +1208,30 @@ espn_summary_parse_text(const char *body, size_t len, struct espn_game *game,
 	struct espn_game g;
 	struct espn_wp pt;
 	struct tplay t, best;
-	struct slim hs;
-	const char *k, *a, *b;
-	const char *hv = NULL, *hve = NULL, *wv = NULL, *wve = NULL;
-	const char *pv = NULL, *pve = NULL;
+	struct slim hs, top = { body, body + len, NULL, 0, 0 };
+	struct tok f[TOP_N];
+	const struct tok *hd = &f[TOP_HEADER], *wp = &f[TOP_WP];
+	const struct tok *pp = &f[TOP_PLAYS];
+	const char *a, *b;
 	char hbuf[16384];
 	json_t *header;
-	size_t kn, count = 0, skip = 0, nwp = 0;
+	size_t count = 0, skip = 0, nwp = 0;
 	int rc, have_best = 0;
 
 	/* The top level: header, winprobability, plays, each once. */
-	{
-		struct slim top = { body, body + len, NULL, 0, 0 };
-
-		skip_ws(&top);
-		if (iter_begin(&it, top.p, body + len, '{') == -1)
-			return BAIL;
-	}
-	while ((rc = iter_next(&it, &k, &kn, &a, &b)) == 1) {
-		const char **slot, **slot_e;
-
-		if (memchr(k, '\\', kn) != NULL)
-			return BAIL;
-		if (key_is(k, kn, "header")) {
-			slot = &hv;
-			slot_e = &hve;
-		} else if (key_is(k, kn, "winprobability")) {
-			slot = &wv;
-			slot_e = &wve;
-		} else if (key_is(k, kn, "plays")) {
-			slot = &pv;
-			slot_e = &pve;
-		} else
-			continue;
-		if (*slot != NULL)
-			return BAIL;
-		*slot = a;
-		*slot_e = b;
-	}
-	if (rc != 0)
+	skip_ws(&top);
+	if (get_members(top.p, top.end, top_keys, TOP_N, f, &top.p) == BAIL)
 		return BAIL;
-	it.s.p++;
-	skip_ws(&it.s);
-	if (it.s.p != body + len || hv == NULL ||
-	    (wv != NULL && *wv != '[') || (pv != NULL && *pv != '['))
+	top.p++;
+	skip_ws(&top);
+	if (top.p != top.end || hd->v == NULL ||
+	    (wp->v != NULL && *wp->v != '[') ||
+	    (pp->v != NULL && *pp->v != '['))
 		return BAIL;
 
 	/* The header is small once slimmed: the json_t code reads it. */
-	hs.p = hv;
-	hs.end = hve;
+	hs.p = hd->v;
+	hs.end = hd->ve;
 	hs.out = hbuf;
 	hs.n = 0;
 	hs.cap = sizeof(hbuf);
@@ -1270,10 +1245,10 @@ espn_summary_parse_text(const char *body, size_t len, struct espn_game *game,
 		return BAIL;		/* let the json_t path say it */
 
 	memset(&pl, 0, sizeof(pl));
-	if (pv != NULL) {
-		pl.v = pv;
-		pl.ve = pve;
-		if (iter_begin(&it, pv, pve, '[') == -1)
+	if (pp->v != NULL) {
+		pl.v = pp->v;
+		pl.ve = pp->ve;
+		if (iter_begin(&it, pp->v, pp->ve, '[') == -1)
 			return BAIL;
 		/* Count the plays; the header may need the last one. */
 		while ((rc = iter_next(&it, NULL, NULL, &a, &b)) == 1) {
@@ -1297,8 +1272,8 @@ espn_summary_parse_text(const char *body, size_t len, struct espn_game *game,
 			copy_tok(g.clock, sizeof(g.clock), best.clock,
 			    best.clockn);
 	}
-	if (wv != NULL) {
-		if (iter_begin(&it, wv, wve, '[') == -1)
+	if (wp->v != NULL) {
+		if (iter_begin(&it, wp->v, wp->ve, '[') == -1)
 			return BAIL;
 		while ((rc = iter_next(&it, NULL, NULL, &a, &b)) == 1) {
 			if (*a != '{')
@@ -1308,7 +1283,7 @@ espn_summary_parse_text(const char *body, size_t len, struct espn_game *game,
 		if (rc != 0)
 			return BAIL;
 		pl.budget = 4 * (nwp + pl.n) + 64;
-		iter_begin(&it, wv, wve, '[');
+		iter_begin(&it, wp->v, wp->ve, '[');
 		while (iter_next(&it, NULL, NULL, &a, &b) == 1) {
 			if ((rc = parse_point_text(a, b, &pl, &pt)) == BAIL)
 				return BAIL;
