@@ -35,6 +35,7 @@
 /* --state: rewrite once the appends pass this factor of the kept bytes. */
 #define STATE_GROWTH	4
 #define STATE_FLOOR	(1 << 20)	/* bytes appended before any rewrite */
+#define STATE_MAX	((size_t)1 << 30)	/* a larger file is not read */
 /* A closed market's quotes are still resent this long (a restarted
  * aligner keeps the finished game's Kalshi series). */
 #define CLOSED_KEEP_MS	(12 * 3600 * 1000LL)
@@ -422,7 +423,8 @@ state_load(struct tap *t)
 	int64_t ts;
 
 	lerr.msg[0] = '\0';
-	if ((buf = tap_state_read(path, &len, &missing, &err)) == NULL) {
+	if ((buf = tap_state_read(path, STATE_MAX, &len, &missing,
+	    &err)) == NULL) {
 		if (missing)
 			log_info("no state file yet", "path=%s",
 			    log_str(path));

@@ -61,7 +61,7 @@ out:
 }
 
 char *
-tap_state_read(const char *path, size_t *len, int *missing,
+tap_state_read(const char *path, size_t max, size_t *len, int *missing,
     struct errbuf *err)
 {
 	struct stat st;
@@ -83,6 +83,10 @@ tap_state_read(const char *path, size_t *len, int *missing,
 	}
 	if (!S_ISREG(st.st_mode)) {
 		errbuf_set(err, "not a regular file");
+		goto fail;
+	}
+	if ((unsigned long long)st.st_size > max) {
+		errbuf_set(err, "larger than %zu bytes", max);
 		goto fail;
 	}
 	cap = (size_t)st.st_size + 1;

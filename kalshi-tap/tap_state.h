@@ -21,12 +21,13 @@ int	tap_state_parse_line(const char *line, size_t len, char *ticker,
 	    size_t tlen, int64_t *ts, struct errbuf *err);
 
 /*
- * Reads path whole. Returns a new NUL-terminated buffer and its length
- * in *len; NULL with *missing = 1 when there is no such file, NULL with
- * *missing = 0 and err set on other errors.
+ * Reads path whole, if it holds at most max bytes. Returns a new
+ * NUL-terminated buffer and its length in *len; NULL with *missing = 1
+ * when there is no such file, NULL with *missing = 0 and err set on other
+ * errors (a larger file is one).
  */
-char	*tap_state_read(const char *path, size_t *len, int *missing,
-	    struct errbuf *err);
+char	*tap_state_read(const char *path, size_t max, size_t *len,
+	    int *missing, struct errbuf *err);
 
 /* Opens path for appending (created 0600). Returns an fd, or -1. */
 int	tap_state_open(const char *path, struct errbuf *err);

@@ -80,7 +80,7 @@ test_files(void)
 
 	T_CHECK(mkdtemp(dir) != NULL);
 	snprintf(path, sizeof(path), "%s/state.ndjson", dir);
-	T_CHECK(tap_state_read(path, &len, &missing, &err) == NULL);
+	T_CHECK(tap_state_read(path, 1 << 20, &len, &missing, &err) == NULL);
 	T_EQ_INT(missing, 1);
 
 	/* Appends land at the end, across opens. */
@@ -90,7 +90,7 @@ test_files(void)
 	T_CHECK((fd = tap_state_open(path, &err)) >= 0);
 	T_EQ_INT(tap_state_write(fd, "x", 1, &err), 0);
 	close(fd);
-	buf = tap_state_read(path, &len, &missing, &err);
+	buf = tap_state_read(path, 1 << 20, &len, &missing, &err);
 	T_CHECK(buf != NULL);
 	T_EQ_INT(len, strlen(Q) + 1);
 	if (buf != NULL)
@@ -106,15 +106,23 @@ test_files(void)
 	T_EQ_INT(tap_state_write(fd, "z\n", 2, &err), 0);
 	tap_state_abort(fd, tmp);
 	T_CHECK(access(tmp, F_OK) != 0);
-	buf = tap_state_read(path, &len, &missing, &err);
+	buf = tap_state_read(path, 1 << 20, &len, &missing, &err);
 	T_CHECK(buf != NULL);
 	if (buf != NULL)
 		T_EQ_STR(buf, "y\n");
 	free(buf);
 	T_CHECK(tap_state_begin(path, tmp, 4, &err) == -1);
 
+	/* A file over the limit is refused without being read (sparse). */
+	T_CHECK((fd = tap_state_open(path, &err)) >= 0);
+	T_EQ_INT(ftruncate(fd, (off_t)(1 << 20) + 1), 0);
+	close(fd);
+	T_CHECK(tap_state_read(path, 1 << 20, &len, &missing, &err) == NULL);
+	T_EQ_INT(missing, 0);
+	T_CHECK(strstr(err.msg, "larger than") != NULL);
+
 	/* A folder is not a state file; a missing folder is no file. */
-	T_CHECK(tap_state_read(dir, &len, &missing, &err) == NULL);
+	T_CHECK(tap_state_read(dir, 1 << 20, &len, &missing, &err) == NULL);
 	T_EQ_INT(missing, 0);
 	unlink(path);
 	rmdir(dir);
