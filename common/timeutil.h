@@ -11,6 +11,8 @@
 
 int64_t	time_now_ms(void);		/* wall clock */
 int64_t	time_mono_ms(void);		/* monotonic clock */
+int64_t	time_now_us(void);		/* wall clock, microseconds */
+int64_t	time_mono_us(void);		/* monotonic clock, microseconds */
 
 /*
  * Parses ISO-8601 / RFC 3339: "2025-06-01T00:06:11Z",

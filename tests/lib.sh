@@ -34,25 +34,7 @@ expect_eq() {
 	[ "$2" = "$3" ] || fail "$1: got '$2', want '$3'"
 }
 
-# A free TCP port on 127.0.0.1: a random one below the kernel's ephemeral
-# range (32768 up here), so that client connections made meanwhile cannot
-# take it before the server under test binds it.
-free_port() {
-	python3 -c '
-import random, socket
-for _ in range(200):
-    p = random.randint(20000, 32000)
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", p))
-    except OSError:
-        continue
-    finally:
-        s.close()
-    print(p)
-    break
-'
-}
+. "$ROOT/tests/lib/port.sh"
 
 # wait_for CMD... : retries CMD for up to WAIT_SECS (10) seconds.
 wait_for() {

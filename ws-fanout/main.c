@@ -112,15 +112,6 @@ struct app {
 	struct ratelimit bad_rl;
 };
 
-static int64_t
-wall_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 static void
 parse_listen(struct app *a, const char *s)
 {
@@ -231,12 +222,6 @@ parse_args(struct app *a, int argc, char **argv)
 		opt_usage_error("unexpected argument: %s", argv[optind]);
 }
 
-static int64_t
-mono_us(void)
-{
-	return (int64_t)(uv_hrtime() / 1000);
-}
-
 static void	on_flush(uv_timer_t *t);
 
 /*
@@ -257,7 +242,7 @@ on_flush(uv_timer_t *t)
 {
 	struct app *a = t->data;
 
-	arm_flush(a, rooms_flush(a->rooms, mono_us()));
+	arm_flush(a, rooms_flush(a->rooms, time_mono_us()));
 }
 
 static const char *
@@ -290,7 +275,7 @@ on_line(void *arg, struct input *in, unsigned conn, json_t *obj,
 	(void)line;
 	(void)len;
 	a->metrics.input_lines++;
-	why = rooms_ingest(a->rooms, obj, mono_us(), wall_us());
+	why = rooms_ingest(a->rooms, obj, time_mono_us(), time_now_us());
 	if (why != ROOMS_OK && why != ROOMS_SKIP_TYPE) {
 		a->metrics.input_skipped++;
 		log_rl(&a->bad_rl, LOG_LVL_WARN, "line skipped",

@@ -28,6 +28,7 @@
 #include "listen.h"
 #include "server.h"
 #include "wspath.h"
+#include "timeutil.h"
 
 #define IP_BUCKETS	256
 /*
@@ -102,15 +103,6 @@ static const char placeholder_html[] =
     "</body></html>\n";
 
 static void	on_grace(uv_timer_t *);
-
-static int64_t
-wall_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static unsigned
 ip_hash(const char *s)
@@ -540,7 +532,7 @@ established(struct server *s, struct lws *wsi, struct client *c)
 		mt->rejected[REJECT_UNKNOWN_GAME]++;
 		client_link(s, c);
 		m = rooms_unknown_game_msg(LWS_PRE, wp.game_id,
-		    wall_us() / 1000);
+		    time_now_us() / 1000);
 		if (m != NULL) {
 			clientq_push(&c->q, m, 0, NULL);
 			msg_unref(m);
@@ -594,7 +586,7 @@ count_sent(struct server *s, const struct msg *m)
 	case MSG_UPDATE:
 		mt->updates_sent++;
 		if (m->ingest_us)
-			hist_observe(&mt->age, wall_us() - m->ingest_us);
+			hist_observe(&mt->age, time_now_us() - m->ingest_us);
 		break;
 	case MSG_NOTICE:
 		mt->notices_sent++;

@@ -38,9 +38,7 @@ cleanup() {
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
-free_port() {
-	python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
-}
+. "$ROOT/tests/lib/port.sh"
 wait_file() {	# FILE: up to 10 s for it to be non-empty
 	i=0
 	while [ ! -s "$1" ]; do

@@ -39,7 +39,8 @@ ids=$(seq 401800001 $((401800000 + GAMES)) | paste -sd, -)
 src=$(( (CLIENTS + PER_SRC - 1) / PER_SRC ))
 [ "$src" -gt 250 ] && { echo "too few source addresses: raise PER_SRC"; exit 1; }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+. "$ROOT/tests/lib/port.sh"
+port=$(free_port)
 
 # Plain glibc (ws-fanout trims once a crowd has gone). The feed's live
 # ticks carry no new points (-A) and the history is short (-H 50), so

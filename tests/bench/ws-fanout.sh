@@ -35,31 +35,7 @@ ids=$(seq 401800001 $((401800000 + GAMES)) | paste -sd, -)
 # shellcheck disable=SC3045 # dash and bash both have ulimit -n
 ulimit -n 20000 2>/dev/null || true
 
-# A free port below the kernel's ephemeral range: tens of thousands of
-# client connections (ours, or another run's) take ephemeral ports, and
-# one of them may take a probed ephemeral port before the server binds.
-port() {
-	python3 - <<'PY'
-import random, socket
-try:
-    low = int(open("/proc/sys/net/ipv4/ip_local_port_range").read().split()[0])
-except (OSError, ValueError, IndexError):
-    low = 32768
-for _ in range(200):
-    p = random.randint(10000, max(low - 1, 10001))
-    s = socket.socket()
-    try:
-        s.bind(("127.0.0.1", p))
-    except OSError:
-        continue
-    finally:
-        s.close()
-    print(p)
-    break
-else:
-    s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])
-PY
-}
+. "$ROOT/tests/lib/port.sh"
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 nginx_worker() { pgrep -P "$(cat "$T/nginx.pid")" | head -n 1; }
 
@@ -72,7 +48,7 @@ else
 fi
 
 start_fanout() {
-	FPORT=$(port)
+	FPORT=$(free_port)
 	rm -f "$T/in.sock" "$T/ready"
 	"$F" -q --input "unix:$T/in.sock" --listen "127.0.0.1:$FPORT" \
 	    --max-per-ip 200 --max-conns 19000 --ready-fd 3 3>"$T/ready" \
@@ -88,7 +64,7 @@ start_fanout() {
 }
 
 start_nchan() {
-	NPORT=$(port)
+	NPORT=$(free_port)
 	mkdir -p "$T/ngx"
 	cat >"$T/nginx.conf" <<NGX
 load_module /usr/lib/nginx/modules/ngx_nchan_module.so;

@@ -21,6 +21,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "timeutil.h"
+
 int	feed_main(int argc, char **argv);
 
 struct feed {
@@ -44,24 +46,6 @@ struct feed {
 	char		*buf;
 	size_t		 len, cap;
 };
-
-static int64_t
-wall_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int64_t
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
 
 static void
 sleep_until(int64_t due_us)
@@ -256,7 +240,7 @@ game_line(struct feed *f, int g)
 	    "\"STATUS_IN_PROGRESS\",\"period\":3,\"clock\":\"7:12\","
 	    "\"home\":{\"abbr\":\"IND\",\"name\":\"Indiana Pacers\","
 	    "\"score\":88},\"away\":{\"abbr\":\"NY\",\"name\":"
-	    "\"New York Knicks\",\"score\":80}}\n", f->ids[g], wall_us() / 1000);
+	    "\"New York Knicks\",\"score\":80}}\n", f->ids[g], time_now_us() / 1000);
 }
 
 /* The aligner's first tick: the whole series so far (halftime). */
@@ -286,7 +270,7 @@ history_tick(struct feed *f, int g, int64_t t0, int nchan)
 static void
 live(struct feed *f, int g, long k, int nchan)
 {
-	int64_t stamp = wall_us(), ts = stamp / 1000;
+	int64_t stamp = time_now_us(), ts = stamp / 1000;
 	long seq = f->seq0 + k;
 
 	if (nchan)
@@ -326,7 +310,7 @@ feed_main(int argc, char **argv)
 	f.rate = 10;
 	f.espn_pts = 240;
 	f.kalshi_pts = 1200;
-	f.epoch = wall_us() / 1000;
+	f.epoch = time_now_us() / 1000;
 	f.seq0 = 1;
 	f.out = "-";
 	f.warmup = 1;
@@ -401,7 +385,7 @@ feed_main(int argc, char **argv)
 	if ((f.buf = malloc(f.cap)) == NULL)
 		exit(71);
 
-	start = wall_us() / 1000;
+	start = time_now_us() / 1000;
 	for (g = 0; g < f.games && !f.no_history; g++) {
 		f.len = 0;
 		if (nchan) {
@@ -423,7 +407,7 @@ feed_main(int argc, char **argv)
 	 * server's time spent on the history is not a phase shift that a
 	 * rate limiter would carry into every later tick.
 	 */
-	start = mono_us() + (f.no_history ? interval :
+	start = time_mono_us() + (f.no_history ? interval :
 	    (int64_t)(f.warmup * 1e6));
 	end = f.duration > 0 ? start + (int64_t)(f.duration * 1e6) : INT64_MAX;
 	for (j = 0;; j++) {

@@ -33,6 +33,7 @@
 #include <uv.h>
 
 #include "ws-load-hist.h"
+#include "timeutil.h"
 
 int	feed_main(int argc, char **argv);
 
@@ -122,24 +123,6 @@ struct load {
 	unsigned		 gone;
 };
 
-static int64_t
-mono_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
-static int64_t
-wall_us(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_REALTIME, &ts);
-	return (int64_t)ts.tv_sec * 1000000 + ts.tv_nsec / 1000;
-}
-
 static void	start_one(struct load *ld);
 static void	finish(struct load *ld);
 static void	churn_closed(struct load *ld);
@@ -220,7 +203,7 @@ track_pos(struct load *ld, struct conn *c, const char *p, size_t len)
 static void
 on_message(struct load *ld, struct conn *c, const char *p, size_t len)
 {
-	int64_t now = wall_us();
+	int64_t now = time_now_us();
 	int fresh = c->fresh;
 
 	c->fresh = 0;
@@ -231,7 +214,7 @@ on_message(struct load *ld, struct conn *c, const char *p, size_t len)
 		ld->firsts++;
 		if (find(p, p + len, "\"type\":\"snapshot\"", 17) != NULL)
 			ld->snapshots++;
-		samples_add(&ld->connect_us, mono_us() - c->t_start);
+		samples_add(&ld->connect_us, time_mono_us() - c->t_start);
 		if (ld->serial)
 			start_one(ld);
 	} else if (!fresh)
@@ -330,7 +313,7 @@ rc_drop(struct load *ld, struct conn *c, const char *why)
 	    c->backoff_ms >= 1000 ? 2000 : c->backoff_ms * 2;
 	/* 75% to 125% of the step. */
 	d = c->backoff_ms * 3 / 4 + (unsigned)rand() % (c->backoff_ms / 2 + 1);
-	c->retry_at = mono_us() + (int64_t)d * 1000;
+	c->retry_at = time_mono_us() + (int64_t)d * 1000;
 }
 
 /* -k: starts the attempts that are due. */
@@ -338,7 +321,7 @@ static void
 on_retry(uv_timer_t *t)
 {
 	struct load *ld = t->data;
-	int64_t now = mono_us();
+	int64_t now = time_mono_us();
 	struct conn *c;
 	unsigned i;
 
@@ -480,7 +463,7 @@ start_one(struct load *ld)
 		    c->idx);
 		c->dump = fopen(fn, "w");
 	}
-	c->t_start = mono_us();
+	c->t_start = time_mono_us();
 	conn_connect(ld, c);
 }
 
@@ -542,7 +525,7 @@ static void
 report(struct load *ld)
 {
 	char cj[256], lj[256];
-	double secs = (double)(mono_us() - ld->t0) / 1e6;
+	double secs = (double)(time_mono_us() - ld->t0) / 1e6;
 
 	samples_json(&ld->connect_us, cj, sizeof(cj));
 	if (ld->churn) {
@@ -818,7 +801,7 @@ churn_round_start(struct load *ld)
 	ld->closing_round = 0;
 	ld->settle_tries = 0;
 	ld->round++;
-	ld->t_round = mono_us();
+	ld->t_round = time_mono_us();
 	/* The timeout is per round. */
 	uv_timer_start(&ld->stop, on_stop_timer, (uint64_t)(ld->timeout * 1000),
 	    0);
@@ -867,7 +850,7 @@ on_settle(uv_timer_t *t)
 	    "\"heap_kb\":%ld}\n",
 	    ld->round, ld->n, ld->established, ld->snapshots, ld->failed,
 	    ld->early, ld->server_conns,
-	    (double)(mono_us() - ld->t_round) / 1e6, rss,
+	    (double)(time_mono_us() - ld->t_round) / 1e6, rss,
 	    ld->server_heap < 0 ? -1 : ld->server_heap / 1024);
 	fflush(stdout);
 	if (ld->round >= ld->rounds)
@@ -1043,13 +1026,13 @@ main(int argc, char **argv)
 	ld.sig.data = &ld;
 	uv_signal_start(&ld.sig, on_sigint, SIGINT);
 	uv_timer_start(&ld.check, on_check, 5, 5);
-	ld.t0 = mono_us();
+	ld.t0 = time_mono_us();
 	if (ld.churn)
 		churn_round_start(&ld);
 	else {
 		uv_timer_start(&ld.pace, on_pace, 0, ld.serial ? 0 : 10);
 		if (ld.reconnect) {
-			srand((unsigned)(mono_us() ^ getpid()));
+			srand((unsigned)(time_mono_us() ^ getpid()));
 			uv_timer_start(&ld.retry, on_retry, 20, 20);
 		}
 		/* The overall timeout reports whatever was measured. */
