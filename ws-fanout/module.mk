@@ -7,7 +7,11 @@ TOOL_ws-fanout_SRCS := ws-fanout/main.c ws-fanout/server.c $(FANOUT_CORE)
 
 TEST_TOOLS += ws-load
 TOOL_ws-load_SRCS := tests/tools/ws-load.c tests/tools/ws-load-hist.c \
-	tests/tools/ws-load-feed.c
+	tests/tools/ws-load-feed.c tests/tools/ws-load-raw.c
+
+# The machine's own limit for the same fan-out: plain TCP, no WebSocket.
+TEST_TOOLS += fanout-floor
+TOOL_fanout-floor_SRCS := tests/tools/fanout-floor.c tests/tools/ws-load-hist.c
 
 UNIT_TESTS += tests/unit/test_fanout_rooms.c tests/unit/test_fanout_wspath.c \
 	tests/unit/test_fanout_queue.c tests/unit/test_fanout_metrics.c

@@ -8,14 +8,20 @@
 # (VmRSS growth / clients). Then connect->first message one at a time and
 # in a burst of 1000, and the growth of each server with a stalled client.
 # Env: CLIENTS ("1000 10000"), SECS (10 measured seconds), GAMES (10),
-# SERVERS ("ws-fanout nchan"; one of them to measure it alone), IDLE (5000).
+# SERVERS ("ws-fanout nchan floor"; fewer to measure them alone; floor is
+# tests/tools/fanout-floor, the same fan-out in plain TCP with no
+# WebSocket: what this machine's kernel alone costs), IDLE (5000),
+# CLIENT (lean: ws-load -F, our own RFC 6455 client, the default; lws:
+# libwebsockets' client, whose byte-at-a-time parsing of what it receives
+# costs more than either server at these rates).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=$ROOT/${BUILD:-build}/bin
 case ${BUILD:-build} in /*) BIN=$BUILD/bin ;; esac
 F=$BIN/ws-fanout
 L=$BIN/ws-load
-for b in "$F" "$L"; do
+FF=$BIN/fanout-floor
+for b in "$F" "$L" "$FF"; do
 	[ -x "$b" ] || { echo "ws-fanout bench: not built ($b)"; exit 1; }
 done
 T=$(mktemp -d)
@@ -29,6 +35,11 @@ cleanup() {
 }
 trap cleanup EXIT
 CLIENTS=${CLIENTS:-1000 10000}
+case ${CLIENT:-lean} in
+lean) CF=-F ;;
+lws) CF= ;;
+*) echo "ws-fanout bench: CLIENT is lean or lws"; exit 64 ;;
+esac
 SECS=${SECS:-10}
 GAMES=${GAMES:-10}
 ids=$(seq 401800001 $((401800000 + GAMES)) | paste -sd, -)
@@ -138,7 +149,7 @@ run() {
 	sleep 1	# the history reaches the server
 	rss0=$(rss_kb "$SERVER_PID")
 	src=$(( (n + 99) / 100 )); [ $src -lt 1 ] && src=1
-	"$L" clients -a "$TARGET" -g "$ids" -n "$n" -S "$src" -b 2 -c 2000 \
+	"$L" clients $CF -a "$TARGET" -g "$ids" -n "$n" -S "$src" -b 2 -c 2000 \
 	    -d "$SECS" -R "$T/go.pre" -t $((SECS + 60)) >"$T/out.json" \
 	    2>"$T/load.err" &
 	LPID=$!
@@ -187,6 +198,40 @@ print(json.dumps({"server": srv, "clients": n, "established": o["established"],
 PY
 }
 
+# floor_run N / floor_connect MODE: the plain-TCP floor, as rows of the
+# same tables.
+floor_run() {
+	"$FF" broadcast -n "$1" -d "$SECS" >"$T/floor.json" || true
+	python3 - "$1" "$T/floor.json" <<'PY'
+import json, sys
+try:
+    o = json.load(open(sys.argv[2]))
+except Exception:
+    o = {"latency_us": {}, "clients": 0, "msgs_per_s": 0}
+lat = o["latency_us"]
+print(json.dumps({"server": "floor", "clients": int(sys.argv[1]),
+    "established": o["clients"], "points_per_s": o["msgs_per_s"],
+    "p50_us": lat.get("p50"), "p90_us": lat.get("p90"), "p99_us": lat.get("p99"),
+    "max_us": lat.get("max"), "rss_growth_per_conn": "-",
+    "write_age_p50_le_us": None, "write_age_p99_le_us": None}))
+PY
+}
+
+floor_connect() {
+	if [ "$1" = serial ]; then
+		"$FF" connect -c 200 >"$T/floor.json" || true
+	else
+		"$FF" connect -b -c 1000 >"$T/floor.json" || true
+	fi
+	python3 - "$1" "$T/floor.json" <<'PY'
+import json, sys
+o = json.load(open(sys.argv[2]))
+c = o["connect_us"]
+print(json.dumps({"server": "floor", "connect": sys.argv[1], "clients": o["clients"],
+    "ok": o["ok"], "p50_us": c["p50"], "p99_us": c["p99"], "max_us": c["max"]}))
+PY
+}
+
 # connect SERVER MODE: connect->first message; MODE serial (200 one at a
 # time) or burst (1000 at once).
 connect_test() {
@@ -195,9 +240,9 @@ connect_test() {
 	feed "$srv" 30	# no live ticks: nchan's newest message is the snapshot
 	sleep 1
 	if [ "$mode" = serial ]; then
-		"$L" clients -a "$TARGET" -g "$ids" -n 200 -S 20 -s -t 60 >"$T/c.json" 2>/dev/null || true
+		"$L" clients $CF -a "$TARGET" -g "$ids" -n 200 -S 20 -s -t 60 >"$T/c.json" 2>/dev/null || true
 	else
-		"$L" clients -a "$TARGET" -g "$ids" -n 1000 -S 10 -b 2 -t 60 >"$T/c.json" 2>/dev/null || true
+		"$L" clients $CF -a "$TARGET" -g "$ids" -n 1000 -S 10 -b 2 -t 60 >"$T/c.json" 2>/dev/null || true
 	fi
 	kill "$FEEDPID" 2>/dev/null || true; wait "$FEEDPID" 2>/dev/null || true
 	FEEDPID=
@@ -227,7 +272,7 @@ idle_test() {
 	r0=$(rss_kb "$SERVER_PID")
 	src=$(( (n + 99) / 100 ))
 	rm -f "$T/idle.ready"
-	"$L" clients -a "$TARGET" -g "$ids" -n "$n" -S "$src" -b 2 -c 2000 \
+	"$L" clients $CF -a "$TARGET" -g "$ids" -n "$n" -S "$src" -b 2 -c 2000 \
 	    -d 4 -R "$T/idle.ready" -t 60 >"$T/idle.json" 2>/dev/null &
 	LPID=$!
 	while [ ! -f "$T/idle.ready" ] && kill -0 $LPID 2>/dev/null; do sleep 0.1; done
@@ -275,16 +320,27 @@ PY
 	echo "{\"server\":\"$srv\",\"stalled\":$with,\"growth_kb\":$((r1 - r0))}"
 }
 
-servers=ws-fanout
-[ $have_nchan -eq 1 ] && servers="ws-fanout nchan"
+servers="ws-fanout floor"
+[ $have_nchan -eq 1 ] && servers="ws-fanout nchan floor"
 servers=${SERVERS:-$servers}
 : >"$T/results"
 for n in $CLIENTS; do
 	for s in $servers; do
-		run "$s" "$n" | tee -a "$T/results"
+		if [ "$s" = floor ]; then
+			floor_run "$n" | tee -a "$T/results"
+		else
+			run "$s" "$n" | tee -a "$T/results"
+		fi
 	done
 done
+case " $servers " in
+*" floor "*)
+	floor_connect serial | tee -a "$T/results"
+	floor_connect burst | tee -a "$T/results"
+	;;
+esac
 for s in $servers; do
+	[ "$s" = floor ] && continue
 	idle_test "$s" "${IDLE:-5000}" | tee -a "$T/results"
 	connect_test "$s" serial | tee -a "$T/results"
 	connect_test "$s" burst | tee -a "$T/results"
@@ -305,9 +361,12 @@ for r in rows:
         print("%-10s %7d %6d %9d %8s %8s %8s %8s %10s %13s" % (r["server"], r["clients"],
               r["established"], r["points_per_s"], r["p50_us"], r["p90_us"],
               r["p99_us"], r["max_us"], r["rss_growth_per_conn"], srv_age))
-print("(srv: ws-fanout's own ingest-to-write age, bucket upper bounds in us)")
+print("(srv: ws-fanout's own ingest-to-write age, bucket upper bounds in us;")
+print(" floor: plain TCP, no WebSocket, 300-byte messages, one writer process,")
+print(" one reader process: no server can do better on this machine)")
 print()
-print("connect -> first message (ws-fanout: its snapshot; nchan: the newest stored message, the same snapshot)")
+print("connect -> first message (ws-fanout: its snapshot; nchan: the newest stored message,")
+print("the same snapshot; floor: a 104 kB reply to a 230-byte request on plain TCP)")
 for r in rows:
     if "connect" in r:
         print("%-10s %-7s %5d/%-5d p50 %7dus p99 %7dus max %7dus" % (r["server"], r["connect"],

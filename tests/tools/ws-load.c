@@ -13,7 +13,8 @@
  * with ?since=EPOCH:SEQ of the last snapshot or update it received, and
  * goes on dumping to the same file; it gives up only at the end of the
  * run. Its summary then counts drops and reconnects apart from clients
- * that ended disconnected.
+ * that ended disconnected. With -F, clients mode uses our own client
+ * (ws-load-raw.c) instead of libwebsockets': the benchmark's choice.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -32,96 +33,8 @@
 #include <libwebsockets.h>
 #include <uv.h>
 
-#include "ws-load-hist.h"
+#include "ws-load.h"
 #include "timeutil.h"
-
-int	feed_main(int argc, char **argv);
-
-struct conn {
-	struct lws	*wsi;
-	struct load	*ld;
-	unsigned	 idx;
-	unsigned	 game;
-	int64_t		 t_start;	/* mono us at connect */
-	int		 established, got_first, done, failed;
-	int		 close_code;
-	int		 closing;	/* churn: we asked for the close */
-	int		 early;		/* churn: closed before we asked */
-	unsigned long	 msgs;
-	/* -k: reconnecting */
-	int		 live;		/* established, not yet closed */
-	int		 ever_up;	/* was established once */
-	int		 attempting;	/* a connection attempt is out */
-	int		 fresh;		/* no message yet on this connection */
-	int		 down;		/* lost its connection, not yet back */
-	int		 ended;		/* dump closed, counted as gone */
-	int		 have_pos;	/* epoch and seq below are known */
-	int64_t		 epoch, seq;	/* of the last snapshot or update */
-	int64_t		 retry_at;	/* mono us of the next attempt, or 0 */
-	unsigned	 backoff_ms;
-	unsigned	 reconnects;
-	char		*rx;		/* the message being reassembled */
-	size_t		 rx_len, rx_cap;
-	FILE		*dump;
-};
-
-struct load {
-	uv_loop_t		 loop;
-	struct lws_context	*ctx;
-	char			 host[64];
-	int			 port;
-	char			 prefix[128];
-	char			 query[128];
-	char			**games;
-	unsigned		 ngames;
-	unsigned		 n;		/* clients */
-	unsigned		 nsrc;		/* 127.0.0.1 .. 127.0.0.nsrc */
-	unsigned		 src_base;	/* first host octet */
-	double			 connect_rate;	/* per second, 0: burst */
-	int			 serial;	/* one at a time */
-	double			 duration;	/* measure after all connected */
-	double			 timeout;
-	unsigned long		 until_msgs;	/* per client, then stop */
-	const char		*dump_dir;
-	const char		*until_str;	/* a client is done on this */
-	const char		*ready_file;	/* created once all have a first */
-	struct conn		*conns;
-	unsigned		 started, established, failed, closed, firsts;
-	unsigned		 finished;
-	unsigned long long	 msgs, bytes, stamps;
-	struct samples		 connect_us;
-	struct samples		 latency_us;
-	uv_timer_t		 pace, stop, deadline, check;
-	uv_signal_t		 sig;
-	int			 finished_run, rc;
-	int			 measuring, stopping;
-	int64_t			 t0;
-	unsigned long long	 msgs_at_measure;
-	/* churn mode */
-	int			 churn;
-	unsigned		 rounds, round, rounds_done;
-	unsigned		 settle_ms;	/* after a round, before RSS */
-	int			 watch_pid;	/* VmRSS of it per round */
-	unsigned		 snapshots;	/* first messages that are one */
-	unsigned		 early;		/* closed by the server */
-	int			 closing_round;
-	int64_t			 t_round;
-	unsigned long long	 tot_opened, tot_snapshots, tot_failed;
-	unsigned long long	 tot_early;
-	unsigned		 bad_rounds;
-	unsigned		 settle_tries;
-	long			 server_conns;	/* its gauge after the round */
-	long			 server_heap;	/* ws_fanout_heap_bytes, or -1 */
-	long			 rss_first, rss_last, rss_max;
-	uv_timer_t		 settle;
-	/* clients -k */
-	int			 reconnect;
-	uv_timer_t		 retry;
-	unsigned long long	 drops, attempts, reconnects;
-	unsigned		 clients_reconnected;
-	unsigned		 down_failed, down_closed;	/* at the end */
-	unsigned		 gone;
-};
 
 static void	start_one(struct load *ld);
 static void	finish(struct load *ld);
@@ -200,7 +113,7 @@ track_pos(struct load *ld, struct conn *c, const char *p, size_t len)
 		came_back(ld, c);
 }
 
-static void
+void
 on_message(struct load *ld, struct conn *c, const char *p, size_t len)
 {
 	int64_t now = time_now_us();
@@ -337,6 +250,59 @@ on_retry(uv_timer_t *t)
 	}
 }
 
+/* A connection could not be made (or its upgrade was refused). */
+void
+conn_failed(struct load *ld, struct conn *c, const char *detail)
+{
+	if (ld->reconnect) {
+		if (ld->stopping)
+			rc_end(ld, c);
+		else
+			rc_drop(ld, c, "connect");
+		return;
+	}
+	c->failed = 1;
+	ld->failed++;
+	fprintf(stderr, "ws-load: client %u: %s\n", c->idx,
+	    detail ? detail : "connection error");
+	if (c->dump != NULL)
+		fprintf(c->dump, "{\"type\":\"_error\",\"detail\":"
+		    "\"%s\"}\n", detail ? "connect" : "unknown");
+	conn_end(ld, c);
+	if (ld->serial)
+		start_one(ld);
+}
+
+void
+conn_established(struct load *ld, struct conn *c)
+{
+	if (ld->reconnect) {
+		c->live = 1;
+		c->attempting = 0;
+		c->fresh = 1;
+		if (c->ever_up)
+			return;
+		c->ever_up = 1;
+	}
+	c->established = 1;
+	ld->established++;
+}
+
+/* An established connection ended (c->close_code: the server's code). */
+void
+conn_closed(struct load *ld, struct conn *c)
+{
+	if (ld->reconnect) {
+		if (ld->stopping)
+			rc_end(ld, c);
+		else
+			rc_drop(ld, c, "closed");
+		return;
+	}
+	ld->closed++;
+	conn_end(ld, c);
+}
+
 static int
 callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
@@ -350,23 +316,7 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return 0;
 	switch (reason) {
 	case LWS_CALLBACK_CLIENT_CONNECTION_ERROR:
-		if (ld->reconnect) {
-			if (ld->stopping)
-				rc_end(ld, c);
-			else
-				rc_drop(ld, c, "connect");
-			break;
-		}
-		c->failed = 1;
-		ld->failed++;
-		fprintf(stderr, "ws-load: client %u: %s\n", c->idx,
-		    in ? (const char *)in : "connection error");
-		if (c->dump != NULL)
-			fprintf(c->dump, "{\"type\":\"_error\",\"detail\":"
-			    "\"%s\"}\n", in ? "connect" : "unknown");
-		conn_end(ld, c);
-		if (ld->serial)
-			start_one(ld);
+		conn_failed(ld, c, in);
 		break;
 	case LWS_CALLBACK_CLIENT_ESTABLISHED:
 		{
@@ -376,16 +326,7 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 				setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one,
 				    sizeof(one));
 		}
-		if (ld->reconnect) {
-			c->live = 1;
-			c->attempting = 0;
-			c->fresh = 1;
-			if (c->ever_up)
-				break;
-			c->ever_up = 1;
-		}
-		c->established = 1;
-		ld->established++;
+		conn_established(ld, c);
 		break;
 	case LWS_CALLBACK_CLIENT_WRITEABLE:
 		/* churn: a clean close, with a close frame. */
@@ -424,15 +365,7 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			c->close_code = b[0] << 8 | b[1];
 		break;
 	case LWS_CALLBACK_CLIENT_CLOSED:
-		if (ld->reconnect) {
-			if (ld->stopping)
-				rc_end(ld, c);
-			else
-				rc_drop(ld, c, "closed");
-			break;
-		}
-		ld->closed++;
-		conn_end(ld, c);
+		conn_closed(ld, c);
 		break;
 	default:
 		break;
@@ -493,6 +426,12 @@ conn_connect(struct load *ld, struct conn *c)
 	    ld->query, ld->query[0] && since[0] ? "&" : "", since);
 	snprintf(src, sizeof(src), "127.0.0.%u",
 	    ld->src_base + c->idx % ld->nsrc);
+	if (ld->raw) {
+		c->attempting = 1;
+		if (raw_connect(ld, c, path, ld->nsrc > 0 ? src : NULL) == -1)
+			conn_failed(ld, c, "connect");
+		return;
+	}
 	memset(&ci, 0, sizeof(ci));
 	ci.context = ld->ctx;
 	ci.address = ld->host;
@@ -597,7 +536,9 @@ stop_all(struct load *ld)
 	}
 	report(ld);
 	for (i = 0; i < ld->started; i++)
-		if (ld->conns[i].wsi != NULL)
+		if (ld->conns[i].raw != NULL)
+			raw_drop(&ld->conns[i]);
+		else if (ld->conns[i].wsi != NULL)
 			lws_set_timeout(ld->conns[i].wsi,
 			    PENDING_TIMEOUT_CLOSE_SEND, LWS_TO_KILL_ASYNC);
 		else if (ld->reconnect)
@@ -902,12 +843,13 @@ churn_check(struct load *ld)
 
 static const char usage[] =
     "usage: ws-load clients [-s] [-a host:port] [-b first] [-c rate] "
-    "[-d secs] [-D dir] [-e string] [-g ids] [-k] [-m msgs] "
+    "[-d secs] [-D dir] [-e string] [-F] [-g ids] [-k] [-m msgs] "
     "[-n clients] [-P prefix] [-q query] [-R file] [-S sources] "
     "[-t timeout]\n"
     "         (-k: a client whose connection ends or fails reconnects "
     "after 0.1-2 s,\n"
-    "         resuming with ?since=EPOCH:SEQ, until the run ends)\n"
+    "         resuming with ?since=EPOCH:SEQ, until the run ends;\n"
+    "         -F: our own lean client instead of libwebsockets)\n"
     "       ws-load churn [-a host:port] [-b first] [-c rate] [-g ids] "
     "[-n clients] [-r rounds] [-S sources] [-t round_timeout] [-x pid] "
     "[-z settle_ms]\n"
@@ -944,7 +886,7 @@ main(int argc, char **argv)
 	ld.src_base = 1;
 	ld.timeout = 60;
 	while ((ch = getopt(argc, argv, ld.churn ? "a:b:c:g:hn:r:S:t:x:z:" :
-	    "a:b:c:d:D:e:g:hkm:n:P:q:R:sS:t:")) != -1) {
+	    "a:b:c:d:D:e:Fg:hkm:n:P:q:R:sS:t:")) != -1) {
 		switch (ch) {
 		case 'a':
 			snprintf(ld.host, sizeof(ld.host), "%s", optarg);
@@ -958,6 +900,7 @@ main(int argc, char **argv)
 		case 'd': ld.duration = atof(optarg); break;
 		case 'D': ld.dump_dir = optarg; break;
 		case 'e': ld.until_str = optarg; break;
+		case 'F': ld.raw = 1; break;
 		case 'R': ld.ready_file = optarg; break;
 		case 'g':
 			free(ld.games);
@@ -993,6 +936,11 @@ main(int argc, char **argv)
 		return 64;
 	}
 	signal(SIGPIPE, SIG_IGN);
+	if (ld.raw && raw_init(&ld) == -1) {
+		free(ld.games);
+		fprintf(stderr, "ws-load: out of memory\n");
+		return 71;
+	}
 	ld.conns = calloc(ld.n, sizeof(*ld.conns));
 	samples_init(&ld.connect_us, 1u << 20);
 	samples_init(&ld.latency_us, 1u << 26);
@@ -1058,5 +1006,6 @@ main(int argc, char **argv)
 	}
 	free(ld.conns);
 	free(ld.games);
+	raw_fini(&ld);
 	return rc;
 }
