@@ -51,7 +51,8 @@ struct rooms {
 	struct rooms_cfg	 cfg;
 	struct room		*first, *last;
 	unsigned		 n;
-	struct room		*dirty;
+	struct room		*dirty;		/* in arrival order */
+	struct room		**dirty_tail;
 	struct source		 src[ROOMS_MAX_SOURCES];
 	unsigned		 nsrc;
 	struct rooms_stats	 st;
@@ -185,8 +186,11 @@ mark_dirty(struct room *r)
 	if (r->dirty)
 		return;
 	r->dirty = 1;
-	r->next_dirty = r->rs->dirty;
-	r->rs->dirty = r;
+	r->next_dirty = NULL;
+	if (r->rs->dirty == NULL)
+		r->rs->dirty_tail = &r->rs->dirty;
+	*r->rs->dirty_tail = r;
+	r->rs->dirty_tail = &r->next_dirty;
 }
 
 /* Appends obj's compact text to b, comma-separated. */
@@ -634,10 +638,13 @@ rooms_flush(struct rooms *rs, int64_t now_us)
 	struct room **pp, *r;
 	int64_t wait, next = -1;
 
+	/* First come, first served: rooms in the order their ticks came. */
 	for (pp = &rs->dirty; (r = *pp) != NULL;) {
 		wait = throttle_wait(&r->thr, r->pend_first_us, now_us);
 		if (wait == 0) {
 			*pp = r->next_dirty;
+			if (rs->dirty_tail == &r->next_dirty)
+				rs->dirty_tail = pp;
 			r->dirty = 0;
 			r->next_dirty = NULL;
 			room_commit(r);

@@ -36,6 +36,7 @@ struct feed {
 	long		 seq0;		/* first live seq - 1 */
 	int		 no_history;
 	int		 no_points;	/* live ticks carry no new points */
+	int		 together;	/* -T: all games' ticks at once */
 	const char	*out;
 	const char	*nchan;		/* host:port of nchan publisher */
 	int		 pad;		/* extra bytes per live point */
@@ -292,7 +293,7 @@ live(struct feed *f, int g, long k, int nchan)
 }
 
 static const char feed_usage[] =
-    "usage: ws-load feed [-A] [-g games] [-i ids] [-r rate] [-d seconds] "
+    "usage: ws-load feed [-AT] [-g games] [-i ids] [-r rate] [-d seconds] "
     "[-n count] [-E espn_pts] [-K kalshi_pts] [-e epoch] [-s seq0] [-H] "
     "[-o -|unix:PATH] [-N host:port] [-p pad] [-l linger] [-w warmup] [-W file]\n";
 
@@ -301,7 +302,7 @@ feed_main(int argc, char **argv)
 {
 	struct feed f;
 	char *idlist = NULL, *tok, *save;
-	int ch, g, nchan;
+	int ch, g, i, nchan;
 	int64_t start, due, end, interval;
 	long j, k;
 
@@ -314,7 +315,7 @@ feed_main(int argc, char **argv)
 	f.seq0 = 1;
 	f.out = "-";
 	f.warmup = 1;
-	while ((ch = getopt(argc, argv, "Ad:e:E:g:Hhi:K:l:n:N:o:p:r:s:w:W:")) != -1) {
+	while ((ch = getopt(argc, argv, "Ad:e:E:g:Hhi:K:l:n:N:o:p:r:s:Tw:W:")) != -1) {
 		switch (ch) {
 		case 'A': f.no_points = 1; break;
 		case 'd': f.duration = atof(optarg); break;
@@ -331,6 +332,7 @@ feed_main(int argc, char **argv)
 		case 'p': f.pad = atoi(optarg); break;
 		case 'r': f.rate = atof(optarg); break;
 		case 's': f.seq0 = atol(optarg); break;
+		case 'T': f.together = 1; break;
 		case 'w': f.warmup = atof(optarg); break;
 		case 'W': f.wait_file = optarg; break;
 		case 'h': fputs(feed_usage, stdout); return 0;
@@ -398,7 +400,7 @@ feed_main(int argc, char **argv)
 			write_all(f.fd, f.buf, f.len);
 		}
 	}
-	interval = (int64_t)(1e6 / (f.rate * f.games));
+	interval = (int64_t)(1e6 / (f.rate * (f.together ? 1 : f.games)));
 	if (f.wait_file != NULL)
 		while (access(f.wait_file, F_OK) != 0)
 			usleep(20000);
@@ -411,8 +413,7 @@ feed_main(int argc, char **argv)
 	    (int64_t)(f.warmup * 1e6));
 	end = f.duration > 0 ? start + (int64_t)(f.duration * 1e6) : INT64_MAX;
 	for (j = 0;; j++) {
-		g = (int)(j % f.games);
-		k = j / f.games + 1;
+		k = f.together ? j + 1 : j / f.games + 1;
 		if (f.count > 0 && k > f.count)
 			break;
 		due = start + j * interval;
@@ -420,10 +421,28 @@ feed_main(int argc, char **argv)
 			break;
 		sleep_until(due);
 		f.len = 0;
-		live(&f, g, k, nchan);
-		if (nchan)
-			nchan_publish(&f, f.ids[g], f.buf, f.len);
-		else
+		if (!f.together) {
+			g = (int)(j % f.games);
+			live(&f, g, k, nchan);
+			if (nchan)
+				nchan_publish(&f, f.ids[g], f.buf, f.len);
+			else
+				write_all(f.fd, f.buf, f.len);
+			continue;
+		}
+		/*
+		 * -T: every game's tick at once, in one write (one publish
+		 * each for nchan), first to last and last to first in turn.
+		 */
+		for (i = 0; i < f.games; i++) {
+			g = k % 2 ? i : f.games - 1 - i;
+			if (nchan)
+				f.len = 0;
+			live(&f, g, k, nchan);
+			if (nchan)
+				nchan_publish(&f, f.ids[g], f.buf, f.len);
+		}
+		if (!nchan)
 			write_all(f.fd, f.buf, f.len);
 	}
 	if (f.linger > 0)
