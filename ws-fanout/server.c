@@ -652,6 +652,17 @@ established(struct server *s, struct lws *wsi, struct client *c)
 		for (i = 0; i < n; i++)
 			push(s, c, s->since_buf[i]);
 	}
+	/*
+	 * A new socket has room: the snapshot goes out now, not a loop turn
+	 * later after a writable event (two epoll_ctl calls saved too).
+	 */
+	if (c->need_snapshot && !lws_partial_buffered(wsi) &&
+	    (m = room_snapshot(c->room, 0)) != NULL &&
+	    send_direct(s, c, &m, 1, s->cfg.client_queue) == 1) {
+		c->need_snapshot = 0;
+		if (c->q.head == NULL)
+			return;
+	}
 	want_write(c);
 }
 
