@@ -3,6 +3,9 @@
  * each game's snapshot and updates to its WebSocket subscribers.
  * main() is the table of contents: options, wiring, run, teardown.
  */
+#include <sys/resource.h>
+
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -225,6 +228,45 @@ parse_args(struct app *a, int argc, char **argv)
 static void	on_flush(uv_timer_t *t);
 
 /*
+ * Open files beside the clients: the listener, up to 64 input writers,
+ * the loop's own, logs, the static files being served.
+ */
+#define NOFILE_RESERVE	128
+
+/*
+ * Fits the open-files limit to --max-conns before lws sizes its tables by
+ * it: raised, up to the hard limit, so the clients allowed can connect;
+ * lowered, so that a limit of a million (some containers) does not cost a
+ * table that size, which lws 4.1 walks on every accept.
+ */
+static void
+fit_nofile(unsigned max_conns)
+{
+	struct rlimit rl;
+	rlim_t want = (rlim_t)max_conns + NOFILE_RESERVE;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return;
+	if (rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max) {
+		log_warn("open files limit below max-conns",
+		    "max_conns=%u hard_limit=%llu clients_at_most=%llu",
+		    max_conns, (unsigned long long)rl.rlim_max,
+		    rl.rlim_max > NOFILE_RESERVE ? (unsigned long long)
+		    (rl.rlim_max - NOFILE_RESERVE) : 0ULL);
+		want = rl.rlim_max;
+	}
+	if (want == rl.rlim_cur)
+		return;
+	rl.rlim_cur = want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		log_warn("cannot set the open files limit", "want=%llu error=%s",
+		    (unsigned long long)want, strerror(errno));
+	else
+		log_debug("open files limit", "soft=%llu",
+		    (unsigned long long)want);
+}
+
+/*
  * Arms the flush timer for a room due in due_us. A wait under a
  * millisecond polls on the next loop turn instead of rounding up to a
  * whole millisecond of delay.
@@ -437,6 +479,7 @@ main(int argc, char **argv)
 		log_error("startup failed", "error=%s", "out of memory");
 		return EXIT_SOFTWARE;
 	}
+	fit_nofile(a.scfg.max_conns);
 	uv_loop_init(&a.loop);
 	uv_timer_init(&a.loop, &a.flush);
 	a.flush.data = &a;
