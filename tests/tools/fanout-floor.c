@@ -43,6 +43,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "opts.h"
 #include "ws-load-hist.h"
 
 #define PROG		"fanout-floor"
@@ -106,17 +107,14 @@ mono_ns(void)
 	return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
+/* common/opts' range-checked integer, into an unsigned. */
 static int
 parse_uint(const char *s, unsigned min, unsigned max, unsigned *out)
 {
-	char *end;
-	unsigned long v;
+	const char *why;
+	long long v;
 
-	if (*s < '0' || *s > '9')
-		return -1;
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno != 0 || *end != '\0' || v < min || v > max)
+	if (opt_int(s, min, max, &v, &why) == -1)
 		return -1;
 	*out = (unsigned)v;
 	return 0;

@@ -153,8 +153,9 @@ on_message(struct load *ld, struct conn *c, const char *p, size_t len)
 	}
 }
 
+/* A client's last close: its dump ends with the close code. */
 static void
-conn_end(struct load *ld, struct conn *c)
+conn_release(struct conn *c)
 {
 	if (c->dump != NULL) {
 		fprintf(c->dump, "{\"type\":\"_closed\",\"code\":%d}\n",
@@ -166,6 +167,12 @@ conn_end(struct load *ld, struct conn *c)
 	free(c->rx);
 	c->rx = NULL;
 	c->rx_len = c->rx_cap = 0;
+}
+
+static void
+conn_end(struct load *ld, struct conn *c)
+{
+	conn_release(c);
 	if (ld->churn && !ld->stopping) {
 		if (!c->closing && !c->failed) {
 			c->early = 1;
@@ -187,16 +194,7 @@ rc_end(struct load *ld, struct conn *c)
 	c->ended = 1;
 	c->live = c->attempting = 0;
 	c->retry_at = 0;
-	c->wsi = NULL;
-	if (c->dump != NULL) {
-		fprintf(c->dump, "{\"type\":\"_closed\",\"code\":%d}\n",
-		    c->close_code);
-		fclose(c->dump);
-		c->dump = NULL;
-	}
-	free(c->rx);
-	c->rx = NULL;
-	c->rx_len = c->rx_cap = 0;
+	conn_release(c);
 	ld->gone++;
 	if (ld->stopping && ld->gone >= ld->started)
 		finish(ld);
