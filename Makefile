@@ -25,17 +25,25 @@ DURATION   ?= 5
 
 PKGS       := libcurl libwebsockets jansson libpq libuv openssl
 
-# When a library is missing, the first build installs it (make deps).
-PKG_OK     := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
-ifeq ($(PKG_OK),yes)
-PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS))
-PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
-NEED_DEPS  :=
-else
-PKG_CFLAGS :=
-PKG_LIBS   := -lcurl -lwebsockets -ljansson -lpq -luv -lssl -lcrypto
-NEED_DEPS  := deps
+PKG_CONFIG ?= pkg-config
+DEPS_CMD   ?= sh tests/deps.sh
+
+# The libraries' flags are resolved only after make deps has run: this
+# file is built first (installing what is missing), then GNU make reads
+# the Makefile again with it. Flags read before the install left a first
+# build on a fresh machine without -I/usr/include/postgresql.
+PKG_MK     := $(BUILD)/pkg.mk
+NO_PKG_GOALS := clean deps help uninstall
+ifneq ($(if $(MAKECMDGOALS),$(filter-out $(NO_PKG_GOALS),$(MAKECMDGOALS)),all),)
+include $(PKG_MK)
 endif
+
+$(PKG_MK): Makefile tests/deps.sh
+	@mkdir -p $(@D)
+	@$(DEPS_CMD)
+	@$(PKG_CONFIG) --exists $(PKGS) || { echo "make: missing after make deps: $$($(PKG_CONFIG) --print-errors --exists $(PKGS) 2>&1 | head -n 1)" >&2; exit 1; }
+	@{ echo "PKG_CFLAGS := $$($(PKG_CONFIG) --cflags $(PKGS))"; \
+	   echo "PKG_LIBS := $$($(PKG_CONFIG) --libs $(PKGS))"; } >$@.tmp && mv $@.tmp $@
 
 WARN := -Wall -Wextra -Wpedantic -Wshadow -Wstrict-prototypes \
 	-Wmissing-prototypes -Wpointer-arith -Wcast-qual -Wwrite-strings \
@@ -67,7 +75,7 @@ obj = $(1:%.c=$(BUILD)/%.o)
 	clean deps help test-tools
 .DEFAULT_GOAL := all
 
-all: $(NEED_DEPS) $(TOOLS:%=$(BUILD)/bin/%)
+all: $(TOOLS:%=$(BUILD)/bin/%)
 
 $(COMMON_LIB): $(COMMON_OBJS)
 	@mkdir -p $(@D)
@@ -93,7 +101,7 @@ endef
 UNIT_NAMES := $(notdir $(UNIT_TESTS:.c=))
 $(foreach u,$(UNIT_NAMES),$(eval $(call unit_rule,$(u))))
 
-test-tools: $(NEED_DEPS) $(TEST_TOOLS:%=$(BUILD)/bin/%)
+test-tools: $(TEST_TOOLS:%=$(BUILD)/bin/%)
 
 # make check: every unit test, then every integration scenario; the
 # runner prints "N passed, N failed" and exits non-zero on any failure.
@@ -118,10 +126,10 @@ $(FUZZ_BUILD)/$(1): tests/fuzz/$(1).c $(FUZZ_$(1)_SRCS)
 endef
 $(foreach f,$(FUZZ_NAMES),$(eval $(call fuzz_rule,$(f))))
 
-fuzz: $(NEED_DEPS) $(FUZZ_NAMES:%=$(FUZZ_BUILD)/%)
+fuzz: $(FUZZ_NAMES:%=$(FUZZ_BUILD)/%)
 	@FUZZ_BUILD=$(FUZZ_BUILD) FUZZ_SECONDS=$(FUZZ_SECONDS) sh tests/fuzz/run.sh $(FUZZ_NAMES)
 
-lint: $(NEED_DEPS)
+lint:
 	sh tests/lint.sh
 
 bench: all test-tools
