@@ -1,12 +1,10 @@
 /*
- * throttle: at most n messages per window, leading edge. Updates that
- * arrive closer together than window / n are merged: a message whose
- * first update arrived at least one interval after the previous
- * message's goes out at once; one that arrived sooner waits for the
- * interval to pass. Intervals are measured between arrival times (the
- * previous message's, or its due time when it had to wait), so time
- * spent processing does not turn into a lasting delay for a feed that
- * runs at exactly the rate. Pure; microseconds of a monotonic clock.
+ * throttle: a rate of n messages per window, enforced as a rate (a token
+ * bucket of two, in GCRA form) rather than as a minimum spacing. A feed
+ * that ticks at the rate, early or late by up to one interval, never
+ * waits; a faster one is held to the rate and its updates are merged by
+ * the caller meanwhile. Any window holds at most n + 1 messages. Pure;
+ * microseconds of a monotonic clock; one timestamp per room.
  */
 #ifndef FANOUT_THROTTLE_H
 #define FANOUT_THROTTLE_H
@@ -16,9 +14,9 @@
 #define THROTTLE_MAX_N	1000
 
 struct throttle {
-	int64_t	interval_us;
-	int64_t	tolerance_us;	/* how early a message may go */
-	int64_t	last_us;	/* the previous message's arrival or due time */
+	int64_t	interval_us;	/* window / n: one message's cost */
+	int64_t	burst_us;	/* how far ahead of the rate a message may go */
+	int64_t	tat_us;		/* when the rate would allow the next one */
 	int	started;
 };
 
@@ -30,7 +28,11 @@ void	throttle_init(struct throttle *t, unsigned n, int64_t window_us);
  */
 int64_t	throttle_wait(const struct throttle *t, int64_t first_us,
 	    int64_t now_us);
-/* Records that message as sent. */
+/*
+ * Records that message as sent. It is charged at its arrival (or when it
+ * became due), so time the caller took to send it is not a delay that
+ * later messages inherit.
+ */
 void	throttle_sent(struct throttle *t, int64_t first_us);
 
 #endif

@@ -29,6 +29,7 @@ struct feed {
 	int		 games;
 	char		**ids;
 	double		 rate;		/* ticks per game per second */
+	double		 jitter_ms;	/* -J: each tick this early or late, in turn */
 	double		 duration;	/* seconds, 0: until count */
 	long		 count;		/* live ticks per game, 0: no limit */
 	int		 espn_pts, kalshi_pts;	/* initial series ("halftime") */
@@ -294,7 +295,7 @@ live(struct feed *f, int g, long k, int nchan)
 
 static const char feed_usage[] =
     "usage: ws-load feed [-AT] [-g games] [-i ids] [-r rate] [-d seconds] "
-    "[-n count] [-E espn_pts] [-K kalshi_pts] [-e epoch] [-s seq0] [-H] "
+    "[-n count] [-J jitter_ms] [-E espn_pts] [-K kalshi_pts] [-e epoch] [-s seq0] [-H] "
     "[-o -|unix:PATH] [-N host:port] [-p pad] [-l linger] [-w warmup] [-W file]\n";
 
 int
@@ -315,7 +316,7 @@ feed_main(int argc, char **argv)
 	f.seq0 = 1;
 	f.out = "-";
 	f.warmup = 1;
-	while ((ch = getopt(argc, argv, "Ad:e:E:g:Hhi:K:l:n:N:o:p:r:s:Tw:W:")) != -1) {
+	while ((ch = getopt(argc, argv, "Ad:e:E:g:Hhi:J:K:l:n:N:o:p:r:s:Tw:W:")) != -1) {
 		switch (ch) {
 		case 'A': f.no_points = 1; break;
 		case 'd': f.duration = atof(optarg); break;
@@ -324,6 +325,7 @@ feed_main(int argc, char **argv)
 		case 'g': f.games = atoi(optarg); break;
 		case 'H': f.no_history = 1; break;
 		case 'i': idlist = optarg; break;
+		case 'J': f.jitter_ms = atof(optarg); break;
 		case 'K': f.kalshi_pts = atoi(optarg); break;
 		case 'l': f.linger = atof(optarg); break;
 		case 'n': f.count = atol(optarg); break;
@@ -419,6 +421,8 @@ feed_main(int argc, char **argv)
 		due = start + j * interval;
 		if (due >= end)
 			break;
+		/* -J: early then late in turn, the worst case for a limiter. */
+		due += (int64_t)(f.jitter_ms * 1000) * (j % 2 ? 1 : -1);
 		sleep_until(due);
 		f.len = 0;
 		if (!f.together) {

@@ -1,6 +1,6 @@
 /*
  * test_fanout_queue: a subscriber's queue (limit, global budget, resync)
- * and the per-room throttle (leading edge, interval, tolerance).
+ * and the per-room throttle (leading edge, a rate with a burst of two).
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -75,41 +75,69 @@ static void
 test_throttle(void)
 {
 	struct throttle t;
-	int64_t now = 1000000, first;
-	int i, sent = 0;
+	int64_t now = 1000000, first, sent_at[200];
+	int i, k, sent = 0, most = 0, in_window;
 
 	throttle_init(&t, 10, 1000000);
 	T_EQ_INT(t.interval_us, 100000);
 	/* Leading edge. */
 	T_EQ_INT(throttle_wait(&t, now, now), 0);
 	throttle_sent(&t, now);
-	/* 50 ms later: wait until 90 ms (a tenth early is allowed). */
-	T_EQ_INT(throttle_wait(&t, now + 50000, now + 50000), 40000);
-	T_EQ_INT(throttle_wait(&t, now + 50000, now + 90000), 0);
+	/* A second one 50 ms later goes too: a burst of two. */
+	T_EQ_INT(throttle_wait(&t, now + 50000, now + 50000), 0);
 	throttle_sent(&t, now + 50000);
-	/* It counted from its due time, not its arrival. */
-	T_EQ_INT(t.last_us, now + 100000);
+	/* A third 10 ms later waits until the rate allows it (100 ms). */
+	T_EQ_INT(throttle_wait(&t, now + 60000, now + 60000), 40000);
+	T_EQ_INT(throttle_wait(&t, now + 60000, now + 100000), 0);
+	throttle_sent(&t, now + 60000);
+	/* It was charged from when it became due, not from its arrival. */
+	T_EQ_INT(t.tat_us, now + 300000);
 	/* A quiet spell: at once, and the schedule restarts. */
-	T_EQ_INT(throttle_wait(&t, now + 500000, now + 500000), 0);
-	throttle_sent(&t, now + 500000);
-	T_EQ_INT(t.last_us, now + 500000);
+	T_EQ_INT(throttle_wait(&t, now + 900000, now + 900000), 0);
+	throttle_sent(&t, now + 900000);
+	T_EQ_INT(t.tat_us, now + 1000000);
 
-	/* A feed at exactly the rate with +-3 ms jitter is never held. */
+	/*
+	 * A feed at exactly the rate, each tick 20 ms early or late in
+	 * turn (the worst case: 60 ms then 140 ms apart), is never held.
+	 */
 	throttle_init(&t, 10, 1000000);
 	for (i = 0; i < 1000; i++) {
-		first = now + (int64_t)i * 100000 + ((i * 7919) % 7 - 3) * 1000;
+		first = now + (int64_t)i * 100000 + (i % 2 ? 20000 : -20000);
 		T_EQ_INT(throttle_wait(&t, first, first), 0);
 		throttle_sent(&t, first);
 	}
-	/* A flood gets no more than the rate over a long run. */
+	/* Nor with irregular jitter of up to +-50 ms. */
+	throttle_init(&t, 10, 1000000);
+	for (i = 0; i < 1000; i++) {
+		first = now + (int64_t)i * 100000 +
+		    ((i * 7919) % 101 - 50) * 1000;
+		T_EQ_INT(throttle_wait(&t, first, first), 0);
+		throttle_sent(&t, first);
+	}
+	/*
+	 * A flood gets the rate over a long run, and no second holds more
+	 * than n + 1 messages.
+	 */
 	throttle_init(&t, 10, 1000000);
 	for (now = 0; now < 10000000; now += 1000)
 		if (throttle_wait(&t, now, now) == 0) {
 			throttle_sent(&t, now);
+			if (sent < 200)
+				sent_at[sent] = now;
 			sent++;
 		}
-	T_CHECK(sent <= 101);
+	T_CHECK(sent <= 102);
 	T_CHECK(sent >= 99);
+	for (i = 0; i < sent && i < 200; i++) {
+		in_window = 0;
+		for (k = i; k < sent && k < 200 &&
+		    sent_at[k] < sent_at[i] + 1000000; k++)
+			in_window++;
+		if (in_window > most)
+			most = in_window;
+	}
+	T_EQ_INT(most, 11);
 }
 
 /* clientq_peekn: the oldest messages in order, borrowed, at most n. */
