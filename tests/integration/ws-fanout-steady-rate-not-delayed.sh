@@ -6,7 +6,7 @@
 # histogram (ingest to write) says how long each waited.
 . "$ROOT/tests/lib.sh"
 . "$ROOT/tests/tools/ws-load-lib.sh"
-start_fanout
+start_fanout --stats-interval 60s
 G=401800001
 N=40
 feed -i $G -E 2 -K 2 -r 10 -J 20 -n $N -W "$T/clients-ready" &
