@@ -9,6 +9,10 @@
 #include <string.h>
 
 #include "align.h"
+#include "buf.h"
+#include "fnv.h"
+#include "hmap.h"
+#include "jsonw.h"
 #include "fields.h"
 #include "teams.h"
 #include "timeutil.h"
@@ -23,335 +27,11 @@ static const char *const rule_names[] = { "mid", "away_mid", "last",
 #define MAX_SOURCES	8
 #define MAX_FP		4
 
-/* ---------------------------------------------------------------- */
-/* Small containers: a growable byte buffer, string and u64 hash sets. */
-
-struct sbuf {
-	char	*p;
-	size_t	 len, cap;
-	int	 oom;
-};
-
-static void
-sb_grow(struct sbuf *b, size_t more)
-{
-	size_t want;
-	char *np;
-
-	if (b->len + more <= b->cap || b->oom)
-		return;
-	want = b->cap ? b->cap : 1024;
-	while (want < b->len + more)
-		want *= 2;
-	if ((np = realloc(b->p, want)) == NULL) {
-		b->oom = 1;
-		return;
-	}
-	b->p = np;
-	b->cap = want;
-}
-
-static void
-sb_add(struct sbuf *b, const char *s, size_t n)
-{
-	sb_grow(b, n);
-	if (b->oom)
-		return;
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-}
-
-static void
-sb_str(struct sbuf *b, const char *s)
-{
-	sb_add(b, s, strlen(s));
-}
-
-/* Decimal digits of v into out (at least 20 bytes); returns the count. */
-static size_t
-u64_str(uint64_t v, char *out)
-{
-	char rev[20];
-	size_t n = 0, i;
-
-	do {
-		rev[n++] = (char)('0' + v % 10);
-		v /= 10;
-	} while (v != 0);
-	for (i = 0; i < n; i++)
-		out[i] = rev[n - 1 - i];
-	return n;
-}
-
-static void
-sb_i64(struct sbuf *b, int64_t v)
-{
-	char tmp[24];
-	size_t n = 0;
-	uint64_t u = v < 0 ? 0 - (uint64_t)v : (uint64_t)v;
-
-	if (v < 0)
-		tmp[n++] = '-';
-	n += u64_str(u, tmp + n);
-	sb_add(b, tmp, n);
-}
-
-/* A probability or price: at most 6 decimals, no trailing zeros. */
-static void
-sb_prob(struct sbuf *b, double v)
-{
-	char out[48];
-	size_t n = 0;
-	uint64_t m, ip, fp;
-	int i, digits = 6;
-
-	m = (uint64_t)floor(fabs(v) * 1e6 + 0.5);
-	if (m != 0 && v < 0)
-		out[n++] = '-';
-	ip = m / 1000000;
-	fp = m % 1000000;
-	n += u64_str(ip, out + n);
-	if (fp != 0) {
-		while (fp % 10 == 0) {
-			fp /= 10;
-			digits--;
-		}
-		out[n++] = '.';
-		for (i = digits - 1; i >= 0; i--) {
-			out[n + (size_t)i] = (char)('0' + fp % 10);
-			fp /= 10;
-		}
-		n += (size_t)digits;
-	}
-	sb_add(b, out, n);
-}
-
-/* A JSON string with quotes. */
-static void
-sb_jstr(struct sbuf *b, const char *s)
-{
-	static const char hex[] = "0123456789abcdef";
-	const unsigned char *u = (const unsigned char *)s;
-	char esc[6];
-
-	sb_add(b, "\"", 1);
-	for (; *u; u++) {
-		if (*u == '"' || *u == '\\') {
-			esc[0] = '\\';
-			esc[1] = (char)*u;
-			sb_add(b, esc, 2);
-		} else if (*u < 0x20) {
-			esc[0] = '\\';
-			esc[1] = 'u';
-			esc[2] = '0';
-			esc[3] = '0';
-			esc[4] = hex[*u >> 4];
-			esc[5] = hex[*u & 15];
-			sb_add(b, esc, 6);
-		} else
-			sb_add(b, (const char *)u, 1);
-	}
-	sb_add(b, "\"", 1);
-}
-
 /* Copies src into dst[size], truncating; always terminated. */
 static void
 scopy(char *dst, size_t size, const char *src)
 {
 	snprintf(dst, size, "%.*s", (int)(size - 1), src);
-}
-
-static uint64_t
-fnv(const void *data, size_t n, uint64_t h)
-{
-	const unsigned char *p = data;
-
-	while (n--) {
-		h ^= *p++;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-#define FNV0	14695981039346656037ULL
-
-/* String-keyed map; keys are borrowed from the values they index. */
-struct hent {
-	const char	*key;
-	void		*val;
-	uint64_t	 h;
-};
-struct hmap {
-	struct hent	*t;
-	size_t		 cap, n, used;
-};
-static const char tomb[] = "";
-
-static int
-hmap_match(const struct hent *e, uint64_t h, const char *key, size_t klen)
-{
-	return e->key != tomb && e->h == h &&
-	    strncmp(e->key, key, klen) == 0 && e->key[klen] == '\0';
-}
-
-static struct hent *
-hmap_find(const struct hmap *m, const char *key, size_t klen)
-{
-	uint64_t h;
-	size_t i;
-
-	if (m->cap == 0)
-		return NULL;
-	h = fnv(key, klen, FNV0);
-	for (i = h & (m->cap - 1); m->t[i].key != NULL;
-	    i = (i + 1) & (m->cap - 1))
-		if (hmap_match(&m->t[i], h, key, klen))
-			return &m->t[i];
-	return NULL;
-}
-
-static void *
-hmap_get(const struct hmap *m, const char *key, size_t klen)
-{
-	struct hent *e = hmap_find(m, key, klen);
-
-	return e ? e->val : NULL;
-}
-
-static int
-hmap_put(struct hmap *m, const char *key, void *val)
-{
-	size_t klen = strlen(key), i;
-	uint64_t h;
-	struct hent *e;
-
-	if ((e = hmap_find(m, key, klen)) != NULL) {
-		e->key = key;
-		e->val = val;
-		return 0;
-	}
-	if ((m->used + 1) * 4 >= m->cap * 3) {
-		struct hmap nm;
-		size_t j, ncap = m->cap ? m->cap : 16;
-
-		while ((m->n + 1) * 2 >= ncap)
-			ncap *= 2;
-		if ((nm.t = calloc(ncap, sizeof(*nm.t))) == NULL)
-			return -1;
-		nm.cap = ncap;
-		for (j = 0; j < m->cap; j++) {
-			if (m->t[j].key == NULL || m->t[j].key == tomb)
-				continue;
-			for (i = m->t[j].h & (ncap - 1); nm.t[i].key != NULL;
-			    i = (i + 1) & (ncap - 1))
-				;
-			nm.t[i] = m->t[j];
-		}
-		free(m->t);
-		m->t = nm.t;
-		m->cap = ncap;
-		m->used = m->n;
-	}
-	h = fnv(key, klen, FNV0);
-	for (i = h & (m->cap - 1); m->t[i].key != NULL && m->t[i].key != tomb;
-	    i = (i + 1) & (m->cap - 1))
-		;
-	if (m->t[i].key == NULL)
-		m->used++;
-	m->t[i].key = key;
-	m->t[i].val = val;
-	m->t[i].h = h;
-	m->n++;
-	return 0;
-}
-
-static void
-hmap_del(struct hmap *m, const char *key)
-{
-	struct hent *e = hmap_find(m, key, strlen(key));
-
-	if (e != NULL) {
-		e->key = tomb;
-		e->val = NULL;
-		m->n--;
-	}
-}
-
-/* A set of 64-bit hashes (0 empty, 1 deleted: real values avoid both). */
-struct u64set {
-	uint64_t	*t;
-	size_t		 cap, n, used;
-};
-
-static uint64_t
-u64key(uint64_t h)
-{
-	return h < 2 ? h + 2 : h;
-}
-
-static int
-u64_has(const struct u64set *s, uint64_t h)
-{
-	size_t i;
-
-	if (s->cap == 0)
-		return 0;
-	h = u64key(h);
-	for (i = h & (s->cap - 1); s->t[i] != 0; i = (i + 1) & (s->cap - 1))
-		if (s->t[i] == h)
-			return 1;
-	return 0;
-}
-
-static int
-u64_add(struct u64set *s, uint64_t h)
-{
-	size_t i;
-
-	h = u64key(h);
-	if ((s->used + 1) * 4 >= s->cap * 3) {
-		uint64_t *nt;
-		size_t j, ncap = s->cap ? s->cap : 64;
-
-		while ((s->n + 1) * 2 >= ncap)
-			ncap *= 2;
-		if ((nt = calloc(ncap, sizeof(*nt))) == NULL)
-			return -1;
-		for (j = 0; j < s->cap; j++) {
-			if (s->t[j] < 2)
-				continue;
-			for (i = s->t[j] & (ncap - 1); nt[i] != 0;
-			    i = (i + 1) & (ncap - 1))
-				;
-			nt[i] = s->t[j];
-		}
-		free(s->t);
-		s->t = nt;
-		s->cap = ncap;
-		s->used = s->n;
-	}
-	for (i = h & (s->cap - 1); s->t[i] >= 2; i = (i + 1) & (s->cap - 1))
-		;
-	if (s->t[i] == 0)
-		s->used++;
-	s->t[i] = h;
-	s->n++;
-	return 0;
-}
-
-static void
-u64_del(struct u64set *s, uint64_t h)
-{
-	size_t i;
-
-	if (s->cap == 0)
-		return;
-	h = u64key(h);
-	for (i = h & (s->cap - 1); s->t[i] != 0; i = (i + 1) & (s->cap - 1))
-		if (s->t[i] == h) {
-			s->t[i] = 1;
-			s->n--;
-			return;
-		}
 }
 
 /* ---------------------------------------------------------------- */
@@ -461,7 +141,7 @@ struct align {
 	size_t		 nsrc;
 
 	unsigned long long clock;	/* touch counter for eviction */
-	struct sbuf	 out;
+	struct buf	 out;
 };
 
 static int
@@ -510,7 +190,7 @@ game_free(struct game *g)
 	json_decref(g->cmp);
 	free(g->ep);
 	free(g->kp);
-	free(g->plays.t);
+	u64set_fini(&g->plays);
 	free(g);
 }
 
@@ -524,22 +204,22 @@ align_free(struct align *a)
 	for (i = 0; i < a->ngames; i++)
 		game_free(a->games[i]);
 	free(a->games);
-	free(a->by_id.t);
-	free(a->by_event.t);
+	hmap_fini(&a->by_id);
+	hmap_fini(&a->by_event);
 	free(a->dirty);
 	for (i = 0; i < a->nmarkets; i++)
 		free(a->mlist[i]);
 	free(a->mlist);
-	free(a->markets.t);
+	hmap_fini(&a->markets);
 	for (i = 0; i < a->nmap; i++)
 		free(a->mapents[i]);
 	free(a->mapents);
-	free(a->map.t);
-	free(a->map_games.t);
+	hmap_fini(&a->map);
+	hmap_fini(&a->map_games);
 	free(a->pq);
 	for (i = 0; i < a->nsrc; i++)
 		free(a->src[i].line);
-	free(a->out.p);
+	buf_fini(&a->out);
 	free(a);
 }
 
@@ -549,67 +229,63 @@ align_free(struct align *a)
 static void
 emit_buf(struct align *a)
 {
-	if (a->out.oom) {
-		a->out.oom = 0;
-		a->out.len = 0;
-		return;
-	}
-	a->cfg.emit(a->cfg.arg, a->out.p, a->out.len);
-	a->out.len = 0;
+	if (!a->out.failed)
+		a->cfg.emit(a->cfg.arg, a->out.p, a->out.len);
+	buf_reset(&a->out);
 }
 
 static void
-put_espn(struct sbuf *b, const struct espn_pt *p, int *first)
+put_espn(struct buf *b, const struct espn_pt *p, int *first)
 {
-	sb_str(b, *first ? "{\"ts\":" : ",{\"ts\":");
+	buf_adds(b, *first ? "{\"ts\":" : ",{\"ts\":");
 	*first = 0;
-	sb_i64(b, p->ts);
-	sb_str(b, ",\"home\":");
-	sb_prob(b, p->home);
-	sb_str(b, ",\"play_id\":");
-	sb_jstr(b, p->play_id);
-	sb_str(b, ",\"seq\":");
-	sb_i64(b, p->seq);
+	jsonw_i64(b, p->ts);
+	buf_adds(b, ",\"home\":");
+	jsonw_fixed6(b, p->home);
+	buf_adds(b, ",\"play_id\":");
+	jsonw_str(b, p->play_id);
+	buf_adds(b, ",\"seq\":");
+	jsonw_i64(b, p->seq);
 	if (p->has & 1) {
-		sb_str(b, ",\"period\":");
-		sb_i64(b, p->period);
+		buf_adds(b, ",\"period\":");
+		jsonw_i64(b, p->period);
 	}
 	if (p->has & 4) {
-		sb_str(b, ",\"clock\":");
-		sb_jstr(b, p->clock);
+		buf_adds(b, ",\"clock\":");
+		jsonw_str(b, p->clock);
 	}
 	if (p->has & 2) {
-		sb_str(b, ",\"home_score\":");
-		sb_i64(b, p->home_score);
-		sb_str(b, ",\"away_score\":");
-		sb_i64(b, p->away_score);
+		buf_adds(b, ",\"home_score\":");
+		jsonw_i64(b, p->home_score);
+		buf_adds(b, ",\"away_score\":");
+		jsonw_i64(b, p->away_score);
 	}
-	sb_str(b, "}");
+	buf_adds(b, "}");
 }
 
 static void
-put_kalshi(struct sbuf *b, const struct kalshi_pt *p, int *first)
+put_kalshi(struct buf *b, const struct kalshi_pt *p, int *first)
 {
-	sb_str(b, *first ? "{\"ts\":" : ",{\"ts\":");
+	buf_adds(b, *first ? "{\"ts\":" : ",{\"ts\":");
 	*first = 0;
-	sb_i64(b, p->ts);
-	sb_str(b, ",\"home\":");
-	sb_prob(b, p->home);
+	jsonw_i64(b, p->ts);
+	buf_adds(b, ",\"home\":");
+	jsonw_fixed6(b, p->home);
 	if (p->has & HAS_BID) {
-		sb_str(b, ",\"bid\":");
-		sb_prob(b, p->bid);
+		buf_adds(b, ",\"bid\":");
+		jsonw_fixed6(b, p->bid);
 	}
 	if (p->has & HAS_ASK) {
-		sb_str(b, ",\"ask\":");
-		sb_prob(b, p->ask);
+		buf_adds(b, ",\"ask\":");
+		jsonw_fixed6(b, p->ask);
 	}
 	if (p->has & HAS_LAST) {
-		sb_str(b, ",\"last\":");
-		sb_prob(b, p->last);
+		buf_adds(b, ",\"last\":");
+		jsonw_fixed6(b, p->last);
 	}
-	sb_str(b, ",\"rule\":\"");
-	sb_str(b, rule_names[p->rule]);
-	sb_str(b, "\"}");
+	buf_adds(b, ",\"rule\":\"");
+	buf_adds(b, rule_names[p->rule]);
+	buf_adds(b, "\"}");
 }
 
 static double
@@ -623,49 +299,49 @@ round6(double v)
  * pending ones. The aligned values are the game's t_* fields.
  */
 static void
-put_tick(struct sbuf *b, int64_t epoch, const struct game *g, int snapshot)
+put_tick(struct buf *b, int64_t epoch, const struct game *g, int snapshot)
 {
 	size_t i;
 	int first;
 
-	sb_str(b, "{\"type\":\"tick\",\"src\":\"aligner\",\"game_id\":\"");
-	sb_str(b, g->id);
-	sb_str(b, "\",\"epoch\":");
-	sb_i64(b, epoch);
-	sb_str(b, ",\"seq\":");
-	sb_i64(b, g->seq);
-	sb_str(b, ",\"ts\":");
-	sb_i64(b, g->tick_ts);
+	buf_adds(b, "{\"type\":\"tick\",\"src\":\"aligner\",\"game_id\":\"");
+	buf_adds(b, g->id);
+	buf_adds(b, "\",\"epoch\":");
+	jsonw_i64(b, epoch);
+	buf_adds(b, ",\"seq\":");
+	jsonw_i64(b, g->seq);
+	buf_adds(b, ",\"ts\":");
+	jsonw_i64(b, g->tick_ts);
 	if (snapshot)
-		sb_str(b, ",\"snapshot\":true");
-	sb_str(b, ",\"espn\":[");
+		buf_adds(b, ",\"snapshot\":true");
+	buf_adds(b, ",\"espn\":[");
 	first = 1;
 	for (i = snapshot || g->elo == NONE ? 0 : g->elo; i < g->en; i++)
 		if (g->ep[i].pending == !snapshot)
 			put_espn(b, &g->ep[i], &first);
-	sb_str(b, "],\"kalshi\":[");
+	buf_adds(b, "],\"kalshi\":[");
 	first = 1;
 	for (i = snapshot || g->klo == NONE ? 0 : g->klo; i < g->kn; i++)
 		if (g->kp[i].pending == !snapshot)
 			put_kalshi(b, &g->kp[i], &first);
-	sb_str(b, "],\"aligned\":{\"ts\":");
-	sb_i64(b, g->tick_ts);
-	sb_str(b, ",\"espn\":");
+	buf_adds(b, "],\"aligned\":{\"ts\":");
+	jsonw_i64(b, g->tick_ts);
+	buf_adds(b, ",\"espn\":");
 	if (g->t_has_e)
-		sb_prob(b, g->t_e);
+		jsonw_fixed6(b, g->t_e);
 	else
-		sb_str(b, "null");
-	sb_str(b, ",\"kalshi\":");
+		buf_adds(b, "null");
+	buf_adds(b, ",\"kalshi\":");
 	if (g->t_has_k)
-		sb_prob(b, g->t_k);
+		jsonw_fixed6(b, g->t_k);
 	else
-		sb_str(b, "null");
-	sb_str(b, ",\"diff\":");
+		buf_adds(b, "null");
+	buf_adds(b, ",\"diff\":");
 	if (g->t_has_e && g->t_has_k)
-		sb_prob(b, round6(g->t_e - g->t_k));
+		jsonw_fixed6(b, round6(g->t_e - g->t_k));
 	else
-		sb_str(b, "null");
-	sb_str(b, "}}\n");
+		buf_adds(b, "null");
+	buf_adds(b, "}}\n");
 }
 
 /* Emits the game's pending points as one tick. */
@@ -735,9 +411,10 @@ align_dirty(const struct align *a)
 void
 align_snapshot(const struct align *a, align_emit_fn fn, void *arg)
 {
-	struct sbuf b = { NULL, 0, 0, 0 };
+	struct buf b;
 	size_t i;
 
+	buf_init(&b, 0);
 	for (i = 0; i < a->nsrc; i++)
 		fn(arg, a->src[i].line, a->src[i].len);
 	for (i = 0; i < a->ngames; i++) {
@@ -747,12 +424,12 @@ align_snapshot(const struct align *a, align_emit_fn fn, void *arg)
 			fn(arg, g->line, g->line_len);
 		if (g->seq == 0)
 			continue;
-		b.len = 0;
+		buf_reset(&b);
 		put_tick(&b, a->cfg.epoch, g, 1);
-		if (!b.oom)
+		if (!b.failed)
 			fn(arg, b.p, b.len);
 	}
-	free(b.p);
+	buf_fini(&b);
 }
 
 void
@@ -761,30 +438,6 @@ align_get_stats(const struct align *a, struct align_stats *st)
 	*st = a->st;
 	st->unmapped = a->pqn;
 	st->games = a->ngames;
-}
-
-size_t
-align_memory(const struct align *a)
-{
-	size_t i, n = sizeof(*a);
-
-	n += a->gcap * sizeof(struct game *) + a->dcap * sizeof(struct game *);
-	n += (a->by_id.cap + a->by_event.cap + a->markets.cap + a->map.cap +
-	    a->map_games.cap) * sizeof(struct hent);
-	n += a->mcap * sizeof(struct market *) + a->nmarkets *
-	    sizeof(struct market);
-	n += a->pqcap * sizeof(struct pquote) + a->out.cap;
-	n += a->mapcap * sizeof(struct mapent *) + a->nmap *
-	    sizeof(struct mapent);
-	for (i = 0; i < a->nsrc; i++)
-		n += a->src[i].len;
-	for (i = 0; i < a->ngames; i++) {
-		const struct game *g = a->games[i];
-
-		n += sizeof(*g) + g->line_len + g->ecap * sizeof(*g->ep) +
-		    g->kcap * sizeof(*g->kp) + g->plays.cap * sizeof(uint64_t);
-	}
-	return n;
 }
 
 /* ---------------------------------------------------------------- */
@@ -1063,15 +716,15 @@ resolve(struct align *a, const char *ticker, struct game **gp, int *side)
 static uint64_t
 quote_fp(const struct pquote *q)
 {
-	uint64_t h = fnv(&q->ts, sizeof(q->ts), FNV0);
+	uint64_t h = fnv1a64(&q->ts, sizeof(q->ts), FNV1A64_BASIS);
 
-	h = fnv(&q->has, 1, h);
+	h = fnv1a64(&q->has, 1, h);
 	if (q->has & HAS_BID)
-		h = fnv(&q->bid, sizeof(q->bid), h);
+		h = fnv1a64(&q->bid, sizeof(q->bid), h);
 	if (q->has & HAS_ASK)
-		h = fnv(&q->ask, sizeof(q->ask), h);
+		h = fnv1a64(&q->ask, sizeof(q->ask), h);
 	if (q->has & HAS_LAST)
-		h = fnv(&q->last, sizeof(q->last), h);
+		h = fnv1a64(&q->last, sizeof(q->last), h);
 	return h;
 }
 
@@ -1275,7 +928,7 @@ espn_before(const struct espn_pt *x, const struct espn_pt *y)
 static uint64_t
 play_key(const char *play_id)
 {
-	return fnv(play_id, strlen(play_id), FNV0);
+	return fnv1a64(play_id, strlen(play_id), FNV1A64_BASIS);
 }
 
 static int
@@ -1322,7 +975,7 @@ feed_wp(struct align *a, const struct fields *f, struct errbuf *err)
 	if ((g = game_get(a, gid, 1)) == NULL)
 		return errbuf_set(err, "out of memory"), ALIGN_IGNORED;
 	key = play_key(pid);
-	if (u64_has(&g->plays, key)) {
+	if (u64set_has(&g->plays, key)) {
 		a->st.wp_dup++;
 		return ALIGN_DUP;
 	}
@@ -1331,7 +984,7 @@ feed_wp(struct align *a, const struct fields *f, struct errbuf *err)
 		return ALIGN_OK;
 	}
 	if (grow(&g->ep, &g->ecap, g->en + 1, sizeof(*g->ep)) == -1 ||
-	    u64_add(&g->plays, key) == -1)
+	    u64set_add(&g->plays, key) == -1)
 		return errbuf_set(err, "out of memory"), ALIGN_IGNORED;
 	for (i = g->en; i > 0 && espn_before(&pt, &g->ep[i - 1]); i--)
 		;
@@ -1348,7 +1001,7 @@ feed_wp(struct align *a, const struct fields *f, struct errbuf *err)
 		for (i = 0; i < k; i++) {
 			if (g->ep[i].pending)
 				g->npending--;
-			u64_del(&g->plays, play_key(g->ep[i].play_id));
+			u64set_del(&g->plays, play_key(g->ep[i].play_id));
 		}
 		memmove(g->ep, g->ep + k, (g->en - k) * sizeof(*g->ep));
 		g->en -= k;
@@ -1469,8 +1122,8 @@ feed_source(struct align *a, const json_t *obj, const char *line, size_t len,
 	    len) == 0) {
 		a->cfg.emit(a->cfg.arg, a->src[i].line, a->src[i].len);
 	} else {
-		sb_add(&a->out, line, len);
-		sb_add(&a->out, "\n", 1);
+		buf_add(&a->out, line, len);
+		buf_add(&a->out, "\n", 1);
 		emit_buf(a);
 	}
 	a->st.passed++;
