@@ -255,3 +255,43 @@ fields_from_json(const json_t *obj, struct fields *out)
 			v->kind = F_OTHER;
 	}
 }
+
+/* Scanned fields: an integer (also from an integral real). */
+int
+fields_i64(const struct fval *v, int64_t *out)
+{
+	if (v->kind == F_INT) {
+		*out = v->i;
+		return 0;
+	}
+	if (v->kind == F_REAL && v->d == floor(v->d) && fabs(v->d) < 9e15) {
+		*out = (int64_t)v->d;
+		return 0;
+	}
+	return -1;
+}
+
+/* A number in [0, 1]: 1 present, 0 absent, -1 present but bad. */
+int
+fields_prob(const struct fval *v, double *out)
+{
+	if (v->kind == F_ABSENT || v->kind == F_NULL)
+		return 0;
+	if (v->kind != F_INT && v->kind != F_REAL)
+		return -1;
+	if (!(v->d >= 0 && v->d <= 1))
+		return -1;
+	*out = v->d;
+	return 1;
+}
+
+/* Copies a string field into buf; -1 when absent, empty or too long. */
+int
+fields_str(const struct fval *v, char *buf, size_t size)
+{
+	if (v->kind != F_STR || v->n == 0 || v->n >= size)
+		return -1;
+	memcpy(buf, v->s, v->n);
+	buf[v->n] = '\0';
+	return 0;
+}
