@@ -7,5 +7,6 @@ UNIT_TESTS += tests/unit/test_timeutil.c tests/unit/test_backoff.c \
 	tests/unit/test_containers.c
 FUZZ_TARGETS += tests/fuzz/fuzz_ndjson.c
 FUZZ_fuzz_ndjson_SRCS := common/ndjson.c
+FUZZ_TARGETS += tests/fuzz/fuzz_jscan.c
 TEST_TOOLS += ndjson-relay
 TOOL_ndjson-relay_SRCS := tests/tools/ndjson-relay.c
