@@ -109,8 +109,6 @@ size_t	align_dirty(const struct align *a);
 void	align_snapshot(const struct align *a, align_emit_fn fn, void *arg);
 
 void	align_get_stats(const struct align *a, struct align_stats *st);
-/* Bytes held by the engine (state, not the emit buffer). */
-size_t	align_memory(const struct align *a);
 
 /*
  * The Kalshi event ticker of a game: KXNBAGAME-{YY}{MON}{DD}{AWAY}{HOME}

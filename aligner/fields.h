@@ -50,4 +50,11 @@ int	fields_scan(const char *line, size_t len, struct fields *out);
 /* The same fields from a parsed object (borrowed; strings point into it). */
 void	fields_from_json(const json_t *obj, struct fields *out);
 
+/* Scanned fields: an integer (also from an integral real): 0, or -1. */
+int	fields_i64(const struct fval *v, int64_t *out);
+/* A number in [0, 1]: 1 present, 0 absent, -1 present but bad. */
+int	fields_prob(const struct fval *v, double *out);
+/* Copies a string field into buf; -1 when absent, empty or too long. */
+int	fields_str(const struct fval *v, char *buf, size_t size);
+
 #endif

@@ -57,3 +57,10 @@ backoff_exhausted(const struct backoff *b)
 {
 	return b->give_up != 0 && b->failures >= b->give_up;
 }
+
+void
+backoff_keep_trying(struct backoff *b)
+{
+	if (backoff_exhausted(b))
+		b->failures = b->give_up - 1;
+}

@@ -30,5 +30,12 @@ int64_t	backoff_nominal(const struct backoff *b, unsigned n);
 void	backoff_reset(struct backoff *b);
 /* 1 once failures reached give_up (and give_up is not 0). */
 int	backoff_exhausted(const struct backoff *b);
+/*
+ * Exhausted, but something else carries the caller (another feed works,
+ * there is state to serve): keep retrying at the ceiling. Holds failures
+ * one short of give_up, so that the next failure is exhausted again and
+ * the caller decides anew. No-op when not exhausted.
+ */
+void	backoff_keep_trying(struct backoff *b);
 
 #endif

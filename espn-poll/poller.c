@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "fnv.h"
 #include "backoff.h"
 #include "espn.h"
 #include "lines.h"
@@ -101,18 +102,6 @@ cpu_ms(void)
 	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
 }
 
-static uint64_t
-fnv1a(const char *s, size_t n)
-{
-	uint64_t h = 1469598103934665603ULL;
-
-	while (n-- > 0) {
-		h ^= (unsigned char)*s++;
-		h *= 1099511628211ULL;
-	}
-	return h;
-}
-
 static void
 emit(struct poller *p, json_t *obj)
 {
@@ -170,7 +159,7 @@ seen(const struct game *g, const char *play_id)
 	if (g->set_cap == 0)
 		return 0;
 	mask = g->set_cap - 1;
-	for (i = fnv1a(play_id, strlen(play_id)) & mask;
+	for (i = fnv1a64(play_id, strlen(play_id), FNV1A64_BASIS) & mask;
 	    (v = g->set[i]) != 0; i = (i + 1) & mask)
 		if (strcmp(g->pts[v - 1].play_id, play_id) == 0)
 			return 1;
@@ -183,7 +172,7 @@ set_insert(struct game *g, size_t idx)
 	size_t mask = g->set_cap - 1, i;
 	const char *id = g->pts[idx].play_id;
 
-	for (i = fnv1a(id, strlen(id)) & mask; g->set[i] != 0;
+	for (i = fnv1a64(id, strlen(id), FNV1A64_BASIS) & mask; g->set[i] != 0;
 	    i = (i + 1) & mask)
 		;
 	g->set[i] = (uint32_t)idx + 1;
@@ -623,7 +612,7 @@ on_fetched(void *arg, const struct fetch_result *r)
 		replace(&s->etag, r->etag);
 		replace(&s->last_modified, r->last_modified);
 	}
-	h = fnv1a(r->body, r->len);
+	h = fnv1a64(r->body, r->len, FNV1A64_BASIS);
 	if (s->have_hash && h == s->body_hash) {
 		/* Same bytes as last time: nothing new, no parse. */
 		p->st.unchanged++;

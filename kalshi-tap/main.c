@@ -1,20 +1,30 @@
 /*
  * kalshi-tap: Kalshi NBA game-winner markets as NDJSON market, quote,
- * trade and source lines. Options, the key from the environment, and the
- * engine (tap.c). The key never goes to argv or the logs.
+ * trade and source lines. Options, the key from the environment, the
+ * wiring of the engine's modules (tap.h) and the run. The key never goes
+ * to argv or the logs.
  */
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
+#include "fetch.h"
 #include "log.h"
 #include "opts.h"
+#include "output.h"
+#include "service.h"
+#include "timeutil.h"
+
 #include "kalshi_parse.h"
 #include "kalshi_sign.h"
+#include "kalshi_ws.h"
 #include "tap.h"
+
+#define REST_TIMEOUT_MS	10000
 
 #define USAGE "kalshi-tap [-hqvV] [-m ticker] [-S series] " \
 	"[-p interval] [-o output] [--ready-fd fd] [--state file] " \
@@ -89,6 +99,223 @@ load_key(struct tap_cfg *cfg)
 		    log_str(path));
 	cfg->key_id = id;
 	return k;
+}
+
+static void
+on_signal(void *arg, int signum)
+{
+	log_info("stopping", "signal=%d", signum);
+	tap_stop(arg, 0);
+}
+
+static void
+close_timer(uv_timer_t *h)
+{
+	if (!uv_is_closing((uv_handle_t *)h))
+		uv_close((uv_handle_t *)h, NULL);
+}
+
+static void
+output_closed(void *arg)
+{
+	(void)arg;
+}
+
+/*
+ * Teardown runs from its own timer: tap_stop may be called from inside a
+ * libwebsockets or libcurl callback, which must not see its context go.
+ */
+static void
+teardown(uv_timer_t *h)
+{
+	struct tap *t = h->data;
+
+	close_timer(&t->stop_timer);
+	close_timer(&t->disc_timer);
+	close_timer(&t->ws_timer);
+	close_timer(&t->dead_timer);
+	close_timer(&t->ping_timer);
+	close_timer(&t->poll_timer);
+	close_timer(&t->replay_timer);
+	service_signals_close();
+	replay_fini(t);
+	fetch_free(t->rest);
+	t->rest = NULL;
+	kws_free(t->ws);
+	t->ws = NULL;
+	output_close(t->out, 2000, output_closed, t);
+	t->out = NULL;
+}
+
+void
+tap_stop(struct tap *t, int code)
+{
+	if (t->stopping)
+		return;
+	t->stopping = 1;
+	t->exit_code = code;
+	service_stopping();
+	uv_timer_start(&t->stop_timer, teardown, 0, 0);
+}
+
+static void
+out_error(void *arg, struct output *out, int uverr)
+{
+	log_error("output failed", "error=%s", log_str(uv_strerror(uverr)));
+	tap_stop(arg, EXIT_IOERR);
+}
+
+/* kalshi-tap's on_drain: a replay held back for a busy consumer goes on. */
+static void
+on_output_drain(void *arg, struct output *out)
+{
+	struct tap *t = arg;
+
+	if (t->cfg->replay != NULL)
+		replay_pump(t);
+}
+
+/* REST (discovery, polling) and, with a key, the WebSocket. */
+static int
+open_kalshi(struct tap *t, struct errbuf *err)
+{
+	struct fetch_cfg fcfg;
+	char ua[128];
+
+	snprintf(ua, sizeof(ua), "courtside/%s (+kalshi-tap)",
+	    COURTSIDE_VERSION);
+	memset(&fcfg, 0, sizeof(fcfg));
+	fcfg.user_agent = ua;
+	fcfg.timeout_ms = REST_TIMEOUT_MS;
+	fcfg.max_body = 8u << 20;
+	fcfg.ca_file = t->cfg->ca_file;
+	if ((t->rest = fetch_new(&t->loop, &fcfg, err)) == NULL) {
+		log_error("cannot start libcurl", "error=%s", log_str(err->msg));
+		return EXIT_SOFTWARE;
+	}
+	if (t->cfg->key != NULL) {
+		if (feed_open(t, err) != 0) {
+			log_error("cannot start the websocket client",
+			    "error=%s", log_str(err->msg));
+			return EXIT_CONFIG;
+		}
+	} else
+		log_info("no API key: polling REST market data", NULL);
+	discover_start(t);
+	return 0;
+}
+
+/* Returns a new tap on its own loop, its timers ready; NULL: exits. */
+static struct tap *
+tap_new(const struct tap_cfg *cfg)
+{
+	uv_timer_t *timers[7];
+	struct tap *t;
+	size_t i;
+
+	if ((t = calloc(1, sizeof(*t))) == NULL ||
+	    (t->mk = calloc(MAX_MARKETS, sizeof(*t->mk))) == NULL) {
+		free(t);
+		log_error("out of memory", NULL);
+		exit(EXIT_OSERR);
+	}
+	t->cfg = cfg;
+	t->seq_ticker = t->seq_trade = -1;
+	t->replay_t0_ev = -1;
+	t->bad_rl = (struct ratelimit)RATELIMIT_INIT(10000, 5);
+	t->st_rl = (struct ratelimit)RATELIMIT_INIT(60000, 3);
+	t->st_fd = -1;
+	history_init(&t->hist, cfg->max_history);
+	if (cfg->state != NULL)
+		state_load(t);
+	if (uv_loop_init(&t->loop) != 0) {
+		log_error("cannot start the event loop", NULL);
+		exit(EXIT_OSERR);
+	}
+	backoff_init(&t->ws_b, (uint64_t)time_now_ms());
+	backoff_init(&t->disc_b, (uint64_t)time_now_ms() ^ 0x5555);
+	backoff_init(&t->poll_b, (uint64_t)time_now_ms() ^ 0xaaaa);
+	t->ws_b.give_up = t->disc_b.give_up = t->poll_b.give_up = cfg->give_up;
+	timers[0] = &t->disc_timer;
+	timers[1] = &t->ws_timer;
+	timers[2] = &t->dead_timer;
+	timers[3] = &t->ping_timer;
+	timers[4] = &t->poll_timer;
+	timers[5] = &t->replay_timer;
+	timers[6] = &t->stop_timer;
+	for (i = 0; i < sizeof(timers) / sizeof(timers[0]); i++) {
+		uv_timer_init(&t->loop, timers[i]);
+		timers[i]->data = t;
+	}
+	return t;
+}
+
+/* Frees t once its loop has closed. */
+static void
+tap_free(struct tap *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n_mk; i++)
+		history_clear(&t->hist, &t->mk[i].h);
+	if (t->st_fd != -1)
+		close(t->st_fd);
+	free(t->mk);
+	free(t);
+}
+
+/* Runs until stopped or given up. Returns the process exit code. */
+static int
+tap_run(const struct tap_cfg *cfg)
+{
+	struct output_cfg ocfg;
+	struct errbuf err;
+	struct tap *t = tap_new(cfg);
+	int rc;
+
+	memset(&ocfg, 0, sizeof(ocfg));
+	ocfg.on_connect = emit_resend;
+	ocfg.on_drain = on_output_drain;
+	ocfg.on_error = out_error;
+	ocfg.arg = t;
+	if ((t->out = output_open(&t->loop, cfg->output, &ocfg, &err)) == NULL) {
+		log_error("cannot open output", "output=%s error=%s",
+		    log_str(cfg->output), log_str(err.msg));
+		rc = EXIT_CONFIG;
+		goto early;
+	}
+	if (service_signals(&t->loop, on_signal, t, &err) != 0) {
+		log_error("cannot install signal handlers", "error=%s",
+		    log_str(err.msg));
+		rc = EXIT_OSERR;
+		goto early;
+	}
+	if (cfg->replay != NULL) {
+		if (replay_open(t, &err) != 0) {
+			log_error("cannot read replay file", "error=%s",
+			    log_str(err.msg));
+			rc = EXIT_DATAERR;
+			goto early;
+		}
+	} else if ((rc = open_kalshi(t, &err)) != 0)
+		goto early;
+	if (service_ready(cfg->ready_fd, &err) != 0)
+		log_warn("readiness notification failed", "error=%s",
+		    log_str(err.msg));
+	uv_run(&t->loop, UV_RUN_DEFAULT);
+	rc = t->exit_code;
+	goto out;
+early:
+	t->stopping = 1;
+	service_signals_close();
+	fetch_free(t->rest);
+	kws_free(t->ws);
+	if (t->out != NULL)
+		output_close(t->out, 0, output_closed, t);
+out:
+	service_loop_close(&t->loop);
+	tap_free(t);
+	return rc;
 }
 
 static void

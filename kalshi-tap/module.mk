@@ -2,15 +2,20 @@
 KALSHI_LIB_SRCS := kalshi-tap/kalshi_parse.c kalshi-tap/kalshi_sign.c
 
 TOOLS += kalshi-tap
-TOOL_kalshi-tap_SRCS := kalshi-tap/main.c kalshi-tap/tap.c \
-	kalshi-tap/kalshi_ws.c kalshi-tap/tap_state.c $(KALSHI_LIB_SRCS)
+# The engine's modules, less the WebSocket client and main.c (tap.h).
+TAP_CORE_SRCS := kalshi-tap/emit.c kalshi-tap/markets.c \
+	kalshi-tap/history.c kalshi-tap/state.c
+TOOL_kalshi-tap_SRCS := kalshi-tap/main.c $(TAP_CORE_SRCS) \
+	kalshi-tap/discover.c kalshi-tap/poll.c kalshi-tap/feed.c \
+	kalshi-tap/replay.c kalshi-tap/kalshi_ws.c $(KALSHI_LIB_SRCS)
 
 TEST_TOOLS += kalshi-sim
 TOOL_kalshi-sim_SRCS := tests/tools/kalshi-sim.c $(KALSHI_LIB_SRCS)
 
 UNIT_TESTS += tests/unit/test_kalshi_parse.c tests/unit/test_kalshi_sign.c \
-	tests/unit/test_tap_state.c
-UNIT_test_tap_state_SRCS := kalshi-tap/tap_state.c kalshi-tap/kalshi_parse.c
+	tests/unit/test_tap_state.c tests/unit/test_tap_history.c
+UNIT_test_tap_state_SRCS := $(TAP_CORE_SRCS) kalshi-tap/kalshi_parse.c
+UNIT_test_tap_history_SRCS := kalshi-tap/history.c
 UNIT_test_kalshi_parse_SRCS := kalshi-tap/kalshi_parse.c
 UNIT_test_kalshi_sign_SRCS := kalshi-tap/kalshi_sign.c
 

@@ -1,8 +1,16 @@
 /*
- * tap: the kalshi-tap engine. Discovers markets over REST, follows them
- * over the WebSocket (or by REST polling without a key, or while the
- * WebSocket keeps failing), and writes market, quote, trade and source
- * lines. main() fills the config and calls tap_run.
+ * tap: the kalshi-tap engine's shared state, for its modules only. One
+ * struct tap on one libuv loop; each module owns its part of it:
+ *   emit.c      the lines out, the source state, resending to a consumer
+ *   markets.c   the markets known: find, add, discovery's verdicts
+ *   history.c   the quote lines held for resync (pure)
+ *   state.c     the --state file
+ *   discover.c  the REST market listing, every --discover-interval
+ *   poll.c      REST quote polling (no key, or the WebSocket failing)
+ *   feed.c      the WebSocket: subscription, seq checks, liveness
+ *   replay.c    recorded frames instead of Kalshi
+ * main.c fills the config, wires them together and runs the loop. None of
+ * them blocks the loop or logs the key.
  */
 #ifndef TAP_H
 #define TAP_H
@@ -10,9 +18,27 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <jansson.h>
+#include <uv.h>
+
+#include "backoff.h"
+#include "errbuf.h"
+#include "log.h"
+
+#include "history.h"
+#include "kalshi_parse.h"
 #include "kalshi_sign.h"
 
+struct fetch;
+struct input;
+struct kws;
+struct output;
+
 #define TAP_MAX_LIST	64	/* --market / --series entries */
+#define MAX_MARKETS	1024
+#define MAX_PAGES	50	/* per series per discovery round */
+#define TICKERS_PER_GET	40
+#define REPLAY_QUEUE	4096
 
 struct tap_cfg {
 	const char	*ws_url;
@@ -38,7 +64,146 @@ struct tap_cfg {
 	const char	*key_id;
 };
 
-/* Runs until stopped or given up. Returns the process exit code. */
-int	tap_run(const struct tap_cfg *cfg);
+struct mkt {
+	struct kalshi_market m;		/* latest REST view */
+	struct hchain	 h;		/* quote history of this market */
+	unsigned long long h_dropped;
+	int64_t		 closed_ms;	/* not followed since (wall ms), or 0 */
+	struct kalshi_quote q;		/* latest quote written */
+	int		 has_q;
+	int		 explicit;	/* from --market */
+	int		 following;
+	int		 subscribed;	/* in the live WS subscription */
+	int		 seen;		/* in this discovery round */
+};
+
+enum feed { FEED_START, FEED_OK, FEED_FAILING };
+
+struct tap {
+	const struct tap_cfg *cfg;
+	uv_loop_t	 loop;
+	struct output	*out;
+	struct fetch	*rest;
+	struct kws	*ws;
+	int		 exit_code;
+	int		 stopping;
+
+	struct mkt	*mk;		/* MAX_MARKETS of them */
+	size_t		 n_mk;
+	struct history	 hist;		/* quote lines, all markets */
+
+	/* emit.c: the source line last written */
+	char		 src_state[16];
+	char		 src_detail[200];
+
+	/* discover.c */
+	uv_timer_t	 disc_timer;
+	size_t		 disc_stage;	/* series index, then explicit chunks */
+	size_t		 disc_pages;
+	char		 disc_cursor[256];
+	int		 disc_running, disc_failing, disc_done_once;
+	char		 disc_detail[160];
+	int64_t		 disc_retry_ms;
+	struct backoff	 disc_b;
+
+	/* feed.c */
+	uv_timer_t	 ws_timer;	/* reconnect */
+	uv_timer_t	 dead_timer;
+	uv_timer_t	 ping_timer;
+	struct backoff	 ws_b;
+	enum feed	 ws_feed;
+	char		 ws_detail[160];
+	int64_t		 ws_retry_ms;
+	int64_t		 ws_fail_since;	/* mono ms, 0 when healthy */
+	long long	 next_id;
+	long long	 sub_id;	/* subscribe in flight, 0 none */
+	long long	 sid_ticker, sid_trade;
+	long long	 seq_ticker, seq_trade;	/* last seq seen, -1 none */
+	int		 ws_connecting, ws_dead;
+	char		 ws_reason[96];	/* why we dropped it, if we did */
+
+	/* poll.c */
+	uv_timer_t	 poll_timer;
+	int		 polling, poll_inflight, poll_left;
+	struct backoff	 poll_b;
+	enum feed	 poll_feed;
+	char		 poll_detail[160];
+	int64_t		 poll_retry_ms;
+	int		 poll_round_failed;
+
+	/* replay.c */
+	uv_timer_t	 replay_timer;
+	struct input	*rin;
+	json_t		*rq[REPLAY_QUEUE];	/* frames read, not yet due */
+	size_t		 rq_head, rq_n;
+	int		 replay_eof, replay_paused, replay_waiting;
+	unsigned long long replay_frames;
+	int64_t		 replay_t0_mono, replay_t0_ev;
+
+	uv_timer_t	 stop_timer;
+
+	/* state.c: the --state file */
+	int		 st_fd;		/* open for appending, or -1 */
+	unsigned long long st_kept;	/* bytes at the last rewrite */
+	unsigned long long st_added;	/* bytes appended since */
+	struct ratelimit st_rl;
+
+	struct ratelimit bad_rl;
+};
+
+/* main.c: stops the tap (deferred to a loop turn; idempotent). */
+void	tap_stop(struct tap *t, int code);
+
+/* emit.c. emit_line takes ownership of line (NULL: nothing written). */
+void	emit_line(struct tap *t, json_t *line);
+void	emit_source(struct tap *t, const char *state, const char *detail,
+	    int64_t retry_ms);
+/* Writes the source state: the worst of discovery and the live feed. */
+void	emit_state(struct tap *t);
+/* Writes q as m's latest quote (held, appended to --state, sent). */
+void	emit_quote(struct tap *t, struct mkt *m, const struct kalshi_quote *q,
+	    int64_t recv);
+/* An output's on_connect: market lines, every quote held, the source. */
+void	emit_resend(void *arg, struct output *out);
+
+/* markets.c. Pointers stay valid for the tap's life (a fixed array). */
+struct mkt *markets_find(struct tap *t, const char *ticker);
+/* A new market, or NULL past MAX_MARKETS. */
+struct mkt *markets_add(struct tap *t, const char *ticker);
+/* Holds a quote line of m; quiet: without logging the drops. */
+void	markets_hold(struct tap *t, struct mkt *m, const char *s, size_t len,
+	    int quiet);
+/* Discovery saw km (explicit: asked for by --market). */
+void	markets_take(struct tap *t, const struct kalshi_market *km,
+	    int explicit);
+/* A discovery round ended: close what it did not see, forget old quotes. */
+void	markets_round_done(struct tap *t);
+/* A replayed frame names ticker: follow it (market line once). */
+void	markets_follow(struct tap *t, const char *ticker);
+
+/* state.c (the file primitives are in state.h) */
+void	state_load(struct tap *t);
+void	state_append(struct tap *t, const char *s, size_t len);
+
+/* discover.c: the first round now, then every discover_ms. */
+void	discover_start(struct tap *t);
+
+/* poll.c */
+void	poll_start(struct tap *t);
+void	poll_stop(struct tap *t);
+
+/* feed.c */
+int	feed_open(struct tap *t, struct errbuf *err);
+/* Brings the live subscription in line with the markets followed. */
+void	feed_sync(struct tap *t);
+/* One parsed frame (live or replayed). Borrows msg. */
+void	feed_handle(struct tap *t, const struct kalshi_ws_msg *msg);
+
+/* replay.c */
+int	replay_open(struct tap *t, struct errbuf *err);
+/* Handles the frames due; an output's on_drain resumes it. */
+void	replay_pump(struct tap *t);
+/* Drops the frames still queued and closes the input. */
+void	replay_fini(struct tap *t);
 
 #endif

@@ -1,6 +1,9 @@
 # tests/lib.sh: sourced by integration scenarios. Sets -eu, gives the
 # scenario a scratch folder ($T), cleans up the processes it started,
-# and offers small helpers. A scenario exits 0 (pass), 77 (skip) or else.
+# and offers small helpers. A scenario exits 0 (pass), 77 through skip()
+# (skip; tests/run.sh counts an exit 77 without skip() as a failure) or
+# else (fail). Under CI=1 a skip fails unless tests/skips-accepted names
+# the scenario with a reason.
 set -eu
 : "${ROOT:?run through make check}"
 # shellcheck disable=SC2034 # used by the scenarios that source this
@@ -26,7 +29,27 @@ trap cleanup EXIT
 trap 'exit 130' INT TERM
 
 fail() { echo "FAIL: $*" >&2; exit 1; }
-skip() { echo "$*"; exit 77; }
+# skip REASON: for what make deps cannot provide (tests/skips-accepted).
+skip() {
+	echo "$*"
+	[ -n "${TEST_TMP:-}" ] && echo "$*" >"$TEST_TMP/.skip"
+	exit 77
+}
+# need_built TOOL...: a tool or test tool of this build; missing is a
+# build failure, never a skip.
+need_built() {
+	for _t in "$@"; do
+		[ -x "$BIN/$_t" ] || fail "$_t not built ($BIN/$_t)"
+	done
+}
+# need_cmd CMD...: a command that make deps installs; missing skips (and
+# fails under CI=1, where make deps has run).
+need_cmd() {
+	for _c in "$@"; do
+		command -v "$_c" >/dev/null 2>&1 ||
+		    skip "$_c not installed (make deps)"
+	done
+}
 note() { echo "# $*" >&2; }
 
 # expect_eq WHAT GOT WANT

@@ -1,6 +1,6 @@
 /*
- * msg: growable byte buffers and the refcounted, immutable message that
- * every subscriber of a game shares. A message reserves `pre` bytes of
+ * msg: the refcounted, immutable message that every subscriber of a game
+ * shares (and, through buf.h, the growable byte buffers it is built in). A message reserves `pre` bytes of
  * headroom before its payload (libwebsockets writes its frame header
  * there), so one encoding serves every client. Pure: no I/O.
  */
@@ -10,23 +10,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-/* A byte buffer that refuses to grow past max (0: no limit). */
-struct buf {
-	char	*p;
-	size_t	 len, cap, max;
-	int	 failed;	/* an append hit max or ENOMEM */
-};
+#include "buf.h"
+#include "jsonw.h"
 
-void	buf_init(struct buf *b, size_t max);
-void	buf_fini(struct buf *b);
-void	buf_reset(struct buf *b);
-/* Returns 0, or -1 (and sets failed) when it would pass max or on ENOMEM. */
-int	buf_add(struct buf *b, const void *p, size_t n);
-int	buf_adds(struct buf *b, const char *s);
-int	buf_addf(struct buf *b, const char *fmt, ...)
-	    __attribute__((format(printf, 2, 3)));
-/* Appends s as a JSON string literal (quoted, escaped). */
-int	buf_add_jstr(struct buf *b, const char *s);
+/* Appends s as a JSON string literal: common/jsonw.c's one escaper. */
+static inline int
+buf_add_jstr(struct buf *b, const char *s)
+{
+	return jsonw_str(b, s);
+}
 
 enum msg_kind {
 	MSG_SNAPSHOT = 1,

@@ -7,7 +7,7 @@
 A=$BIN/aligner
 TOOLS=$ROOT/tests/tools
 python3 -c 'import zoneinfo; zoneinfo.ZoneInfo("America/New_York")' \
-    2>/dev/null || skip "python3 without zoneinfo data"
+    2>/dev/null || skip "python3 without zoneinfo data (tzdata; make deps)"
 "$TOOLS/gen-aligner-game" --summary "$DATA/espn/summary-nba-401772994.json" \
     >"$T/game"
 # Hold back the last two plays to send after the reconnect.

@@ -8,7 +8,7 @@
 A=$BIN/aligner
 TOOLS=$ROOT/tests/tools
 python3 -c 'import zoneinfo; zoneinfo.ZoneInfo("America/New_York")' \
-    2>/dev/null || skip "python3 without zoneinfo data"
+    2>/dev/null || skip "python3 without zoneinfo data (tzdata; make deps)"
 SEEDS=${ALIGNER_SEEDS:-20}
 s=1
 while [ $s -le "$SEEDS" ]; do

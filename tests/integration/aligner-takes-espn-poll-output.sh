@@ -6,9 +6,9 @@
 . "$ROOT/tests/lib.sh"
 A=$BIN/aligner
 TOOLS=$ROOT/tests/tools
-[ -x "$BIN/espn-poll" ] || skip "espn-poll not built"
+need_built espn-poll
 python3 -c 'import zoneinfo; zoneinfo.ZoneInfo("America/New_York")' \
-    2>/dev/null || skip "python3 without zoneinfo data"
+    2>/dev/null || skip "python3 without zoneinfo data (tzdata; make deps)"
 "$BIN/espn-poll" --once -q --base-url "file://$DATA/espn" \
     --date 20250529 --game 401772994 >"$T/espn" 2>"$T/espn.err" ||
     fail "espn-poll: exit $? $(tail -n 2 "$T/espn.err")"

@@ -6,9 +6,9 @@
 . "$ROOT/tests/lib/pipeline.sh"
 . "$ROOT/tests/lib/pg.sh"
 for t in live-games kalshi-sim; do
-	[ -x "$BIN/$t" ] || skip "$t not built"
+	need_built "$t"
 done
-pg_available || skip "PostgreSQL 15 is not installed"
+pg_available || skip "PostgreSQL 15 not installed (make deps)"
 pl_init "$T"
 pl_sims 60 -900
 pl_db

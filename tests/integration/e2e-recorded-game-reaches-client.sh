@@ -6,9 +6,9 @@
 . "$ROOT/tests/lib.sh"
 . "$ROOT/tests/lib/pipeline.sh"
 for t in espn-poll kalshi-tap aligner ws-fanout kalshi-sim ws-load; do
-	[ -x "$BIN/$t" ] || skip "$t not built"
+	need_built "$t"
 done
-command -v python3 >/dev/null || skip "no python3"
+need_cmd python3
 pl_init "$T"
 # 2h40m of game in about 40 s; start a minute before tip-off.
 pl_sims 240 -60

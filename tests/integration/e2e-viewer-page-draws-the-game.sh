@@ -8,7 +8,7 @@
 CHROME=$(command -v chromium || command -v chromium-browser || true)
 [ -n "$CHROME" ] || skip "chromium not installed (make deps)"
 for t in espn-poll kalshi-tap aligner ws-fanout kalshi-sim; do
-	[ -x "$BIN/$t" ] || skip "$t not built"
+	need_built "$t"
 done
 pl_init "$T"
 # Start ten minutes into the game, at 120x.

@@ -4,7 +4,7 @@
 # 472 points and its final line; then exit 0. A missing file is a failed
 # fetch: exit 69 with a degraded source line.
 . "$ROOT/tests/lib.sh"
-command -v jq >/dev/null 2>&1 || skip "no jq"
+need_cmd jq
 base=file://$DATA/espn
 
 "$BIN/espn-poll" --once --base-url "$base" --date 20241215 >"$T/out" 2>"$T/err" ||

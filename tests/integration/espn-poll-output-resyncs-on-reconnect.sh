@@ -4,9 +4,9 @@
 # a consumer restarted later gets the same again. Polls that bring nothing
 # new write nothing.
 . "$ROOT/tests/lib.sh"
-command -v jq >/dev/null 2>&1 || skip "no jq"
+need_cmd jq
 R=$BIN/ndjson-relay
-[ -x "$R" ] || skip "no ndjson-relay test tool"
+need_built ndjson-relay
 sock=$T/espn.sock
 
 "$R" "unix:$sock" --ready-fd 3 3>"$T/ready1" >"$T/down1" 2>/dev/null &

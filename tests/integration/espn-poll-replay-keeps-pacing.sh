@@ -5,8 +5,8 @@
 # through the game's time comes out about halfway through. Bad lines are
 # skipped; a missing file exits 74.
 . "$ROOT/tests/lib.sh"
-command -v jq >/dev/null 2>&1 || skip "no jq"
-command -v python3 >/dev/null 2>&1 || skip "no python3"
+need_cmd jq
+need_cmd python3
 
 # A recording: the recorded game's lines, received when each play happened.
 "$BIN/espn-poll" --once --base-url "file://$DATA/espn" --scoreboard-interval 0 \

@@ -10,7 +10,7 @@ ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
 . "$ROOT/tests/tools/kalshi-sim-lib.sh"
 R=$BIN/ndjson-relay
-[ -x "$R" ] || skip "no ndjson-relay test tool"
+need_built ndjson-relay
 st=$T/state.ndjson
 
 ksim_keys tap

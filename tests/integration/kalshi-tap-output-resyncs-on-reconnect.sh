@@ -9,7 +9,7 @@ ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
 . "$ROOT/tests/tools/kalshi-sim-lib.sh"
 R=$BIN/ndjson-relay
-[ -x "$R" ] || skip "no ndjson-relay test tool"
+need_built ndjson-relay
 sock=$T/kalshi.sock
 
 "$R" "unix:$sock" --ready-fd 3 3>"$T/ready1" >"$T/down1" 2>/dev/null &

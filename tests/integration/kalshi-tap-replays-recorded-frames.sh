@@ -3,8 +3,8 @@
 # and writes the lines they make, then exits 0.
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
-[ -x "$BIN/kalshi-tap" ] || skip "kalshi-tap not built"
-command -v jq >/dev/null 2>&1 || skip "jq not installed"
+need_built kalshi-tap
+need_cmd jq
 
 cat "$DATA/kalshi/ws_ticker_prod_2026-02-12.jsonl" \
     "$DATA/kalshi/ws_trade_prod_2026-02-12.jsonl" >"$T/frames.jsonl"

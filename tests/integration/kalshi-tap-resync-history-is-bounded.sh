@@ -8,7 +8,7 @@ ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
 . "$ROOT/tests/tools/kalshi-sim-lib.sh"
 R=$BIN/ndjson-relay
-[ -x "$R" ] || skip "no ndjson-relay test tool"
+need_built ndjson-relay
 sock=$T/kalshi.sock
 
 ksim_keys tap

@@ -10,7 +10,7 @@ ksim_keys tap
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/tls.key" \
     -out "$T/tls.crt" -days 2 -subj /CN=127.0.0.1 \
     -addext subjectAltName=IP:127.0.0.1 2>/dev/null ||
-    skip "openssl cannot make a test certificate"
+    fail "openssl cannot make a test certificate"
 ksim_start --pubkey "$T/tap.pub.pem" --tls-cert "$T/tls.crt" \
     --tls-key "$T/tls.key" --count 6 --interval 50
 KSIM_WS=wss://127.0.0.1:$KSIM_PORT/trade-api/ws/v2

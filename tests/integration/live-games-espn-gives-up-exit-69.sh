@@ -3,7 +3,7 @@
 # row live-games logs "espn down" and exits 69 (EX_UNAVAILABLE) so that
 # its supervisor restarts it; until then it answers 503 with JSON.
 . "$ROOT/tests/lib.sh"
-command -v curl >/dev/null 2>&1 || skip "curl not installed"
+need_cmd curl
 
 python3 "$ROOT/tests/tools/espn-sim" --dates today --start-offset 600 \
     --fault 503@scoreboard --log "$T/sim.log" --ready-fd 3 \

@@ -7,9 +7,9 @@
 # one query; SIGTERM exits 0.
 . "$ROOT/tests/lib.sh"
 . "$ROOT/tests/lib/pg.sh"
-pg_available || skip "PostgreSQL 15 not installed"
-command -v jq >/dev/null 2>&1 || skip "jq not installed"
-command -v curl >/dev/null 2>&1 || skip "curl not installed"
+pg_available || skip "PostgreSQL 15 not installed (make deps)"
+need_cmd jq
+need_cmd curl
 
 pg_start || fail "cannot start PostgreSQL"
 # Twice: the schema is idempotent.

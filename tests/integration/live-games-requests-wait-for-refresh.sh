@@ -4,9 +4,9 @@
 # the list; ESPN sees one refresh (two scoreboard days) for all of them.
 . "$ROOT/tests/lib.sh"
 . "$ROOT/tests/lib/pg.sh"
-pg_available || skip "PostgreSQL 15 not installed"
-command -v jq >/dev/null 2>&1 || skip "jq not installed"
-command -v curl >/dev/null 2>&1 || skip "curl not installed"
+pg_available || skip "PostgreSQL 15 not installed (make deps)"
+need_cmd jq
+need_cmd curl
 
 pg_start || fail "cannot start PostgreSQL"
 "$BIN/live-games" --init-db -q || fail "--init-db"

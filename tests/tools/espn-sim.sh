@@ -16,8 +16,8 @@ SIM_GAME=401772994	# the recorded game's ESPN event id
 export SIM_GAME
 SIM_DATE=20250531	# the game's US Eastern date
 
-command -v python3 >/dev/null 2>&1 || skip "no python3 for espn-sim"
-command -v jq >/dev/null 2>&1 || skip "no jq"
+need_cmd python3
+need_cmd jq
 
 sim_start() {
 	SIM_LOG=$T/sim-requests.log

@@ -3,13 +3,13 @@
 # logs and output in $T, and makes throwaway RSA keys for the handshake.
 
 unset KALSHI_API_KEY_ID KALSHI_PRIVATE_KEY_PATH KTAP_KEY KTAP_KEY_ID
-[ -x "$BIN/kalshi-sim" ] || skip "kalshi-sim not built"
-[ -x "$BIN/kalshi-tap" ] || skip "kalshi-tap not built"
-command -v jq >/dev/null 2>&1 || skip "jq not installed"
+need_built kalshi-sim
+need_built kalshi-tap
+need_cmd jq
 
 # ksim_keys NAME: $T/NAME.pem (private, 0600) and $T/NAME.pub.pem.
 ksim_keys() {
-	command -v openssl >/dev/null 2>&1 || skip "openssl not installed"
+	need_cmd openssl
 	(umask 077 && openssl genpkey -algorithm RSA \
 	    -pkeyopt rsa_keygen_bits:2048 -out "$T/$1.pem" 2>/dev/null) ||
 	    fail "openssl genpkey"

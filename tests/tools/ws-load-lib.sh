@@ -13,10 +13,10 @@ done
 # shellcheck disable=SC2034 # used by the scenarios
 PROBE=$ROOT/tests/tools/ws-load-probe.py
 LOAD=$BIN/ws-load
-[ -x "$BIN/ws-fanout" ] || skip "ws-fanout not built"
-[ -x "$LOAD" ] || skip "ws-load not built"
+need_built ws-fanout
+need_built ws-load
 
-need_py() { [ -n "$PY" ] || skip "python3 websockets not installed"; }
+need_py() { [ -n "$PY" ] || skip "python3-websockets not installed (make deps)"; }
 
 # start_fanout [options...]: ws-fanout reading unix:$T/in.sock.
 start_fanout() {

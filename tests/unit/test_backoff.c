@@ -51,5 +51,21 @@ main(void)
 	T_CHECK(d <= 600);
 	T_EQ_INT(backoff_nominal(&b, 3), 400);
 	T_EQ_INT(backoff_nominal(&b, 4), 500);
+	backoff_keep_trying(&b);	/* never exhausted: no-op */
+	T_EQ_INT(b.failures, 100);
+
+	/* Kept trying: every later failure is exhausted again, at the cap. */
+	backoff_init(&b, 9);
+	b.give_up = 3;
+	for (i = 0; i < 3; i++)
+		d = backoff_next(&b);
+	T_EQ_INT(backoff_exhausted(&b), 1);
+	for (i = 0; i < 5; i++) {
+		backoff_keep_trying(&b);
+		T_EQ_INT(backoff_exhausted(&b), 0);
+		d = backoff_next(&b);
+		T_EQ_INT(backoff_exhausted(&b), 1);
+		T_CHECK(d >= 3200 && d <= 4800);
+	}
 	return t_done("backoff");
 }

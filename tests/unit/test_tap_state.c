@@ -9,7 +9,7 @@
 
 #include "t.h"
 #include "kalshi-tap/kalshi_parse.h"
-#include "kalshi-tap/tap_state.h"
+#include "kalshi-tap/state.h"
 
 #define Q "{\"type\":\"quote\",\"src\":\"kalshi\"," \
 	"\"ticker\":\"KXNBAGAME-25MAY31NYKIND-IND\",\"ts\":1748736371880," \

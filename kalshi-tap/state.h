@@ -1,10 +1,11 @@
 /*
- * tap_state: the --state file of kalshi-tap, the quote lines it wrote,
- * one per line. Checks a line (pure), reads the file, appends to it and
- * rewrites it whole (FILE.tmp, then rename). Never logs.
+ * state: the file primitives of kalshi-tap's --state file, the quote
+ * lines it wrote, one per line. Checks a line (pure), reads the file,
+ * appends to it and rewrites it whole (FILE.tmp, then rename). Never log.
+ * The tap's state_load/state_append are in tap.h.
  */
-#ifndef TAP_STATE_H
-#define TAP_STATE_H
+#ifndef TAP_STATEFILE_H
+#define TAP_STATEFILE_H
 
 #include <stddef.h>
 #include <stdint.h>

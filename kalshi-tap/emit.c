@@ -1,0 +1,136 @@
+/*
+ * emit: the lines kalshi-tap writes (market, quote, trade, source), the
+ * source state as the worst of discovery and the live feed, and the
+ * state resent to a new consumer. Decides nothing about the feeds.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "output.h"
+#include "timeutil.h"
+
+#include "tap.h"
+
+void
+emit_line(struct tap *t, json_t *line)
+{
+	size_t len;
+	char *s;
+
+	if (line == NULL || t->out == NULL) {
+		json_decref(line);
+		return;
+	}
+	if ((s = kalshi_line_encode(line, &len)) != NULL) {
+		output_write(t->out, s, len);
+		free(s);
+	}
+	json_decref(line);
+}
+
+void
+emit_source(struct tap *t, const char *state, const char *detail,
+    int64_t retry_ms)
+{
+	json_t *o;
+
+	if (strcmp(t->src_state, state) == 0 &&
+	    strcmp(t->src_detail, detail) == 0)
+		return;
+	snprintf(t->src_state, sizeof(t->src_state), "%s", state);
+	snprintf(t->src_detail, sizeof(t->src_detail), "%s", detail);
+	log_info("source", "state=%s detail=%s retry_in_ms=%lld", state,
+	    log_str(detail), (long long)retry_ms);
+	o = json_pack("{s:s, s:s, s:I, s:s, s:s}", "type", "source", "src",
+	    "kalshi", "ts", (json_int_t)time_now_ms(), "state", state,
+	    "detail", detail);
+	if (o != NULL && retry_ms > 0)
+		json_object_set_new(o, "retry_in_ms", json_integer(retry_ms));
+	emit_line(t, o);
+}
+
+/* The source state is the worst of discovery and the live feed. */
+void
+emit_state(struct tap *t)
+{
+	int ws_primary = t->cfg->key != NULL;
+	enum feed feed = ws_primary ? t->ws_feed : t->poll_feed;
+	const char *detail = ws_primary ? t->ws_detail : t->poll_detail;
+	int64_t retry = ws_primary ? t->ws_retry_ms : t->poll_retry_ms;
+
+	if (t->stopping || t->cfg->replay != NULL)
+		return;
+	/* A working fallback keeps the source up while the WS is out. */
+	if (ws_primary && feed == FEED_FAILING && t->polling &&
+	    t->poll_feed == FEED_OK) {
+		char d[200];
+
+		snprintf(d, sizeof(d), "polling REST; %s", t->ws_detail);
+		emit_source(t, "degraded", d, t->ws_retry_ms);
+		return;
+	}
+	if (t->disc_failing)
+		emit_source(t, "degraded", t->disc_detail, t->disc_retry_ms);
+	else if (feed == FEED_FAILING)
+		emit_source(t, "degraded", detail, retry);
+	else if (feed == FEED_OK && t->disc_done_once)
+		emit_source(t, "ok", ws_primary ? "websocket" : "rest polling",
+		    0);
+}
+
+void
+emit_quote(struct tap *t, struct mkt *m, const struct kalshi_quote *q,
+    int64_t recv)
+{
+	json_t *line;
+	size_t len;
+	char *s;
+
+	m->q = *q;
+	m->has_q = 1;
+	if ((line = kalshi_quote_line(q, recv)) == NULL)
+		return;
+	if ((s = kalshi_line_encode(line, &len)) != NULL) {
+		markets_hold(t, m, s, len, 0);
+		state_append(t, s, len);
+		/*
+		 * A unix: consumer that is away gets the history when it
+		 * comes back; queueing too would send these twice.
+		 */
+		if (t->out != NULL && output_connected(t->out))
+			output_write(t->out, s, len);
+		free(s);
+	}
+	json_decref(line);
+}
+
+/*
+ * Resends our state to a new consumer: market lines, every quote line
+ * held (as written, in write order), the source state.
+ */
+void
+emit_resend(void *arg, struct output *out)
+{
+	struct tap *t = arg;
+	const struct hline *e;
+	unsigned long long n = 0;
+	size_t i;
+
+	for (i = 0; i < t->n_mk; i++) {
+		if (!t->mk[i].following)
+			continue;
+		emit_line(t, kalshi_market_line(&t->mk[i].m));
+	}
+	for (e = t->hist.first; e != NULL; e = e->next) {
+		output_write(out, e->line, e->len);
+		n++;
+	}
+	log_info("output connected, state resent", "quotes=%llu", n);
+	if (t->src_state[0] != '\0')
+		emit_line(t, json_pack("{s:s, s:s, s:I, s:s, s:s}", "type",
+		    "source", "src", "kalshi", "ts", (json_int_t)time_now_ms(),
+		    "state", t->src_state, "detail", t->src_detail));
+}

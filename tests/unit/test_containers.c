@@ -1,0 +1,160 @@
+/*
+ * test_containers: common/buf (the ceiling, the sticky failure),
+ * common/jsonw (escapes, integers, six decimals), common/hmap (map and
+ * u64 set through growth and deletes) and common/fnv (the published
+ * FNV-1a 64 test vectors).
+ */
+#include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "buf.h"
+#include "fnv.h"
+#include "hmap.h"
+#include "jsonw.h"
+#include "t.h"
+
+static void
+test_buf(void)
+{
+	struct buf b;
+
+	buf_init(&b, 8);
+	T_EQ_INT(buf_adds(&b, "abcd"), 0);
+	T_EQ_INT(buf_addf(&b, "%d", 123), 0);
+	T_EQ_STR(b.p, "abcd123");
+	T_EQ_INT(buf_adds(&b, "xy"), -1);	/* past max */
+	T_EQ_INT(b.failed, 1);
+	T_EQ_INT(buf_adds(&b, ""), -1);	/* sticky */
+	T_EQ_STR(b.p, "abcd123");
+	buf_reset(&b);
+	T_EQ_INT(b.failed, 0);
+	T_EQ_INT(buf_adds(&b, "12345678"), 0);
+	T_EQ_INT(b.len, 8);
+	buf_fini(&b);
+	T_CHECK(b.p == NULL);
+}
+
+/* jsonw writer f's output for v, in a fresh unbounded buffer. */
+static int
+fixed6_is(double v, const char *want)
+{
+	struct buf b;
+	int ok;
+
+	buf_init(&b, 0);
+	jsonw_fixed6(&b, v);
+	ok = b.p != NULL && strcmp(b.p, want) == 0;
+	if (!ok)
+		fprintf(stderr, "fixed6(%.17g) = %s, want %s\n", v,
+		    b.p ? b.p : "(null)", want);
+	buf_fini(&b);
+	return ok;
+}
+
+static void
+test_jsonw(void)
+{
+	struct buf b;
+
+	buf_init(&b, 0);
+	jsonw_str(&b, "a\"b\\c\n\x01" "d");
+	T_EQ_STR(b.p, "\"a\\\"b\\\\c\\u000a\\u0001d\"");
+	buf_reset(&b);
+	jsonw_str(&b, "");
+	jsonw_str(&b, "caf\xc3\xa9");
+	T_EQ_STR(b.p, "\"\"\"caf\xc3\xa9\"");
+	buf_reset(&b);
+	jsonw_i64(&b, 0);
+	buf_adds(&b, " ");
+	jsonw_i64(&b, -42);
+	buf_adds(&b, " ");
+	jsonw_i64(&b, INT64_MIN);
+	buf_adds(&b, " ");
+	jsonw_i64(&b, INT64_MAX);
+	T_EQ_STR(b.p, "0 -42 -9223372036854775808 9223372036854775807");
+	buf_fini(&b);
+	T_CHECK(fixed6_is(0.54, "0.54"));
+	T_CHECK(fixed6_is(0.54000000000000004, "0.54"));
+	T_CHECK(fixed6_is(1, "1"));
+	T_CHECK(fixed6_is(0, "0"));
+	T_CHECK(fixed6_is(-0.0000001, "0"));
+	T_CHECK(fixed6_is(-0.5, "-0.5"));
+	T_CHECK(fixed6_is(0.1234567, "0.123457"));
+	T_CHECK(fixed6_is(0.000001, "0.000001"));
+	T_CHECK(fixed6_is(NAN, "null"));
+	T_CHECK(fixed6_is(INFINITY, "null"));
+	/* A ceiling hit inside a string fails the whole value. */
+	buf_init(&b, 4);
+	T_EQ_INT(jsonw_str(&b, "abcdef"), -1);
+	T_EQ_INT(b.failed, 1);
+	buf_fini(&b);
+}
+
+static void
+test_hmap(void)
+{
+	static char keys[500][8];
+	struct hmap m = { 0 };
+	struct u64set s = { 0 };
+	int i, bad = 0;
+
+	T_CHECK(hmap_get(&m, "x", 1) == NULL);
+	for (i = 0; i < 500; i++) {
+		snprintf(keys[i], sizeof(keys[i]), "k%d", i);
+		T_EQ_INT(hmap_put(&m, keys[i], &keys[i]), 0);
+	}
+	T_EQ_INT(m.n, 500);
+	for (i = 0; i < 500; i += 2)
+		hmap_del(&m, keys[i]);
+	T_EQ_INT(m.n, 250);
+	for (i = 0; i < 500; i++)
+		if ((hmap_get(&m, keys[i], strlen(keys[i])) != NULL) != (i & 1))
+			bad++;
+	T_EQ_INT(bad, 0);
+	/* A prefix of a key is another key; klen counts, not the NUL. */
+	T_CHECK(hmap_get(&m, "k11x", 3) == &keys[11]);
+	T_CHECK(hmap_get(&m, "k1", 2) == &keys[1]);
+	T_EQ_INT(hmap_put(&m, keys[1], NULL), 0);	/* replaced */
+	T_EQ_INT(m.n, 250);
+	hmap_fini(&m);
+	T_CHECK(hmap_get(&m, "k1", 2) == NULL);
+
+	/* Hashes: 0 and 1 stand in for 2 and 3 (the set's own markers). */
+	for (i = 0; i < 300; i++)
+		T_EQ_INT(u64set_add(&s, (uint64_t)i * 7 + 4), 0);
+	u64set_del(&s, 4);
+	u64set_del(&s, 7 * 7 + 4);
+	T_EQ_INT(u64set_has(&s, 4), 0);
+	T_EQ_INT(u64set_has(&s, 11), 1);
+	T_EQ_INT(u64set_has(&s, 7 * 7 + 4), 0);
+	T_EQ_INT(u64set_has(&s, 299 * 7 + 4), 1);
+	T_EQ_INT(u64set_has(&s, 5), 0);
+	T_EQ_INT(s.n, 298);
+	T_EQ_INT(u64set_add(&s, 0), 0);
+	T_EQ_INT(u64set_has(&s, 2), 1);
+	u64set_fini(&s);
+}
+
+static void
+test_fnv(void)
+{
+	/* The FNV-1a 64 vectors of the reference implementation. */
+	T_CHECK(fnv1a64("", 0, FNV1A64_BASIS) == 0xcbf29ce484222325ULL);
+	T_CHECK(fnv1a64("a", 1, FNV1A64_BASIS) == 0xaf63dc4c8601ec8cULL);
+	T_CHECK(fnv1a64("foobar", 6, FNV1A64_BASIS) == 0x85944171f73967e8ULL);
+	/* Folding in two steps is folding once. */
+	T_CHECK(fnv1a64("bar", 3, fnv1a64("foo", 3, FNV1A64_BASIS)) ==
+	    0x85944171f73967e8ULL);
+}
+
+int
+main(void)
+{
+	test_buf();
+	test_jsonw();
+	test_hmap();
+	test_fnv();
+	return t_done("containers");
+}
