@@ -27,6 +27,7 @@
 #include "log.h"
 #include "clientq.h"
 #include "listen.h"
+#include "lwslog.h"
 #include "server.h"
 #include "wspath.h"
 #include "timeutil.h"
@@ -1085,21 +1086,6 @@ static const struct lws_protocols protocols[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, 0 },
 };
 
-static void
-lws_emit(int level, const char *line)
-{
-	char buf[512];
-	size_t n;
-
-	snprintf(buf, sizeof(buf), "%s", line);
-	n = strlen(buf);
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		buf[--n] = '\0';
-	log_msg(level == LLL_ERR ? LOG_LVL_ERROR : level == LLL_WARN ?
-	    LOG_LVL_WARN : LOG_LVL_DEBUG, "libwebsockets", "detail=%s",
-	    log_str(buf));
-}
-
 /* Pings, pong deadlines and idle clients, twice a second. */
 static void
 on_sweep(uv_timer_t *t)
@@ -1108,6 +1094,7 @@ on_sweep(uv_timer_t *t)
 	int64_t now = (int64_t)uv_now(s->loop);
 	struct client *c;
 
+	lwslog_flush();
 	if (s->trim_due) {
 		s->trim_due = 0;
 		heap_trim();
@@ -1164,7 +1151,7 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
 	}
 	if (cfg->lws_verbose)
 		lvl |= LLL_NOTICE;
-	lws_set_log_level(lvl, lws_emit);
+	lwslog_init(lvl);
 
 	/* lws goes on without its listener when the bind fails: try first. */
 	if (listen_probe(cfg->iface, cfg->port, err) == -1) {
