@@ -195,8 +195,8 @@ wswrite_writable(struct server *s, struct client *c)
 		return -1;
 	if (c->want_ping) {
 		c->want_ping = 0;
-		c->awaiting_pong = 1;
 		c->ping_sent_ms = (int64_t)uv_now(s->loop);
+		pong_wait(s, c);
 		log_debug("ping", "game=%s", c->room ? room_id(c->room) : "-");
 		/* lws 4.1 hides an empty pong from us: give it a payload. */
 		memcpy(ping + LWS_PRE, "ping", 4);
