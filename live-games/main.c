@@ -21,12 +21,14 @@
 
 #define USAGE "live-games [-hqVv] [-c origin] [-d conninfo] [-e url] " \
 	"[-g count] [-l [addr:]port] [-s duration] [-t duration] " \
-	"[--init-db] [--ready-fd fd]"
+	"[--init-db] [--ready-fd fd] [--request-timeout duration] " \
+	"[--tls-cert file --tls-key file]"
 #define DEFAULT_ESPN "https://site.api.espn.com/apis/site/v2/sports/basketball/nba"
 #define USER_AGENT "courtside/" COURTSIDE_VERSION \
 	" (+https://github.com/courtside/courtside)"
 
-enum { OPT_INIT_DB = 256, OPT_READY_FD };
+enum { OPT_INIT_DB = 256, OPT_READY_FD, OPT_REQUEST_TIMEOUT, OPT_TLS_CERT,
+	OPT_TLS_KEY };
 
 struct app {
 	uv_loop_t	*loop;
@@ -53,10 +55,16 @@ usage(void)
 	    "  -l, --listen [ADDR:]PORT  HTTP address (default 8000, every interface)\n"
 	    "  -q, --quiet               log less (repeat for errors only)\n"
 	    "      --ready-fd FD         write a newline to FD once serving\n"
+	    "      --request-timeout DURATION\n"
+	    "                            close a connection that has not sent its\n"
+	    "                            request, or read its answer, in this long\n"
+	    "                            (default 5s, 1s..60s)\n"
 	    "  -s, --max-stale DURATION  serve the last good list this long when\n"
 	    "                            ESPN fails, then 503 (default 5m)\n"
 	    "  -t, --cache-ttl DURATION  refresh at most this often, 10s..30s\n"
 	    "                            (default 15s)\n"
+	    "      --tls-cert FILE       serve HTTPS with this PEM certificate chain\n"
+	    "      --tls-key FILE        and this PEM private key (both or neither)\n"
 	    "  -V, --version             print the version\n"
 	    "  -v, --verbose             log more\n",
 	    USAGE, DEFAULT_ESPN);
@@ -123,8 +131,12 @@ main(int argc, char **argv)
 		{ "listen",		required_argument, NULL, 'l' },
 		{ "quiet",		no_argument,	   NULL, 'q' },
 		{ "ready-fd",		required_argument, NULL, OPT_READY_FD },
+		{ "request-timeout",	required_argument, NULL,
+		    OPT_REQUEST_TIMEOUT },
 		{ "max-stale",		required_argument, NULL, 's' },
 		{ "cache-ttl",		required_argument, NULL, 't' },
+		{ "tls-cert",		required_argument, NULL, OPT_TLS_CERT },
+		{ "tls-key",		required_argument, NULL, OPT_TLS_KEY },
 		{ "version",		no_argument,	   NULL, 'V' },
 		{ "verbose",		no_argument,	   NULL, 'v' },
 		{ NULL, 0, NULL, 0 }
@@ -135,10 +147,11 @@ main(int argc, char **argv)
 	struct app app;
 	uv_loop_t loop;
 	const char *db = getenv("DATABASE_URL"), *cors = NULL;
-	const char *espn = DEFAULT_ESPN;
+	const char *espn = DEFAULT_ESPN, *tls_cert = NULL, *tls_key = NULL;
 	char *iface = NULL;
 	int ch, init_db = 0, ready_fd = -1, port = 8000;
-	int64_t ttl = 15000, max_stale = 300000;
+	int64_t ttl = 15000, max_stale = 300000, req_timeout = 5000;
+	int config = 0;
 	unsigned give_up = 10;
 
 	opt_set_usage("live-games", USAGE);
@@ -176,6 +189,10 @@ main(int argc, char **argv)
 			ready_fd = (int)opt_int_or_die("--ready-fd", optarg, 0,
 			    1 << 20);
 			break;
+		case OPT_REQUEST_TIMEOUT:
+			req_timeout = opt_duration_or_die("--request-timeout",
+			    optarg, 1000, 60000);
+			break;
 		case 's':
 			max_stale = opt_duration_or_die("--max-stale", optarg,
 			    1000, 86400000);
@@ -183,6 +200,12 @@ main(int argc, char **argv)
 		case 't':
 			ttl = opt_duration_or_die("--cache-ttl", optarg, 10000,
 			    30000);
+			break;
+		case OPT_TLS_CERT:
+			tls_cert = optarg;
+			break;
+		case OPT_TLS_KEY:
+			tls_key = optarg;
 			break;
 		case 'V':
 			opt_version();
@@ -203,6 +226,10 @@ main(int argc, char **argv)
 	if (cors != NULL && (cors[0] == '\0' || strpbrk(cors, "\r\n") != NULL)) {
 		free(iface);
 		opt_usage_error("--cors-origin: invalid");
+	}
+	if ((tls_cert == NULL) != (tls_key == NULL)) {
+		free(iface);
+		opt_usage_error("--tls-cert and --tls-key go together");
 	}
 	if (db == NULL)
 		db = "";	/* libpq's own defaults: PGHOST, PGDATABASE ... */
@@ -242,6 +269,9 @@ main(int argc, char **argv)
 	scfg.port = port;
 	scfg.cors_origin = cors;
 	scfg.max_header = 4096;
+	scfg.request_timeout_ms = req_timeout;
+	scfg.tls_cert = tls_cert;
+	scfg.tls_key = tls_key;
 	scfg.on_request = live_on_request;
 
 	if (service_signals(&loop, on_stop, &app, &err) == -1 ||
@@ -251,15 +281,18 @@ main(int argc, char **argv)
 		goto out;
 	}
 	scfg.arg = app.live;
-	if ((app.server = server_new(&loop, &scfg, &err)) == NULL) {
-		log_error("cannot listen", "error=%s", log_str(err.msg));
-		app.status = EXIT_OSERR;
+	if ((app.server = server_new(&loop, &scfg, &config, &err)) == NULL) {
+		log_error(config ? "bad TLS configuration" : "cannot listen",
+		    "error=%s", log_str(err.msg));
+		app.status = config ? EXIT_CONFIG : EXIT_OSERR;
 		goto out;
 	}
 	live_set_server(app.live, app.server);
 	live_start(app.live);
-	log_info("listening", "port=%d ttl_ms=%lld espn=%s", server_port(
-	    app.server), (long long)ttl, log_str(espn));
+	log_info("listening", "port=%d tls=%s ttl_ms=%lld "
+	    "request_timeout_ms=%lld espn=%s", server_port(app.server),
+	    tls_cert != NULL ? "yes" : "no", (long long)ttl,
+	    (long long)req_timeout, log_str(espn));
 	if (service_ready(ready_fd, &err) == -1)
 		log_warn("readiness not sent", "error=%s", log_str(err.msg));
 	uv_run(&loop, UV_RUN_DEFAULT);

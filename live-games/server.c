@@ -5,18 +5,24 @@
  * same encoded body is shared by every request that sends it.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <libwebsockets.h>
 
+#include "body.h"
+#include "conn.h"
+#include "framing.h"
 #include "log.h"
 #include "listen.h"
 #include "server.h"
 #include "timeutil.h"
+#include "tlsfiles.h"
 
 struct blob {
 	unsigned	refs;
@@ -50,6 +56,10 @@ struct server {
 	char			*cors;
 	struct pss		*parked;
 	size_t			 nparked;
+	struct conns		 conns;
+	unsigned long long	 refused_upgrades;
+	unsigned long long	 refused_framing;
+	unsigned long long	 refused_connect;
 	int			 stopping;
 	void			*loops[1];
 	struct lws_protocols	 protocols[2];
@@ -147,6 +157,45 @@ release(struct pss *p)
 	p->phase = PH_IDLE;
 }
 
+/*
+ * The server's own counters after the application's /metrics text (the
+ * application does not see refused connections).
+ */
+static void
+append_metrics(struct server *s, struct resp *r)
+{
+	char buf[2048];
+	struct blob *b;
+	size_t old;
+	int n;
+
+	n = snprintf(buf, sizeof(buf),
+	    "# HELP live_games_refused_total Requests refused at the edge.\n"
+	    "# TYPE live_games_refused_total counter\n"
+	    "live_games_refused_total{reason=\"websocket_upgrade\"} %llu\n"
+	    "live_games_refused_total{reason=\"body_framing\"} %llu\n"
+	    "live_games_refused_total{reason=\"connect\"} %llu\n"
+	    "# HELP live_games_conn_timeouts_total Connections closed by their deadline.\n"
+	    "# TYPE live_games_conn_timeouts_total counter\n"
+	    "live_games_conn_timeouts_total %llu\n"
+	    "# HELP live_games_connections Connections open.\n"
+	    "# TYPE live_games_connections gauge\n"
+	    "live_games_connections %zu\n",
+	    s->refused_upgrades, s->refused_framing, s->refused_connect,
+	    s->conns.timeouts, s->conns.n);
+	if (n < 0 || (size_t)n >= sizeof(buf) || r->body == NULL)
+		return;
+	old = blob_len(r->body);
+	if ((b = malloc(sizeof(*b) + old + (size_t)n + 1)) == NULL)
+		return;
+	b->refs = 1;
+	b->len = old + (size_t)n;
+	memcpy(b->data, r->body->data, old);
+	memcpy(b->data + old, buf, (size_t)n + 1);
+	blob_unref(r->body);
+	r->body = b;
+}
+
 /* Asks the application; moves p to PH_HEADERS or PH_PARKED. */
 static void
 answer(struct pss *p)
@@ -165,10 +214,15 @@ answer(struct pss *p)
 	    0, &p->resp) == 1) {
 		p->phase = PH_PARKED;
 		park(p);
+		conn_disarm(conn_of(p->wsi));
 		return;
 	}
 	unpark(p);
+	if (p->route == ROUTE_METRICS && p->resp.status == 200)
+		append_metrics(s, &p->resp);
 	p->phase = PH_HEADERS;
+	/* The answer must be out within the deadline too. */
+	conn_arm(conn_of(p->wsi), 0);
 	lws_callback_on_writable(p->wsi);
 }
 
@@ -256,6 +310,8 @@ completed(struct pss *p)
 	release(p);
 	if (close)
 		return -1;
+	/* Idle until the next request: the same deadline again. */
+	conn_arm(conn_of(p->wsi), 1);
 	return lws_http_transaction_completed(p->wsi) ? -1 : 0;
 }
 
@@ -274,9 +330,54 @@ method_of(int m)
 	}
 }
 
+#define FRAMING_FIELDS	4	/* more Content-Length fields: duplicate anyway */
+
+/* The body framing of the request head on wsi (framing.h). */
+static enum framing
+framing_of(struct lws *wsi, int no_body)
+{
+	struct framing_field f[FRAMING_FIELDS];
+	char vals[FRAMING_FIELDS][24];
+	int i, n;
+
+	for (i = 0; i < FRAMING_FIELDS; i++) {
+		if (lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH,
+		    i) <= 0)
+			break;
+		n = lws_hdr_copy_fragment(wsi, vals[i], (int)sizeof(vals[i]),
+		    WSI_TOKEN_HTTP_CONTENT_LENGTH, i);
+		f[i].p = n < 0 ? NULL : vals[i];	/* too long: bad */
+		f[i].len = n < 0 ? 0 : (size_t)n;
+	}
+	return framing_check(no_body, f, (size_t)i,
+	    lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0);
+}
+
+/* A WebSocket upgrade: 400 with a JSON body, then close; never 101. */
+static void
+refuse_upgrade(struct pss *p)
+{
+	struct server *s = p->srv;
+	size_t len;
+	char *b;
+
+	s->refused_upgrades++;
+	b = body_error(400, "websocket_refused", "live-games serves plain "
+	    "HTTP only; WebSockets (/ws/live/ID) are ws-fanout's", 0, &len);
+	memset(&p->resp, 0, sizeof(p->resp));
+	p->resp.status = 400;
+	p->resp.body = blob_take(b, len);
+	p->close = 1;
+	p->phase = PH_HEADERS;
+	conn_arm(conn_of(p->wsi), 0);
+	lws_callback_on_writable(p->wsi);
+}
+
 static int
 on_http(struct lws *wsi, struct pss *p)
 {
+	struct conn *c = conn_of(wsi);
+	enum framing fr;
 	char *uri = NULL;
 	int m, len = 0;
 
@@ -285,6 +386,10 @@ on_http(struct lws *wsi, struct pss *p)
 	p->srv = lws_context_user(lws_get_context(wsi));
 	p->since = time_mono_ms();
 	m = lws_http_get_uri_and_method(wsi, &uri, &len);
+	if (c != NULL && c->refuse_upgrade) {
+		refuse_upgrade(p);
+		return 0;
+	}
 	if (m < 0 || uri == NULL) {
 		p->route = ROUTE_BAD_REQUEST;
 		p->close = 1;
@@ -294,9 +399,91 @@ on_http(struct lws *wsi, struct pss *p)
 		/* A request with a body we will not read: answer and close. */
 		p->close = method_of(m) == RM_OTHER ||
 		    p->route == ROUTE_BAD_REQUEST || p->route == ROUTE_TOO_LONG;
+		/*
+		 * Framing two readers could disagree on: 400 and close, so
+		 * no byte after this head is ever read as a request.
+		 */
+		fr = framing_of(wsi, method_of(m) != RM_OTHER);
+		if (fr != FRAMING_OK) {
+			p->srv->refused_framing++;
+			log_debug("request refused", "client=%s reason=%s",
+			    log_str(c != NULL ? c->addr : "-"),
+			    framing_name(fr));
+			p->route = ROUTE_BAD_REQUEST;
+			p->close = 1;
+		}
 	}
 	answer(p);
 	return 0;
+}
+
+/* A network connection: its deadline starts now. */
+static int
+on_new_conn(struct lws *wsi)
+{
+	struct server *s = lws_context_user(lws_get_context(wsi));
+	struct conn *c;
+
+	if (s == NULL || s->stopping || (c = conn_new(&s->conns, wsi)) == NULL)
+		return -1;
+	lws_get_peer_simple(wsi, c->addr, sizeof(c->addr));
+	return 0;
+}
+
+/*
+ * lws 4.1 asks before it upgrades, with the Upgrade value in its own
+ * header table; once we return 0 it compares the same bytes again with
+ * "websocket" and "h2c" and, matching neither, serves plain HTTP/1.1.
+ * Emptying them is how the request stays HTTP/1.1: an h2c offer is then
+ * simply ignored (RFC 9113 §3.2 lets a server do that), and a WebSocket
+ * upgrade reaches on_http, which refuses it.
+ */
+static int
+on_upgrade(struct lws *wsi, void *in)
+{
+	struct conn *c = conn_of(wsi);
+	char *up = in;
+
+	if (up == NULL)
+		return -1;
+	if (strcasecmp(up, "h2c") != 0) {
+		if (c == NULL)
+			return -1;
+		c->refuse_upgrade = 1;
+	}
+	up[0] = '\0';
+	return 0;
+}
+
+/*
+ * lws turns a CONNECT into a raw socket and would then wait forever:
+ * answer 405 at once and close.
+ */
+static int
+refuse_connect(struct lws *wsi)
+{
+	struct server *s = lws_context_user(lws_get_context(wsi));
+	unsigned char buf[LWS_PRE + 512];
+	size_t blen;
+	char *b;
+	int n;
+
+	s->refused_connect++;
+	b = body_error(405, "bad_method", "method not allowed: use GET", 0,
+	    &blen);
+	if (b == NULL)
+		return -1;
+	n = snprintf((char *)buf + LWS_PRE, sizeof(buf) - LWS_PRE,
+	    "HTTP/1.1 405 Method Not Allowed\r\n"
+	    "content-type: application/json\r\n"
+	    "content-length: %zu\r\n"
+	    "allow: GET, HEAD, OPTIONS\r\n"
+	    "cache-control: no-store\r\n"
+	    "connection: close\r\n\r\n%s", blen, b);
+	free(b);
+	if (n > 0 && (size_t)n < sizeof(buf) - LWS_PRE)
+		(void)lws_write(wsi, buf + LWS_PRE, (size_t)n, LWS_WRITE_RAW);
+	return -1;
 }
 
 static int
@@ -307,6 +494,17 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	struct blob *b;
 
 	switch (reason) {
+	case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
+		return on_new_conn(wsi);
+	case LWS_CALLBACK_WSI_DESTROY:
+		conn_free(conn_of(wsi));
+		return 0;
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		return on_upgrade(wsi, in);
+	case LWS_CALLBACK_RAW_ADOPT:
+		return 0;
+	case LWS_CALLBACK_RAW_RX:
+		return refuse_connect(wsi);
 	case LWS_CALLBACK_HTTP:
 		return on_http(wsi, p);
 	case LWS_CALLBACK_HTTP_BODY:
@@ -362,11 +560,19 @@ lws_log(int level, const char *line)
 }
 
 struct server *
-server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
+server_new(uv_loop_t *loop, const struct server_cfg *cfg, int *config,
+    struct errbuf *err)
 {
 	struct lws_context_creation_info info;
 	struct server *s;
 
+	*config = 0;
+	/* lws only logs a certificate it cannot load: check them first. */
+	if (cfg->tls_cert != NULL &&
+	    tlsfiles_check(cfg->tls_cert, cfg->tls_key, err) == -1) {
+		*config = 1;
+		return NULL;
+	}
 	/* lws cannot undo a context whose listener failed: try first. */
 	if (listen_probe(cfg->iface, cfg->port, err) == -1)
 		return NULL;
@@ -375,6 +581,8 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
 		goto oom;
 	s->loop = loop;
 	s->cfg = *cfg;
+	conns_init(&s->conns, loop, cfg->request_timeout_ms > 0 ?
+	    cfg->request_timeout_ms : 5000);
 	if (cfg->cors_origin != NULL && (s->cors = strdup(cfg->cors_origin)) ==
 	    NULL)
 		goto oom;
@@ -399,6 +607,13 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
 	info.keepalive_timeout = 30;
 	info.timeout_secs = 10;
 	info.vhost_name = "live-games";
+	if (cfg->tls_cert != NULL) {
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.ssl_cert_filepath = cfg->tls_cert;
+		info.ssl_private_key_filepath = cfg->tls_key;
+		/* HTTP/1.1 only, as in the clear: no h2 by ALPN either. */
+		info.alpn = "http/1.1";
+	}
 	info.pcontext = &s->ctx;	/* lws sets it NULL once really gone */
 	if ((s->ctx = lws_create_context(&info)) == NULL) {
 		errbuf_set(err, "cannot listen on %s:%d", cfg->iface ?
@@ -459,6 +674,7 @@ server_stop(struct server *s)
 	if (s == NULL || s->stopping)
 		return;
 	s->stopping = 1;
+	conns_fini(&s->conns);
 	/* On a foreign loop this starts closing; the loop finishes it. */
 	if (s->ctx != NULL)
 		lws_context_destroy(s->ctx);
