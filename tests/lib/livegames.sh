@@ -61,8 +61,11 @@ print("%.2f %s" % (time.monotonic() - t0, state))
 PY
 }
 
-# lg_responses: how many HTTP responses $T/raw holds.
-lg_responses() { grep -ac '^HTTP/1\.[01] ' "$T/raw" || true; }
+# lg_responses: how many HTTP responses $T/raw holds (a status line
+# may follow the last body on the same line).
+lg_responses() {
+	grep -ao 'HTTP/1\.[01] [1-5][0-9][0-9] ' "$T/raw" | wc -l | tr -d ' '
+}
 
 # lg_within LIMIT SECONDS: true when SECONDS <= LIMIT.
 lg_within() { awk -v l="$1" -v s="$2" 'BEGIN { exit !(s <= l) }'; }
