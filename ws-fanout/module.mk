@@ -3,7 +3,8 @@ FANOUT_CORE := ws-fanout/msg.c ws-fanout/rooms.c ws-fanout/throttle.c \
 	ws-fanout/wspath.c ws-fanout/clientq.c ws-fanout/metrics.c
 
 TOOLS += ws-fanout
-TOOL_ws-fanout_SRCS := ws-fanout/main.c ws-fanout/server.c $(FANOUT_CORE)
+TOOL_ws-fanout_SRCS := ws-fanout/main.c ws-fanout/server.c ws-fanout/fanout.c \
+	ws-fanout/wswrite.c ws-fanout/http.c ws-fanout/heap.c $(FANOUT_CORE)
 
 TEST_TOOLS += ws-load
 TOOL_ws-load_SRCS := tests/tools/ws-load.c tests/tools/ws-load-hist.c \
