@@ -122,6 +122,53 @@ conn_free(struct conn *c)
 	uv_close((uv_handle_t *)&c->timer, on_closed);
 }
 
+/*
+ * Every X-Forwarded-For field joined with commas into buf. Returns 0, 1
+ * when there is none, -1 when they do not fit (proxyaddr would refuse
+ * them as too long anyway).
+ */
+static int
+forwarded_for(struct lws *wsi, char *buf, size_t cap)
+{
+	size_t used = 0;
+	int i, n;
+
+	for (i = 0; lws_hdr_fragment_length(wsi, WSI_TOKEN_X_FORWARDED_FOR,
+	    i) > 0; i++) {
+		if (used > 0) {
+			if (used + 1 >= cap)
+				return -1;
+			buf[used++] = ',';
+		}
+		n = lws_hdr_copy_fragment(wsi, buf + used, (int)(cap - used),
+		    WSI_TOKEN_X_FORWARDED_FOR, i);
+		if (n < 0)
+			return -1;
+		used += (size_t)n;
+	}
+	buf[used] = '\0';
+	return i == 0 ? 1 : 0;
+}
+
+int
+conn_client(struct conn *c, const struct proxyaddr *pa)
+{
+	char xff[PROXYADDR_MAX_HEADER + 1], xri[PROXYADDR_STRLEN + 16];
+	int rc, have_xri;
+
+	memcpy(c->addr, c->peer, sizeof(c->addr));
+	if (pa == NULL || c->wsi == NULL || !proxyaddr_trusted(pa, c->peer))
+		return PROXYADDR_PEER;
+	if ((rc = forwarded_for(c->wsi, xff, sizeof(xff))) == -1)
+		return PROXYADDR_MALFORMED;
+	have_xri = lws_hdr_total_length(c->wsi, WSI_TOKEN_HTTP_X_REAL_IP) > 0;
+	if (have_xri && lws_hdr_copy(c->wsi, xri, (int)sizeof(xri),
+	    WSI_TOKEN_HTTP_X_REAL_IP) < 0)
+		return PROXYADDR_MALFORMED;
+	return (int)proxyaddr_client(pa, c->peer, rc == 0 ? xff : NULL,
+	    have_xri ? xri : NULL, c->addr, sizeof(c->addr));
+}
+
 void
 conns_fini(struct conns *set)
 {

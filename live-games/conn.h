@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
+#include "proxyaddr.h"
 
 struct lws;
 
@@ -22,6 +23,7 @@ struct conn {
 	uv_timer_t	 timer;
 	int		 refuse_upgrade;
 	int		 idle;		/* between requests, one answered */
+	char		 peer[CONN_ADDR_MAX];	/* the socket's other end */
 	char		 addr[CONN_ADDR_MAX];	/* the client, for logs */
 	struct conn	*next, **prevp;
 };
@@ -56,6 +58,14 @@ struct conn *conn_of(struct lws *wsi);
 void	conn_arm(struct conn *c, int idle);
 /* No deadline while the application holds the answer (it bounds that). */
 void	conn_disarm(struct conn *c);
+/*
+ * Sets c->addr to the client of the request whose headers wsi holds now:
+ * the peer, or for a peer that pa trusts, the address its
+ * X-Forwarded-For or X-Real-IP names (proxyaddr.h). pa NULL trusts no
+ * one. Returns PROXYADDR_MALFORMED when a header was bad (the peer is
+ * used), for the caller's counter.
+ */
+int	conn_client(struct conn *c, const struct proxyaddr *pa);
 /* lws is done with the wsi: frees c (once the loop closes its timer). */
 void	conn_free(struct conn *c);
 

@@ -15,6 +15,7 @@
 #include "live.h"
 #include "log.h"
 #include "opts.h"
+#include "proxyaddr.h"
 #include "schema_sql.h"
 #include "server.h"
 #include "service.h"
@@ -22,13 +23,13 @@
 #define USAGE "live-games [-hqVv] [-c origin] [-d conninfo] [-e url] " \
 	"[-g count] [-l [addr:]port] [-s duration] [-t duration] " \
 	"[--init-db] [--ready-fd fd] [--request-timeout duration] " \
-	"[--tls-cert file --tls-key file]"
+	"[--tls-cert file --tls-key file] [--trust-proxy cidr[,cidr...]]"
 #define DEFAULT_ESPN "https://site.api.espn.com/apis/site/v2/sports/basketball/nba"
 #define USER_AGENT "courtside/" COURTSIDE_VERSION \
 	" (+https://github.com/courtside/courtside)"
 
 enum { OPT_INIT_DB = 256, OPT_READY_FD, OPT_REQUEST_TIMEOUT, OPT_TLS_CERT,
-	OPT_TLS_KEY };
+	OPT_TLS_KEY, OPT_TRUST_PROXY };
 
 struct app {
 	uv_loop_t	*loop;
@@ -65,6 +66,9 @@ usage(void)
 	    "                            (default 15s)\n"
 	    "      --tls-cert FILE       serve HTTPS with this PEM certificate chain\n"
 	    "      --tls-key FILE        and this PEM private key (both or neither)\n"
+	    "      --trust-proxy CIDR[,CIDR...]\n"
+	    "                            believe X-Forwarded-For and X-Real-IP from\n"
+	    "                            these proxies (default: no one)\n"
 	    "  -V, --version             print the version\n"
 	    "  -v, --verbose             log more\n",
 	    USAGE, DEFAULT_ESPN);
@@ -137,6 +141,7 @@ main(int argc, char **argv)
 		{ "cache-ttl",		required_argument, NULL, 't' },
 		{ "tls-cert",		required_argument, NULL, OPT_TLS_CERT },
 		{ "tls-key",		required_argument, NULL, OPT_TLS_KEY },
+		{ "trust-proxy",	required_argument, NULL, OPT_TRUST_PROXY },
 		{ "version",		no_argument,	   NULL, 'V' },
 		{ "verbose",		no_argument,	   NULL, 'v' },
 		{ NULL, 0, NULL, 0 }
@@ -151,7 +156,8 @@ main(int argc, char **argv)
 	char *iface = NULL;
 	int ch, init_db = 0, ready_fd = -1, port = 8000;
 	int64_t ttl = 15000, max_stale = 300000, req_timeout = 5000;
-	int config = 0;
+	int config = 0, have_trust = 0;
+	struct proxyaddr trust;
 	unsigned give_up = 10;
 
 	opt_set_usage("live-games", USAGE);
@@ -206,6 +212,13 @@ main(int argc, char **argv)
 			break;
 		case OPT_TLS_KEY:
 			tls_key = optarg;
+			break;
+		case OPT_TRUST_PROXY:
+			if (proxyaddr_parse(&trust, optarg, &err) == -1) {
+				free(iface);
+				opt_usage_error("--trust-proxy: %s", err.msg);
+			}
+			have_trust = 1;
 			break;
 		case 'V':
 			opt_version();
@@ -272,6 +285,7 @@ main(int argc, char **argv)
 	scfg.request_timeout_ms = req_timeout;
 	scfg.tls_cert = tls_cert;
 	scfg.tls_key = tls_key;
+	scfg.trust = have_trust ? &trust : NULL;
 	scfg.on_request = live_on_request;
 
 	if (service_signals(&loop, on_stop, &app, &err) == -1 ||

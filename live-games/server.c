@@ -19,6 +19,7 @@
 #include "conn.h"
 #include "framing.h"
 #include "log.h"
+#include "lwslog.h"
 #include "listen.h"
 #include "server.h"
 #include "timeutil.h"
@@ -60,6 +61,8 @@ struct server {
 	unsigned long long	 refused_upgrades;
 	unsigned long long	 refused_framing;
 	unsigned long long	 refused_connect;
+	unsigned long long	 proxy_malformed;
+	int64_t			 lwslog_ms;	/* last lwslog_flush */
 	int			 stopping;
 	void			*loops[1];
 	struct lws_protocols	 protocols[2];
@@ -178,11 +181,14 @@ append_metrics(struct server *s, struct resp *r)
 	    "# HELP live_games_conn_timeouts_total Connections closed by their deadline.\n"
 	    "# TYPE live_games_conn_timeouts_total counter\n"
 	    "live_games_conn_timeouts_total %llu\n"
+	    "# HELP live_games_proxy_malformed_total Requests from a trusted proxy whose X-Forwarded-For or X-Real-IP was malformed (the peer was used).\n"
+	    "# TYPE live_games_proxy_malformed_total counter\n"
+	    "live_games_proxy_malformed_total %llu\n"
 	    "# HELP live_games_connections Connections open.\n"
 	    "# TYPE live_games_connections gauge\n"
 	    "live_games_connections %zu\n",
 	    s->refused_upgrades, s->refused_framing, s->refused_connect,
-	    s->conns.timeouts, s->conns.n);
+	    s->conns.timeouts, s->proxy_malformed, s->conns.n);
 	if (n < 0 || (size_t)n >= sizeof(buf) || r->body == NULL)
 		return;
 	old = blob_len(r->body);
@@ -386,7 +392,11 @@ on_http(struct lws *wsi, struct pss *p)
 	p->srv = lws_context_user(lws_get_context(wsi));
 	p->since = time_mono_ms();
 	m = lws_http_get_uri_and_method(wsi, &uri, &len);
+	if (c != NULL && conn_client(c, p->srv->cfg.trust) ==
+	    PROXYADDR_MALFORMED)
+		p->srv->proxy_malformed++;
 	if (c != NULL && c->refuse_upgrade) {
+		log_debug("upgrade refused", "client=%s", log_str(c->addr));
 		refuse_upgrade(p);
 		return 0;
 	}
@@ -426,7 +436,16 @@ on_new_conn(struct lws *wsi)
 
 	if (s == NULL || s->stopping || (c = conn_new(&s->conns, wsi)) == NULL)
 		return -1;
-	lws_get_peer_simple(wsi, c->addr, sizeof(c->addr));
+	/* The count of lws lines held back, at most every 10 s. */
+	if (time_mono_ms() - s->lwslog_ms >= 10000) {
+		s->lwslog_ms = time_mono_ms();
+		lwslog_flush();
+	}
+	lws_get_peer_simple(wsi, c->peer, sizeof(c->peer));
+	/* lws writes a mapped IPv4 peer as ::ffff:a.b.c.d */
+	if (proxyaddr_canon(c->peer, c->addr, sizeof(c->addr)) == 0)
+		memcpy(c->peer, c->addr, sizeof(c->peer));
+	memcpy(c->addr, c->peer, sizeof(c->addr));
 	return 0;
 }
 
@@ -535,30 +554,6 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
 }
 
-/*
- * lws's own messages, as logfmt. A client can make lws complain at will
- * (oversized headers ...): rate-limited. lws's log hook has no argument,
- * hence the one static.
- */
-static struct ratelimit lws_rl = RATELIMIT_INIT(60000, 10);
-
-static void
-lws_log(int level, const char *line)
-{
-	char buf[512];
-	size_t n;
-
-	n = strlen(line);
-	if (n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	memcpy(buf, line, n);
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		n--;
-	buf[n] = '\0';
-	log_rl(&lws_rl, level == LLL_ERR || level == LLL_WARN ? LOG_LVL_WARN :
-	    LOG_LVL_DEBUG, "lws", "detail=%s", log_str(buf));
-}
-
 struct server *
 server_new(uv_loop_t *loop, const struct server_cfg *cfg, int *config,
     struct errbuf *err)
@@ -591,8 +586,9 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, int *config,
 	s->protocols[0].callback = callback;
 	s->protocols[0].per_session_data_size = sizeof(struct pss);
 
-	lws_set_log_level(log_get_level() >= LOG_LVL_DEBUG ?
-	    LLL_ERR | LLL_WARN | LLL_NOTICE : LLL_ERR, lws_log);
+	/* A client can make lws complain at will: the shared, bounded bridge. */
+	lwslog_init(log_get_level() >= LOG_LVL_DEBUG ?
+	    LLL_ERR | LLL_WARN | LLL_NOTICE : LLL_ERR);
 	memset(&info, 0, sizeof(info));
 	info.options = LWS_SERVER_OPTION_LIBUV |
 	    LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN |

@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <uv.h>
 #include "errbuf.h"
+#include "proxyaddr.h"
 #include "route.h"
 
 /*
@@ -43,6 +44,8 @@ struct server_cfg {
 	int64_t		 request_timeout_ms; /* every phase's deadline; 0: 5 s */
 	const char	*tls_cert;	/* PEM files; NULL: plain HTTP */
 	const char	*tls_key;
+	/* Proxies whose X-Forwarded-For is believed; borrowed; NULL: none. */
+	const struct proxyaddr *trust;
 	/*
 	 * Answer a request: fill *r and return 0, or return 1 to park it
 	 * until server_wake(). route is never ROUTE_PREFLIGHT (answered

@@ -30,16 +30,17 @@ lg_start() {
 	B=http://127.0.0.1:$PORT
 }
 
-# lg_raw REQUEST [WAIT_S] [HOST]: sends REQUEST (Python escapes: \r\n)
-# on a new connection to HOST:PORT, reads until the server closes or
+# lg_raw REQUEST [WAIT_S] [SRC]: sends REQUEST (Python escapes: \r\n)
+# on a new connection to 127.0.0.1:PORT from address SRC (default
+# 127.0.0.1), reads until the server closes or
 # WAIT_S (default 5) passes. Prints "SECONDS closed|open" and leaves the
 # bytes received in $T/raw.
 lg_raw() {
 	python3 - "$1" "${2:-5}" "${3:-127.0.0.1}" "$PORT" "$T/raw" <<'PY'
 import socket, sys, time
 req = sys.argv[1].encode().decode("unicode_escape").encode("latin-1")
-wait, host, port, out = float(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5]
-s = socket.create_connection((host, port))
+wait, src, port, out = float(sys.argv[2]), sys.argv[3], int(sys.argv[4]), sys.argv[5]
+s = socket.create_connection(("127.0.0.1", port), source_address=(src, 0))
 t0 = time.monotonic()
 if req:
     s.sendall(req)
