@@ -14,6 +14,7 @@
 #include <libwebsockets.h>
 #include <uv.h>
 
+#include "accept.h"
 #include "clientq.h"
 #include "iplimit.h"
 #include "server.h"
@@ -72,9 +73,29 @@ struct pss {
 	size_t		 body_len;
 };
 
+/* What the edge (edge.c) refused or closed, for /metrics. */
+struct edge_counters {
+	unsigned long long	refused_nomem;
+	unsigned long long	refused_per_ip;	/* --max-pending-per-ip */
+	unsigned long long	timeouts;	/* --request-timeout */
+	unsigned long long	bad_requests;	/* Content-Length, TE: 400 */
+	unsigned long long	bad_handshakes;	/* version 426, key 400 */
+	unsigned long long	bad_close_codes;	/* answered 1002 */
+	unsigned long long	forwarded_malformed;	/* XFF, X-Real-IP */
+};
+
+struct pending;
+
 struct server {
 	uv_loop_t		*loop;
 	struct lws_context	*ctx;
+	struct lws_vhost	*vhost;
+	struct acceptor		*acc;		/* edge.c's */
+	struct pending		*pd_head, *pd_tail;	/* by deadline */
+	struct pending		*adopting;	/* inside lws_adopt */
+	int			 adopt_died;
+	uv_timer_t		 deadline;
+	struct edge_counters	 edge;
 	struct server_cfg	 cfg;
 	struct client		*all;
 	unsigned long		 nclients;
@@ -113,6 +134,28 @@ size_t	wswrite_direct(struct server *s, struct client *c, struct msg **ms,
 	    size_t n, size_t limit);
 void	wswrite_count(struct server *s, const struct msg *m);
 int	wswrite_writable(struct server *s, struct client *c);
+
+/* edge.c: accept, pre-upgrade deadlines, client address, checks. */
+int	edge_start(struct server *s, struct errbuf *err);
+/* The connection leaves the pre-upgrade phase (upgraded or closed). */
+void	edge_done(struct server *s, struct lws *wsi);
+/* A new request on a kept-alive connection: a new deadline. */
+void	edge_touch(struct server *s, struct lws *wsi);
+/*
+ * The client address of wsi: the peer, or behind a --trust-proxy peer
+ * the one its headers name. count: a malformed header is counted.
+ */
+void	edge_client_addr(struct server *s, struct lws *wsi, int count,
+	    char *out, size_t len);
+/* Plain request framing (400 and close): 0, or -1 having answered. */
+int	edge_check_request(struct server *s, struct lws *wsi);
+/* Upgrade headers: 0 fine, 1 answered (426/400), -1 close. */
+int	edge_check_upgrade(struct server *s, struct lws *wsi);
+int	edge_refuse(struct lws *wsi, unsigned status, const char *reason,
+	    const char *extra_headers, const char *msg);
+void	edge_stop(struct server *s);
+void	edge_free(struct server *s, uv_close_cb closed);
+unsigned edge_pending(const struct server *s);
 
 /* http.c: answers one plain HTTP request; 0, or -1 to close. */
 int	http_serve(struct server *s, struct lws *wsi, struct pss *p,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -16,22 +17,16 @@
 
 #include "conn.h"
 #include "heap.h"
-#include "listen.h"
 #include "log.h"
 #include "lwslog.h"
+#include "wscheck.h"
 #include "wspath.h"
 #include "timeutil.h"
 
 #define CLOSE_UNKNOWN	4404
 
 static void	on_grace(uv_timer_t *);
-
-static void
-peer_ip(struct lws *wsi, char *buf, size_t len)
-{
-	if (lws_get_peer_simple(wsi, buf, len) == NULL)
-		snprintf(buf, len, "?");
-}
+static void	timer_closed(uv_handle_t *);
 
 /* Reads the request path and query of the upgrade. */
 static enum wspath_result
@@ -62,51 +57,41 @@ request_path(struct lws *wsi, struct wspath *wp)
 }
 
 /*
- * Refuses an upgrade with a JSON body. Written raw: lws' own status
- * helpers answer HTTP/1.0 at this stage, which some clients reject.
+ * The upgrade: strict headers first (426, 400), then the path (404),
+ * then the limits, by client address (503, 429). An h2c offer is turned
+ * down by blanking the protocol name lws passes (its own buffer), so
+ * that lws serves the request as plain HTTP/1.1 instead of upgrading.
  */
 static int
-refuse(struct lws *wsi, unsigned status, const char *reason, const char *msg)
-{
-	unsigned char buf[LWS_PRE + 512];
-	char body[160];
-	int n, b;
-
-	b = snprintf(body, sizeof(body), "{\"error\":\"%s\",\"status\":%u}\n",
-	    msg, status);
-	n = snprintf((char *)buf + LWS_PRE, sizeof(buf) - LWS_PRE,
-	    "HTTP/1.1 %u %s\r\ncontent-type: application/json\r\n"
-	    "content-length: %d\r\ncache-control: no-store\r\n"
-	    "connection: close\r\n\r\n%s", status, reason, b, body);
-	if (n < 0 || (size_t)n >= sizeof(buf) - LWS_PRE)
-		return -1;
-	if (lws_write(wsi, buf + LWS_PRE, (size_t)n, LWS_WRITE_HTTP) < 0)
-		return -1;
-	return 1;
-}
-
-static int
-confirm_upgrade(struct server *s, struct lws *wsi)
+confirm_upgrade(struct server *s, struct lws *wsi, char *proto)
 {
 	struct metrics *mt = s->cfg.metrics;
 	struct wspath wp;
-	char ip[64];
+	char ip[PROXYADDR_STRLEN];
+	int rc;
 
-	peer_ip(wsi, ip, sizeof(ip));
+	if (proto == NULL || strcasecmp(proto, "websocket") != 0) {
+		if (proto != NULL)
+			proto[0] = '\0';
+		return 0;
+	}
+	if ((rc = edge_check_upgrade(s, wsi)) != 0)
+		return rc;
+	edge_client_addr(s, wsi, 1, ip, sizeof(ip));
 	if (request_path(wsi, &wp) == WSPATH_NOT_FOUND) {
 		mt->rejected[REJECT_NOT_FOUND]++;
-		return refuse(wsi, 404, "Not Found", "not found");
+		return edge_refuse(wsi, 404, "Not Found", NULL, "not found");
 	}
 	if (s->stopping || s->nclients >= s->cfg.max_conns) {
 		mt->rejected[REJECT_LIMIT]++;
 		log_debug("connection refused", "reason=limit ip=%s", ip);
-		return refuse(wsi, 503, "Service Unavailable",
+		return edge_refuse(wsi, 503, "Service Unavailable", NULL,
 		    s->stopping ? "shutting down" : "too many connections");
 	}
 	if (iplimit_count(s->ips, ip) >= s->cfg.max_per_ip) {
 		mt->rejected[REJECT_PER_IP]++;
 		log_debug("connection refused", "reason=per_ip ip=%s", ip);
-		return refuse(wsi, 429, "Too Many Requests",
+		return edge_refuse(wsi, 429, "Too Many Requests", NULL,
 		    "too many connections from this address");
 	}
 	return 0;
@@ -131,7 +116,7 @@ established(struct server *s, struct lws *wsi, struct client *c)
 	struct metrics *mt = s->cfg.metrics;
 	struct wspath wp;
 	struct msg *m;
-	char ip[64];
+	char ip[PROXYADDR_STRLEN];
 	int n, i;
 
 	memset(c, 0, sizeof(*c));
@@ -139,7 +124,7 @@ established(struct server *s, struct lws *wsi, struct client *c)
 	clientq_init(&c->q);
 	c->live = 1;
 	c->last_pong_ms = (int64_t)uv_now(s->loop);
-	peer_ip(wsi, ip, sizeof(ip));
+	edge_client_addr(s, wsi, 0, ip, sizeof(ip));
 	c->ip = iplimit_take(s->ips, ip);
 	mt->conns_total++;
 	mt->conns_open++;
@@ -218,6 +203,27 @@ receive(struct server *s, struct lws *wsi, struct client *c, size_t len)
 	return 0;
 }
 
+/*
+ * A close frame from the client: lws echoes its payload as our answer,
+ * so a code that is not valid on the wire (RFC 6455 §7.4: 5000, 1005,
+ * 999...) is rewritten to 1002 in lws' buffer before it goes back.
+ */
+static void
+peer_close(struct server *s, void *in, size_t len)
+{
+	unsigned char *b = in;
+	unsigned code;
+
+	if (b == NULL || len < 2)
+		return;
+	code = (unsigned)b[0] << 8 | b[1];
+	if (wscheck_close_code(code))
+		return;
+	s->edge.bad_close_codes++;
+	b[0] = LWS_CLOSE_STATUS_PROTOCOL_ERR >> 8;
+	b[1] = LWS_CLOSE_STATUS_PROTOCOL_ERR & 0xff;
+}
+
 static int
 callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
@@ -231,9 +237,16 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return 0;
 	switch (reason) {
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
-		return confirm_upgrade(s, wsi);
+		return confirm_upgrade(s, wsi, in);
 	case LWS_CALLBACK_ESTABLISHED:
 		established(s, wsi, &p->c);
+		edge_done(s, wsi);
+		return 0;
+	case LWS_CALLBACK_WSI_DESTROY:
+		edge_done(s, wsi);
+		return 0;
+	case LWS_CALLBACK_WS_PEER_INITIATED_CLOSE:
+		peer_close(s, in, len);
 		return 0;
 	case LWS_CALLBACK_SERVER_WRITEABLE:
 		return wswrite_writable(s, &p->c);
@@ -248,7 +261,9 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		closed(s, &p->c);
 		return 0;
 	case LWS_CALLBACK_HTTP:
-		if (http_serve(s, wsi, p, (const char *)in) == -1)
+		edge_touch(s, wsi);
+		if (edge_check_request(s, wsi) == -1 ||
+		    http_serve(s, wsi, p, (const char *)in) == -1)
 			return -1;
 		return 0;
 	case LWS_CALLBACK_HTTP_WRITEABLE:
@@ -260,10 +275,12 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		p->body = NULL;
 		if (n < 0 || lws_http_transaction_completed(wsi))
 			return -1;
+		edge_touch(s, wsi);	/* kept alive: the next request's turn */
 		return 0;
 	case LWS_CALLBACK_HTTP_FILE_COMPLETION:
 		if (lws_http_transaction_completed(wsi))
 			return -1;
+		edge_touch(s, wsi);
 		return 0;
 	case LWS_CALLBACK_CLOSED_HTTP:
 	case LWS_CALLBACK_HTTP_DROP_PROTOCOL:
@@ -366,8 +383,8 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
 		lvl |= LLL_NOTICE;
 	lwslog_init(lvl);
 
-	/* lws goes on without its listener when the bind fails: try first. */
-	if (listen_probe(cfg->iface, cfg->port, err) == -1) {
+	/* Bound before lws: a taken port fails here, with nothing to undo. */
+	if (edge_start(s, err) == -1) {
 		iplimit_free(s->ips);
 		free(s->scratch);
 		free(s->since_buf);
@@ -380,20 +397,35 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
 	info.options = LWS_SERVER_OPTION_LIBUV |
 	    LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN |
 	    LWS_SERVER_OPTION_VALIDATE_UTF8;
-	info.port = cfg->port;
-	info.iface = cfg->iface;
+	/* Our acceptor listens; lws serves the sockets it hands over. */
+	info.port = CONTEXT_PORT_NO_LISTEN_SERVER;
 	info.protocols = protocols;
 	info.user = s;
-	info.max_http_header_pool = 128;
+	/* One header buffer per connection the caps let in: none waits. */
+	info.max_http_header_pool = (unsigned short)(cfg->max_pending > 65535 ?
+	    65535 : cfg->max_pending);
 	info.timeout_secs = 10;
 	info.vhost_name = "courtside";
-	if ((s->ctx = lws_create_context(&info)) == NULL) {
+	if (cfg->tls_cert != NULL) {
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.ssl_cert_filepath = cfg->tls_cert;
+		info.ssl_private_key_filepath = cfg->tls_key;
+	}
+	if ((s->ctx = lws_create_context(&info)) == NULL ||
+	    (s->vhost = lws_get_vhost_by_name(s->ctx, "courtside")) == NULL) {
+		if (s->ctx != NULL)
+			lws_context_destroy(s->ctx);
 		iplimit_free(s->ips);
 		free(s->scratch);
 		free(s->since_buf);
-		free(s);
-		errbuf_set(err, "listen %s:%d: cannot create the server",
-		    cfg->iface ? cfg->iface : "*", cfg->port);
+		/* s goes with the deadline timer's close. */
+		s->timers_open = 1;
+		edge_free(s, timer_closed);
+		if (cfg->tls_cert != NULL)
+			errbuf_set(err, "tls: cannot use the certificate %s "
+			    "and key %s", cfg->tls_cert, cfg->tls_key);
+		else
+			errbuf_set(err, "cannot create the server");
 		return NULL;
 	}
 	uv_timer_init(loop, &s->sweep);
@@ -425,6 +457,7 @@ server_shutdown(struct server *s, int64_t grace_ms, void (*done)(void *),
 {
 	struct client *c;
 	s->stopping = 1;
+	edge_stop(s);
 	s->done = done;
 	s->done_arg = arg;
 	uv_timer_stop(&s->sweep);
@@ -460,6 +493,7 @@ server_free(struct server *s)
 		return;
 	lws_context_destroy(s->ctx);
 	s->ctx = NULL;
+	edge_free(s, timer_closed);
 	for (r = rooms_first(s->cfg.rooms); r != NULL; r = room_next(r)) {
 		struct subs *sb = room_user(r);
 
@@ -472,7 +506,7 @@ server_free(struct server *s)
 	s->ips = NULL;
 	free(s->since_buf);
 	free(s->scratch);
-	s->timers_open = 3;
+	s->timers_open = 4;
 	uv_close((uv_handle_t *)&s->sweep, timer_closed);
 	uv_close((uv_handle_t *)&s->grace, timer_closed);
 	uv_close((uv_handle_t *)&s->fanout, timer_closed);
@@ -482,4 +516,10 @@ unsigned long
 server_clients(const struct server *s)
 {
 	return s->nclients;
+}
+
+unsigned
+server_pending(const struct server *s)
+{
+	return edge_pending(s);
 }
