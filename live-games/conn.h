@@ -11,6 +11,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <uv.h>
+#include "iplimit.h"
 #include "proxyaddr.h"
 
 struct lws;
@@ -20,6 +21,7 @@ struct lws;
 struct conn {
 	struct conns	*set;
 	struct lws	*wsi;		/* NULL once lws has let it go */
+	struct iplimit_ent *tok;	/* the acceptor's count of it */
 	uv_timer_t	 timer;
 	int		 refuse_upgrade;
 	int		 idle;		/* between requests, one answered */

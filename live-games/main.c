@@ -22,14 +22,15 @@
 
 #define USAGE "live-games [-hqVv] [-c origin] [-d conninfo] [-e url] " \
 	"[-g count] [-l [addr:]port] [-s duration] [-t duration] " \
-	"[--init-db] [--ready-fd fd] [--request-timeout duration] " \
+	"[--init-db] [--max-pending n] [--max-pending-per-ip n] " \
+	"[--ready-fd fd] [--request-timeout duration] " \
 	"[--tls-cert file --tls-key file] [--trust-proxy cidr[,cidr...]]"
 #define DEFAULT_ESPN "https://site.api.espn.com/apis/site/v2/sports/basketball/nba"
 #define USER_AGENT "courtside/" COURTSIDE_VERSION \
 	" (+https://github.com/courtside/courtside)"
 
 enum { OPT_INIT_DB = 256, OPT_READY_FD, OPT_REQUEST_TIMEOUT, OPT_TLS_CERT,
-	OPT_TLS_KEY, OPT_TRUST_PROXY };
+	OPT_TLS_KEY, OPT_TRUST_PROXY, OPT_MAX_PENDING, OPT_MAX_PENDING_IP };
 
 struct app {
 	uv_loop_t	*loop;
@@ -54,6 +55,10 @@ usage(void)
 	    "  -h, --help                this help\n"
 	    "      --init-db             create the schema (schema.sql) and exit\n"
 	    "  -l, --listen [ADDR:]PORT  HTTP address (default 8000, every interface)\n"
+	    "      --max-pending N       connections open at most (default 1024;\n"
+	    "                            more wait in the kernel's backlog)\n"
+	    "      --max-pending-per-ip N  of them from one address (default 64;\n"
+	    "                            --trust-proxy peers are not capped)\n"
 	    "  -q, --quiet               log less (repeat for errors only)\n"
 	    "      --ready-fd FD         write a newline to FD once serving\n"
 	    "      --request-timeout DURATION\n"
@@ -133,6 +138,9 @@ main(int argc, char **argv)
 		{ "help",		no_argument,	   NULL, 'h' },
 		{ "init-db",		no_argument,	   NULL, OPT_INIT_DB },
 		{ "listen",		required_argument, NULL, 'l' },
+		{ "max-pending",	required_argument, NULL, OPT_MAX_PENDING },
+		{ "max-pending-per-ip",	required_argument, NULL,
+		    OPT_MAX_PENDING_IP },
 		{ "quiet",		no_argument,	   NULL, 'q' },
 		{ "ready-fd",		required_argument, NULL, OPT_READY_FD },
 		{ "request-timeout",	required_argument, NULL,
@@ -158,7 +166,7 @@ main(int argc, char **argv)
 	int64_t ttl = 15000, max_stale = 300000, req_timeout = 5000;
 	int config = 0, have_trust = 0;
 	struct proxyaddr trust;
-	unsigned give_up = 10;
+	unsigned give_up = 10, max_pending = 1024, max_pending_ip = 64;
 
 	opt_set_usage("live-games", USAGE);
 	log_init("live-games", LOG_LVL_INFO);
@@ -187,6 +195,14 @@ main(int argc, char **argv)
 		case 'l':
 			free(iface);
 			port = parse_listen(optarg, &iface);
+			break;
+		case OPT_MAX_PENDING:
+			max_pending = (unsigned)opt_int_or_die("--max-pending",
+			    optarg, 1, 65535);
+			break;
+		case OPT_MAX_PENDING_IP:
+			max_pending_ip = (unsigned)opt_int_or_die(
+			    "--max-pending-per-ip", optarg, 1, 65535);
 			break;
 		case 'q':
 			log_quiet();
@@ -283,6 +299,8 @@ main(int argc, char **argv)
 	scfg.cors_origin = cors;
 	scfg.max_header = 4096;
 	scfg.request_timeout_ms = req_timeout;
+	scfg.max_pending = max_pending;
+	scfg.max_pending_per_ip = max_pending_ip;
 	scfg.tls_cert = tls_cert;
 	scfg.tls_key = tls_key;
 	scfg.trust = have_trust ? &trust : NULL;

@@ -15,12 +15,12 @@
 #include <sys/socket.h>
 #include <libwebsockets.h>
 
+#include "accept.h"
 #include "body.h"
 #include "conn.h"
 #include "framing.h"
 #include "log.h"
 #include "lwslog.h"
-#include "listen.h"
 #include "server.h"
 #include "timeutil.h"
 #include "tlsfiles.h"
@@ -58,6 +58,8 @@ struct server {
 	struct pss		*parked;
 	size_t			 nparked;
 	struct conns		 conns;
+	struct acceptor		*acc;	/* our listener; lws listens on nothing */
+	unsigned long long	 refused_per_ip, refused_nomem;
 	unsigned long long	 refused_upgrades;
 	unsigned long long	 refused_framing;
 	unsigned long long	 refused_connect;
@@ -178,6 +180,14 @@ append_metrics(struct server *s, struct resp *r)
 	    "live_games_refused_total{reason=\"websocket_upgrade\"} %llu\n"
 	    "live_games_refused_total{reason=\"body_framing\"} %llu\n"
 	    "live_games_refused_total{reason=\"connect\"} %llu\n"
+	    "live_games_refused_total{reason=\"max_pending_per_ip\"} %llu\n"
+	    "live_games_refused_total{reason=\"out_of_memory\"} %llu\n"
+	    "# HELP live_games_accept_pauses_total Accepts paused at the open-files limit.\n"
+	    "# TYPE live_games_accept_pauses_total counter\n"
+	    "live_games_accept_pauses_total %lu\n"
+	    "# HELP live_games_accept_full_waits_total Accepts held in the backlog at --max-pending.\n"
+	    "# TYPE live_games_accept_full_waits_total counter\n"
+	    "live_games_accept_full_waits_total %lu\n"
 	    "# HELP live_games_conn_timeouts_total Connections closed by their deadline.\n"
 	    "# TYPE live_games_conn_timeouts_total counter\n"
 	    "live_games_conn_timeouts_total %llu\n"
@@ -188,6 +198,9 @@ append_metrics(struct server *s, struct resp *r)
 	    "# TYPE live_games_connections gauge\n"
 	    "live_games_connections %zu\n",
 	    s->refused_upgrades, s->refused_framing, s->refused_connect,
+	    s->refused_per_ip, s->refused_nomem,
+	    s->acc != NULL ? acceptor_fd_pauses(s->acc) : 0UL,
+	    s->acc != NULL ? acceptor_full_waits(s->acc) : 0UL,
 	    s->conns.timeouts, s->proxy_malformed, s->conns.n);
 	if (n < 0 || (size_t)n >= sizeof(buf) || r->body == NULL)
 		return;
@@ -427,6 +440,58 @@ on_http(struct lws *wsi, struct pss *p)
 	return 0;
 }
 
+/* The acceptor's socket, counted for its address: lws serves it. */
+static int
+on_accept(void *arg, int fd, const char *ip, struct iplimit_ent *tok)
+{
+	struct server *s = arg;
+	struct lws *wsi;
+	struct conn *c;
+
+	(void)ip;
+	if (s->stopping || s->vh == NULL) {
+		close(fd);
+		return -1;
+	}
+	/* lws closes fd itself when it cannot adopt it. */
+	if ((wsi = lws_adopt_socket_vhost(s->vh, fd)) == NULL)
+		return -1;
+	/* on_new_conn ran inside the adoption: the token goes with it. */
+	if ((c = conn_of(wsi)) != NULL)
+		c->tok = tok;
+	else
+		acceptor_release(s->acc, tok);
+	return 0;
+}
+
+static void
+on_refuse(void *arg, const char *ip, enum accept_refusal why)
+{
+	static struct ratelimit rl = RATELIMIT_INIT(60000, 10);
+	struct server *s = arg;
+
+	if (why == ACCEPT_REFUSED_PER_ADDR)
+		s->refused_per_ip++;
+	else
+		s->refused_nomem++;
+	log_rl(&rl, LOG_LVL_INFO, "connection refused", "client=%s reason=%s",
+	    log_str(ip), why == ACCEPT_REFUSED_PER_ADDR ? "max_pending_per_ip" :
+	    "out_of_memory");
+}
+
+static void
+on_conn_gone(struct lws *wsi)
+{
+	struct server *s = lws_context_user(lws_get_context(wsi));
+	struct conn *c = conn_of(wsi);
+
+	if (c == NULL)
+		return;
+	acceptor_release(s->acc, c->tok);
+	c->tok = NULL;
+	conn_free(c);
+}
+
 /* A network connection: its deadline starts now. */
 static int
 on_new_conn(struct lws *wsi)
@@ -516,7 +581,7 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
 		return on_new_conn(wsi);
 	case LWS_CALLBACK_WSI_DESTROY:
-		conn_free(conn_of(wsi));
+		on_conn_gone(wsi);
 		return 0;
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
 		return on_upgrade(wsi, in);
@@ -559,6 +624,7 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, int *config,
     struct errbuf *err)
 {
 	struct lws_context_creation_info info;
+	struct acceptor_cfg ac;
 	struct server *s;
 
 	*config = 0;
@@ -568,10 +634,6 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, int *config,
 		*config = 1;
 		return NULL;
 	}
-	/* lws cannot undo a context whose listener failed: try first. */
-	if (listen_probe(cfg->iface, cfg->port, err) == -1)
-		return NULL;
-
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		goto oom;
 	s->loop = loop;
@@ -581,6 +643,21 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, int *config,
 	if (cfg->cors_origin != NULL && (s->cors = strdup(cfg->cors_origin)) ==
 	    NULL)
 		goto oom;
+	/* Bound exactly as told before lws exists, or not at all. */
+	memset(&ac, 0, sizeof(ac));
+	ac.host = cfg->iface;
+	ac.port = cfg->port;
+	ac.max_pending = cfg->max_pending;
+	ac.max_pending_per_addr = cfg->max_pending_per_ip;
+	ac.exempt = cfg->trust;	/* a proxy brings many clients */
+	ac.on_accept = on_accept;
+	ac.on_refuse = on_refuse;
+	ac.arg = s;
+	if ((s->acc = acceptor_new(loop, &ac, err)) == NULL) {
+		free(s->cors);
+		free(s);
+		return NULL;
+	}
 	s->loops[0] = loop;
 	s->protocols[0].name = "http";
 	s->protocols[0].callback = callback;
@@ -594,9 +671,15 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, int *config,
 	    LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN |
 	    LWS_SERVER_OPTION_DISABLE_IPV6 * (cfg->iface != NULL);
 	info.foreign_loops = s->loops;
-	info.port = cfg->port;
-	info.iface = cfg->iface;
+	/* Sockets come from the acceptor (lws_adopt_socket_vhost). */
+	info.port = CONTEXT_PORT_NO_LISTEN_SERVER;
 	info.protocols = s->protocols;
+	/*
+	 * A header table for every connection the acceptor lets in, so that
+	 * one address (capped below the pool) can never take them all.
+	 */
+	info.max_http_header_pool = (unsigned short)(cfg->max_pending > 0 &&
+	    cfg->max_pending < 65535 ? cfg->max_pending : 65535);
 	info.user = s;
 	info.max_http_header_data = (unsigned short)(cfg->max_header ?
 	    cfg->max_header : 4096);
@@ -612,26 +695,13 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, int *config,
 	}
 	info.pcontext = &s->ctx;	/* lws sets it NULL once really gone */
 	if ((s->ctx = lws_create_context(&info)) == NULL) {
-		errbuf_set(err, "cannot listen on %s:%d", cfg->iface ?
-		    cfg->iface : "*", cfg->port);
+		errbuf_set(err, "cannot start libwebsockets");
+		acceptor_free(s->acc);
 		free(s->cors);
 		free(s);
 		return NULL;
 	}
 	s->vh = lws_get_vhost_by_name(s->ctx, "live-games");
-	if (server_port(s) <= 0) {
-		/*
-		 * lws 4.1 makes the context even when its vhost could not
-		 * listen, and on a foreign loop cannot tear that one down
-		 * cleanly. Only a race after can_bind() gets here, and the
-		 * process exits next: leave it.
-		 */
-		errbuf_set(err, "cannot listen on %s:%d", cfg->iface ?
-		    cfg->iface : "*", cfg->port);
-		free(s->cors);
-		free(s);
-		return NULL;
-	}
 	return s;
 oom:
 	if (s != NULL)
@@ -644,7 +714,7 @@ oom:
 int
 server_port(const struct server *s)
 {
-	return s->vh != NULL ? lws_get_vhost_listen_port(s->vh) : 0;
+	return s->acc != NULL ? s->cfg.port : 0;
 }
 
 void
@@ -667,10 +737,18 @@ server_parked(const struct server *s)
 void
 server_stop(struct server *s)
 {
+	struct conn *c;
+
 	if (s == NULL || s->stopping)
 		return;
 	s->stopping = 1;
+	for (c = s->conns.head; c != NULL; c = c->next) {
+		acceptor_release(s->acc, c->tok);
+		c->tok = NULL;
+	}
 	conns_fini(&s->conns);
+	acceptor_free(s->acc);
+	s->acc = NULL;
 	/* On a foreign loop this starts closing; the loop finishes it. */
 	if (s->ctx != NULL)
 		lws_context_destroy(s->ctx);

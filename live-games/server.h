@@ -41,10 +41,15 @@ struct server_cfg {
 	int		 port;		/* 0: any */
 	const char	*cors_origin;	/* NULL: no CORS headers */
 	unsigned	 max_header;	/* bytes of request headers */
+	unsigned	 max_pending;	/* connections at most; 0: no cap */
+	unsigned	 max_pending_per_ip; /* from one address; 0: no cap */
 	int64_t		 request_timeout_ms; /* every phase's deadline; 0: 5 s */
 	const char	*tls_cert;	/* PEM files; NULL: plain HTTP */
 	const char	*tls_key;
-	/* Proxies whose X-Forwarded-For is believed; borrowed; NULL: none. */
+	/*
+	 * Proxies whose X-Forwarded-For is believed, and whose connections
+	 * are not capped per address; borrowed; NULL: none.
+	 */
 	const struct proxyaddr *trust;
 	/*
 	 * Answer a request: fill *r and return 0, or return 1 to park it

@@ -16,13 +16,19 @@ lg_sim() {
 
 # lg_start [options...]: live-games on 127.0.0.1:PORT reading SIM, with
 # a database that refuses (names come from ESPN). Sets LG (pid), PORT, B.
+# With LG_NOFILE set, under that open-files limit.
 lg_start() {
 	[ -n "${SIM:-}" ] || lg_sim
 	PORT=$(free_port)
 	rm -f "$T/lg.ready"
-	"$BIN/live-games" --listen "127.0.0.1:$PORT" --espn-base-url "$SIM" \
-	    --db "host=127.0.0.1 port=1 connect_timeout=1" --ready-fd 3 "$@" \
-	    3>"$T/lg.ready" 2>>"$T/lg.err" &
+	(
+		# LG_NOFILE: the open-files limit it runs under.
+		[ -z "${LG_NOFILE:-}" ] || ulimit -n "$LG_NOFILE"
+		exec "$BIN/live-games" --listen "127.0.0.1:$PORT" \
+		    --espn-base-url "$SIM" \
+		    --db "host=127.0.0.1 port=1 connect_timeout=1" \
+		    --ready-fd 3 "$@" 3>"$T/lg.ready" 2>>"$T/lg.err"
+	) &
 	LG=$!
 	bg $LG
 	wait_ready "$T/lg.ready" ||
@@ -70,3 +76,50 @@ lg_responses() {
 
 # lg_within LIMIT SECONDS: true when SECONDS <= LIMIT.
 lg_within() { awk -v l="$1" -v s="$2" 'BEGIN { exit !(s <= l) }'; }
+
+# lg_hold N SRC [SEND]: N connections from SRC to PORT in the background,
+# each sending SEND (Python escapes; default nothing) and then holding.
+# Sets HOLD (its pid); "$T/hold.ready" gets a line once all are open
+# (attempted: the server may close some at accept). Counts those the
+# server closed in "$T/hold.closed" when killed (SIGTERM).
+lg_hold() {
+	python3 - "$1" "$2" "$PORT" "${3:-}" "$T/hold.ready" "$T/hold.closed" <<'PY' &
+import select, signal, socket, sys
+n, src, port = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
+send = sys.argv[4].encode().decode("unicode_escape").encode("latin-1")
+socks = []
+for _ in range(n):
+    s = socket.socket()
+    s.bind((src, 0))
+    try:
+        s.connect(("127.0.0.1", port))
+        if send:
+            s.sendall(send)
+    except OSError:
+        pass
+    socks.append(s)
+open(sys.argv[5], "w").write("%d\n" % len(socks))
+def done(*_):
+    closed = 0
+    for s in socks:
+        s.setblocking(False)
+        try:
+            if s.recv(1) == b"":
+                closed += 1
+        except BlockingIOError:
+            pass
+        except OSError:
+            closed += 1
+    open(sys.argv[6], "w").write("%d\n" % closed)
+    sys.exit(0)
+signal.signal(signal.SIGTERM, done)
+while True:
+    signal.pause()
+PY
+	HOLD=$!
+	bg $HOLD
+	wait_ready "$T/hold.ready" || fail "lg_hold: not started"
+}
+
+# lg_cpu_ticks: user+system clock ticks live-games has used so far.
+lg_cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$LG/stat"; }
