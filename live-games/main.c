@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <uv.h>
 
 #include "db.h"
@@ -94,6 +95,29 @@ parse_listen(const char *s, char **iface)
 	}
 	port = opt_int_or_die("--listen", colon ? colon + 1 : s, 0, 65535);
 	return (int)port;
+}
+
+#define NOFILE_RESERVE	64	/* Postgres, ESPN fetches, the loop's own */
+
+/*
+ * Raises the soft open-files limit to hold --max-pending connections and
+ * our own descriptors (lws sizes its table by it when the context is
+ * made), so that the caps, not EMFILE, bound the connections.
+ */
+static void
+fit_nofile(unsigned max_pending)
+{
+	rlim_t want = (rlim_t)max_pending + NOFILE_RESERVE;
+	struct rlimit rl;
+
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur >= want)
+		return;
+	rl.rlim_cur = rl.rlim_max != RLIM_INFINITY && rl.rlim_max < want ?
+	    rl.rlim_max : want;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur < want)
+		log_warn("open-files limit below --max-pending",
+		    "limit=%llu max_pending=%u", (unsigned long long)rl.rlim_cur,
+		    max_pending);
 }
 
 static void
@@ -273,6 +297,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 
+	fit_nofile(max_pending);
 	memset(&app, 0, sizeof(app));
 	app.loop = &loop;
 	if (uv_loop_init(&loop) != 0) {
