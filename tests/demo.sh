@@ -60,7 +60,8 @@ pl_db
 pl_all
 NGINX_PORT=$ORIGIN_PORT NGINX_WS=$PL_WS_PORT NGINX_LIVE=$PL_API_PORT
 NGINX_APP=${APP_PORT:-9000}
-nginx_start "$DIR/nginx"
+NGINX_DIR=$DIR/nginx
+nginx_start
 echo "$NGINX_PID" >"$DIR/nginx.pid"
 cat <<MSG
 

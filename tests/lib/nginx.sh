@@ -8,7 +8,10 @@
 #   NGINX_LIVE=P            live-games' port
 #   NGINX_APP=P             the existing application's port
 #   NGINX_PORT=P            the origin's port (a free one unless set)
-#   nginx_start [DIR]       generate DIR/courtside.conf and DIR/nginx.conf,
+#   NGINX_TLS_CERT=F NGINX_TLS_KEY=F   uncomment the file's TLS lines with
+#                           these files; https on NGINX_TLS_PORT (free)
+#   NGINX_DIR=DIR           its folder (default $T/nginx)
+#   nginx_start             generate DIR/courtside.conf and DIR/nginx.conf,
 #                           start nginx (foreground master, one worker),
 #                           wait until it answers; sets NGINX_PID, NGINX_PORT
 #   nginx_stop              stop it (also done at exit)
@@ -21,7 +24,6 @@
 NGINX_BIN=${NGINX_BIN:-$(command -v nginx 2>/dev/null || echo /usr/sbin/nginx)}
 NGINX_CONF_SRC=${NGINX_CONF_SRC:-$ROOT/contrib/nginx/courtside.conf}
 NGINX_PID=
-NGINX_DIR=
 
 nginx_available() { [ -x "$NGINX_BIN" ]; }
 
@@ -32,8 +34,14 @@ nginx_site() {
 	listen="127.0.0.1:$NGINX_PORT"
 	grep -q '^00000000000000000000000000000001 ' /proc/net/if_inet6 2>/dev/null &&
 	    listen="$listen [::1]:$NGINX_PORT"
+	tls=
+	if [ -n "${NGINX_TLS_CERT:-}" ]; then
+		NGINX_TLS_PORT=${NGINX_TLS_PORT:-$(free_port)}
+		tls="127.0.0.1:$NGINX_TLS_PORT"
+	fi
 	awk -v listen="$listen" -v ws="$NGINX_WS" -v live="$NGINX_LIVE" \
-	    -v app="$NGINX_APP" '
+	    -v app="$NGINX_APP" -v tls="$tls" -v cert="${NGINX_TLS_CERT:-}" \
+	    -v key="${NGINX_TLS_KEY:-}" '
 	function servers(list,   a, n, i) {
 		n = split(list, a, " ")
 		for (i = 1; i <= n; i++)
@@ -55,13 +63,24 @@ nginx_site() {
 		next
 	}
 	/^\tlisten \[::\]:80;$/ { next }
+	tls != "" && /^\t# listen 443 ssl http2;$/ {
+		printf "\tlisten %s ssl http2;\n", tls; tlsdone++; next
+	}
+	tls != "" && /^\t# listen \[::\]:443 ssl http2;$/ { next }
+	tls != "" && /^\t# ssl_certificate / {
+		printf "\tssl_certificate %s;\n", cert; tlsdone++; next
+	}
+	tls != "" && /^\t# ssl_certificate_key / {
+		printf "\tssl_certificate_key %s;\n", key; tlsdone++; next
+	}
+	tls != "" && /^\t# ssl_[a-z_]+ / { sub(/# /, ""); print; next }
 	{ print }
-	END { if (done != 4) exit 1 }' "$NGINX_CONF_SRC" >"$1" ||
-	    fail "nginx_site: $NGINX_CONF_SRC lacks a listen or upstream server line it should have"
+	END { if (done != 4 || (tls != "" && tlsdone != 3)) exit 1 }' "$NGINX_CONF_SRC" >"$1" ||
+	    fail "nginx_site: $NGINX_CONF_SRC lacks a listen, upstream server or TLS line it should have"
 }
 
 nginx_start() {
-	NGINX_DIR=${1:-$T/nginx}
+	NGINX_DIR=${NGINX_DIR:-$T/nginx}
 	: "${NGINX_WS:?nginx_start: NGINX_WS unset}"
 	: "${NGINX_LIVE:?nginx_start: NGINX_LIVE unset}"
 	: "${NGINX_APP:?nginx_start: NGINX_APP unset}"
