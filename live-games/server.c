@@ -5,18 +5,25 @@
  * same encoded body is shared by every request that sends it.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <libwebsockets.h>
 
+#include "accept.h"
+#include "body.h"
+#include "conn.h"
+#include "framing.h"
 #include "log.h"
-#include "listen.h"
+#include "lwslog.h"
 #include "server.h"
 #include "timeutil.h"
+#include "tlsfiles.h"
 
 struct blob {
 	unsigned	refs;
@@ -50,6 +57,14 @@ struct server {
 	char			*cors;
 	struct pss		*parked;
 	size_t			 nparked;
+	struct conns		 conns;
+	struct acceptor		*acc;	/* our listener; lws listens on nothing */
+	unsigned long long	 refused_per_ip, refused_nomem;
+	unsigned long long	 refused_upgrades;
+	unsigned long long	 refused_framing;
+	unsigned long long	 refused_connect;
+	unsigned long long	 proxy_malformed;
+	int64_t			 lwslog_ms;	/* last lwslog_flush */
 	int			 stopping;
 	void			*loops[1];
 	struct lws_protocols	 protocols[2];
@@ -147,6 +162,59 @@ release(struct pss *p)
 	p->phase = PH_IDLE;
 }
 
+/*
+ * The server's own counters after the application's /metrics text (the
+ * application does not see refused connections).
+ */
+static void
+append_metrics(struct server *s, struct resp *r)
+{
+	char buf[2048];
+	struct blob *b;
+	size_t old;
+	int n;
+
+	n = snprintf(buf, sizeof(buf),
+	    "# HELP live_games_refused_total Requests refused at the edge.\n"
+	    "# TYPE live_games_refused_total counter\n"
+	    "live_games_refused_total{reason=\"websocket_upgrade\"} %llu\n"
+	    "live_games_refused_total{reason=\"body_framing\"} %llu\n"
+	    "live_games_refused_total{reason=\"connect\"} %llu\n"
+	    "live_games_refused_total{reason=\"max_pending_per_ip\"} %llu\n"
+	    "live_games_refused_total{reason=\"out_of_memory\"} %llu\n"
+	    "# HELP live_games_accept_pauses_total Accepts paused at the open-files limit.\n"
+	    "# TYPE live_games_accept_pauses_total counter\n"
+	    "live_games_accept_pauses_total %lu\n"
+	    "# HELP live_games_accept_full_waits_total Accepts held in the backlog at --max-pending.\n"
+	    "# TYPE live_games_accept_full_waits_total counter\n"
+	    "live_games_accept_full_waits_total %lu\n"
+	    "# HELP live_games_conn_timeouts_total Connections closed by their deadline.\n"
+	    "# TYPE live_games_conn_timeouts_total counter\n"
+	    "live_games_conn_timeouts_total %llu\n"
+	    "# HELP live_games_proxy_malformed_total Requests from a trusted proxy whose X-Forwarded-For or X-Real-IP was malformed (the peer was used).\n"
+	    "# TYPE live_games_proxy_malformed_total counter\n"
+	    "live_games_proxy_malformed_total %llu\n"
+	    "# HELP live_games_connections Connections open.\n"
+	    "# TYPE live_games_connections gauge\n"
+	    "live_games_connections %zu\n",
+	    s->refused_upgrades, s->refused_framing, s->refused_connect,
+	    s->refused_per_ip, s->refused_nomem,
+	    s->acc != NULL ? acceptor_fd_pauses(s->acc) : 0UL,
+	    s->acc != NULL ? acceptor_full_waits(s->acc) : 0UL,
+	    s->conns.timeouts, s->proxy_malformed, s->conns.n);
+	if (n < 0 || (size_t)n >= sizeof(buf) || r->body == NULL)
+		return;
+	old = blob_len(r->body);
+	if ((b = malloc(sizeof(*b) + old + (size_t)n + 1)) == NULL)
+		return;
+	b->refs = 1;
+	b->len = old + (size_t)n;
+	memcpy(b->data, r->body->data, old);
+	memcpy(b->data + old, buf, (size_t)n + 1);
+	blob_unref(r->body);
+	r->body = b;
+}
+
 /* Asks the application; moves p to PH_HEADERS or PH_PARKED. */
 static void
 answer(struct pss *p)
@@ -165,10 +233,15 @@ answer(struct pss *p)
 	    0, &p->resp) == 1) {
 		p->phase = PH_PARKED;
 		park(p);
+		conn_disarm(conn_of(p->wsi));
 		return;
 	}
 	unpark(p);
+	if (p->route == ROUTE_METRICS && p->resp.status == 200)
+		append_metrics(s, &p->resp);
 	p->phase = PH_HEADERS;
+	/* The answer must be out within the deadline too. */
+	conn_arm(conn_of(p->wsi), 0);
 	lws_callback_on_writable(p->wsi);
 }
 
@@ -256,6 +329,8 @@ completed(struct pss *p)
 	release(p);
 	if (close)
 		return -1;
+	/* Idle until the next request: the same deadline again. */
+	conn_arm(conn_of(p->wsi), 1);
 	return lws_http_transaction_completed(p->wsi) ? -1 : 0;
 }
 
@@ -274,9 +349,54 @@ method_of(int m)
 	}
 }
 
+#define FRAMING_FIELDS	4	/* more Content-Length fields: duplicate anyway */
+
+/* The body framing of the request head on wsi (framing.h). */
+static enum framing
+framing_of(struct lws *wsi, int no_body)
+{
+	struct framing_field f[FRAMING_FIELDS];
+	char vals[FRAMING_FIELDS][24];
+	int i, n;
+
+	for (i = 0; i < FRAMING_FIELDS; i++) {
+		if (lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH,
+		    i) <= 0)
+			break;
+		n = lws_hdr_copy_fragment(wsi, vals[i], (int)sizeof(vals[i]),
+		    WSI_TOKEN_HTTP_CONTENT_LENGTH, i);
+		f[i].p = n < 0 ? NULL : vals[i];	/* too long: bad */
+		f[i].len = n < 0 ? 0 : (size_t)n;
+	}
+	return framing_check(no_body, f, (size_t)i,
+	    lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0);
+}
+
+/* A WebSocket upgrade: 400 with a JSON body, then close; never 101. */
+static void
+refuse_upgrade(struct pss *p)
+{
+	struct server *s = p->srv;
+	size_t len;
+	char *b;
+
+	s->refused_upgrades++;
+	b = body_error(400, "websocket_refused", "live-games serves plain "
+	    "HTTP only; WebSockets (/ws/live/ID) are ws-fanout's", 0, &len);
+	memset(&p->resp, 0, sizeof(p->resp));
+	p->resp.status = 400;
+	p->resp.body = blob_take(b, len);
+	p->close = 1;
+	p->phase = PH_HEADERS;
+	conn_arm(conn_of(p->wsi), 0);
+	lws_callback_on_writable(p->wsi);
+}
+
 static int
 on_http(struct lws *wsi, struct pss *p)
 {
+	struct conn *c = conn_of(wsi);
+	enum framing fr;
 	char *uri = NULL;
 	int m, len = 0;
 
@@ -285,6 +405,14 @@ on_http(struct lws *wsi, struct pss *p)
 	p->srv = lws_context_user(lws_get_context(wsi));
 	p->since = time_mono_ms();
 	m = lws_http_get_uri_and_method(wsi, &uri, &len);
+	if (c != NULL && conn_client(c, p->srv->cfg.trust) ==
+	    PROXYADDR_MALFORMED)
+		p->srv->proxy_malformed++;
+	if (c != NULL && c->refuse_upgrade) {
+		log_debug("upgrade refused", "client=%s", log_str(c->addr));
+		refuse_upgrade(p);
+		return 0;
+	}
 	if (m < 0 || uri == NULL) {
 		p->route = ROUTE_BAD_REQUEST;
 		p->close = 1;
@@ -294,9 +422,152 @@ on_http(struct lws *wsi, struct pss *p)
 		/* A request with a body we will not read: answer and close. */
 		p->close = method_of(m) == RM_OTHER ||
 		    p->route == ROUTE_BAD_REQUEST || p->route == ROUTE_TOO_LONG;
+		/*
+		 * Framing two readers could disagree on: 400 and close, so
+		 * no byte after this head is ever read as a request.
+		 */
+		fr = framing_of(wsi, method_of(m) != RM_OTHER);
+		if (fr != FRAMING_OK) {
+			p->srv->refused_framing++;
+			log_debug("request refused", "client=%s reason=%s",
+			    log_str(c != NULL ? c->addr : "-"),
+			    framing_name(fr));
+			p->route = ROUTE_BAD_REQUEST;
+			p->close = 1;
+		}
 	}
 	answer(p);
 	return 0;
+}
+
+/* The acceptor's socket, counted for its address: lws serves it. */
+static int
+on_accept(void *arg, int fd, const char *ip, struct iplimit_ent *tok)
+{
+	struct server *s = arg;
+	struct lws *wsi;
+	struct conn *c;
+
+	(void)ip;
+	if (s->stopping || s->vh == NULL) {
+		close(fd);
+		return -1;
+	}
+	/* lws closes fd itself when it cannot adopt it. */
+	if ((wsi = lws_adopt_socket_vhost(s->vh, fd)) == NULL)
+		return -1;
+	/* on_new_conn ran inside the adoption: the token goes with it. */
+	if ((c = conn_of(wsi)) != NULL)
+		c->tok = tok;
+	else
+		acceptor_release(s->acc, tok);
+	return 0;
+}
+
+static void
+on_refuse(void *arg, const char *ip, enum accept_refusal why)
+{
+	static struct ratelimit rl = RATELIMIT_INIT(60000, 10);
+	struct server *s = arg;
+
+	if (why == ACCEPT_REFUSED_PER_ADDR)
+		s->refused_per_ip++;
+	else
+		s->refused_nomem++;
+	log_rl(&rl, LOG_LVL_INFO, "connection refused", "client=%s reason=%s",
+	    log_str(ip), why == ACCEPT_REFUSED_PER_ADDR ? "max_pending_per_ip" :
+	    "out_of_memory");
+}
+
+static void
+on_conn_gone(struct lws *wsi)
+{
+	struct server *s = lws_context_user(lws_get_context(wsi));
+	struct conn *c = conn_of(wsi);
+
+	if (c == NULL)
+		return;
+	acceptor_release(s->acc, c->tok);
+	c->tok = NULL;
+	conn_free(c);
+}
+
+/* A network connection: its deadline starts now. */
+static int
+on_new_conn(struct lws *wsi)
+{
+	struct server *s = lws_context_user(lws_get_context(wsi));
+	struct conn *c;
+
+	if (s == NULL || s->stopping || (c = conn_new(&s->conns, wsi)) == NULL)
+		return -1;
+	/* The count of lws lines held back, at most every 10 s. */
+	if (time_mono_ms() - s->lwslog_ms >= 10000) {
+		s->lwslog_ms = time_mono_ms();
+		lwslog_flush();
+	}
+	lws_get_peer_simple(wsi, c->peer, sizeof(c->peer));
+	/* lws writes a mapped IPv4 peer as ::ffff:a.b.c.d */
+	if (proxyaddr_canon(c->peer, c->addr, sizeof(c->addr)) == 0)
+		memcpy(c->peer, c->addr, sizeof(c->peer));
+	memcpy(c->addr, c->peer, sizeof(c->addr));
+	return 0;
+}
+
+/*
+ * lws 4.1 asks before it upgrades, with the Upgrade value in its own
+ * header table; once we return 0 it compares the same bytes again with
+ * "websocket" and "h2c" and, matching neither, serves plain HTTP/1.1.
+ * Emptying them is how the request stays HTTP/1.1: an h2c offer is then
+ * simply ignored (RFC 9113 §3.2 lets a server do that), and a WebSocket
+ * upgrade reaches on_http, which refuses it.
+ */
+static int
+on_upgrade(struct lws *wsi, void *in)
+{
+	struct conn *c = conn_of(wsi);
+	char *up = in;
+
+	if (up == NULL)
+		return -1;
+	if (strcasecmp(up, "h2c") != 0) {
+		if (c == NULL)
+			return -1;
+		c->refuse_upgrade = 1;
+	}
+	up[0] = '\0';
+	return 0;
+}
+
+/*
+ * lws turns a CONNECT into a raw socket and would then wait forever:
+ * answer 405 at once and close.
+ */
+static int
+refuse_connect(struct lws *wsi)
+{
+	struct server *s = lws_context_user(lws_get_context(wsi));
+	unsigned char buf[LWS_PRE + 512];
+	size_t blen;
+	char *b;
+	int n;
+
+	s->refused_connect++;
+	b = body_error(405, "bad_method", "method not allowed: use GET", 0,
+	    &blen);
+	if (b == NULL)
+		return -1;
+	n = snprintf((char *)buf + LWS_PRE, sizeof(buf) - LWS_PRE,
+	    "HTTP/1.1 405 Method Not Allowed\r\n"
+	    "content-type: application/json\r\n"
+	    "content-length: %zu\r\n"
+	    "allow: GET, HEAD, OPTIONS\r\n"
+	    "cache-control: no-store\r\n"
+	    "connection: close\r\n\r\n%s", blen, b);
+	free(b);
+	if (n > 0 && (size_t)n < sizeof(buf) - LWS_PRE)
+		(void)lws_write(wsi, buf + LWS_PRE, (size_t)n, LWS_WRITE_RAW);
+	return -1;
 }
 
 static int
@@ -307,6 +578,17 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	struct blob *b;
 
 	switch (reason) {
+	case LWS_CALLBACK_SERVER_NEW_CLIENT_INSTANTIATED:
+		return on_new_conn(wsi);
+	case LWS_CALLBACK_WSI_DESTROY:
+		on_conn_gone(wsi);
+		return 0;
+	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
+		return on_upgrade(wsi, in);
+	case LWS_CALLBACK_RAW_ADOPT:
+		return 0;
+	case LWS_CALLBACK_RAW_RX:
+		return refuse_connect(wsi);
 	case LWS_CALLBACK_HTTP:
 		return on_http(wsi, p);
 	case LWS_CALLBACK_HTTP_BODY:
@@ -337,90 +619,89 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	return lws_callback_http_dummy(wsi, reason, user, in, len);
 }
 
-/*
- * lws's own messages, as logfmt. A client can make lws complain at will
- * (oversized headers ...): rate-limited. lws's log hook has no argument,
- * hence the one static.
- */
-static struct ratelimit lws_rl = RATELIMIT_INIT(60000, 10);
-
-static void
-lws_log(int level, const char *line)
-{
-	char buf[512];
-	size_t n;
-
-	n = strlen(line);
-	if (n >= sizeof(buf))
-		n = sizeof(buf) - 1;
-	memcpy(buf, line, n);
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		n--;
-	buf[n] = '\0';
-	log_rl(&lws_rl, level == LLL_ERR || level == LLL_WARN ? LOG_LVL_WARN :
-	    LOG_LVL_DEBUG, "lws", "detail=%s", log_str(buf));
-}
-
 struct server *
-server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
+server_new(uv_loop_t *loop, const struct server_cfg *cfg, int *config,
+    struct errbuf *err)
 {
 	struct lws_context_creation_info info;
+	struct acceptor_cfg ac;
 	struct server *s;
 
-	/* lws cannot undo a context whose listener failed: try first. */
-	if (listen_probe(cfg->iface, cfg->port, err) == -1)
+	*config = 0;
+	/* lws only logs a certificate it cannot load: check them first. */
+	if (cfg->tls_cert != NULL &&
+	    tlsfiles_check(cfg->tls_cert, cfg->tls_key, err) == -1) {
+		*config = 1;
 		return NULL;
-
+	}
 	if ((s = calloc(1, sizeof(*s))) == NULL)
 		goto oom;
 	s->loop = loop;
 	s->cfg = *cfg;
+	conns_init(&s->conns, loop, cfg->request_timeout_ms > 0 ?
+	    cfg->request_timeout_ms : 5000);
 	if (cfg->cors_origin != NULL && (s->cors = strdup(cfg->cors_origin)) ==
 	    NULL)
 		goto oom;
+	/* Bound exactly as told before lws exists, or not at all. */
+	memset(&ac, 0, sizeof(ac));
+	ac.host = cfg->iface;
+	ac.port = cfg->port;
+	ac.max_pending = cfg->max_pending;
+	ac.max_pending_per_addr = cfg->max_pending_per_ip;
+	ac.exempt = cfg->trust;	/* a proxy brings many clients */
+	ac.on_accept = on_accept;
+	ac.on_refuse = on_refuse;
+	ac.arg = s;
+	if ((s->acc = acceptor_new(loop, &ac, err)) == NULL) {
+		free(s->cors);
+		free(s);
+		return NULL;
+	}
 	s->loops[0] = loop;
 	s->protocols[0].name = "http";
 	s->protocols[0].callback = callback;
 	s->protocols[0].per_session_data_size = sizeof(struct pss);
 
-	lws_set_log_level(log_get_level() >= LOG_LVL_DEBUG ?
-	    LLL_ERR | LLL_WARN | LLL_NOTICE : LLL_ERR, lws_log);
+	/* A client can make lws complain at will: the shared, bounded bridge. */
+	lwslog_init(log_get_level() >= LOG_LVL_DEBUG ?
+	    LLL_ERR | LLL_WARN | LLL_NOTICE : LLL_ERR);
 	memset(&info, 0, sizeof(info));
 	info.options = LWS_SERVER_OPTION_LIBUV |
 	    LWS_SERVER_OPTION_UV_NO_SIGSEGV_SIGFPE_SPIN |
 	    LWS_SERVER_OPTION_DISABLE_IPV6 * (cfg->iface != NULL);
 	info.foreign_loops = s->loops;
-	info.port = cfg->port;
-	info.iface = cfg->iface;
+	/* Sockets come from the acceptor (lws_adopt_socket_vhost). */
+	info.port = CONTEXT_PORT_NO_LISTEN_SERVER;
 	info.protocols = s->protocols;
+	/*
+	 * A header table for every connection the acceptor lets in, so that
+	 * one address (capped below the pool) can never take them all.
+	 */
+	info.max_http_header_pool = (unsigned short)(cfg->max_pending > 0 &&
+	    cfg->max_pending < 65535 ? cfg->max_pending : 65535);
 	info.user = s;
 	info.max_http_header_data = (unsigned short)(cfg->max_header ?
 	    cfg->max_header : 4096);
 	info.keepalive_timeout = 30;
 	info.timeout_secs = 10;
 	info.vhost_name = "live-games";
+	if (cfg->tls_cert != NULL) {
+		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
+		info.ssl_cert_filepath = cfg->tls_cert;
+		info.ssl_private_key_filepath = cfg->tls_key;
+		/* HTTP/1.1 only, as in the clear: no h2 by ALPN either. */
+		info.alpn = "http/1.1";
+	}
 	info.pcontext = &s->ctx;	/* lws sets it NULL once really gone */
 	if ((s->ctx = lws_create_context(&info)) == NULL) {
-		errbuf_set(err, "cannot listen on %s:%d", cfg->iface ?
-		    cfg->iface : "*", cfg->port);
+		errbuf_set(err, "cannot start libwebsockets");
+		acceptor_free(s->acc);
 		free(s->cors);
 		free(s);
 		return NULL;
 	}
 	s->vh = lws_get_vhost_by_name(s->ctx, "live-games");
-	if (server_port(s) <= 0) {
-		/*
-		 * lws 4.1 makes the context even when its vhost could not
-		 * listen, and on a foreign loop cannot tear that one down
-		 * cleanly. Only a race after can_bind() gets here, and the
-		 * process exits next: leave it.
-		 */
-		errbuf_set(err, "cannot listen on %s:%d", cfg->iface ?
-		    cfg->iface : "*", cfg->port);
-		free(s->cors);
-		free(s);
-		return NULL;
-	}
 	return s;
 oom:
 	if (s != NULL)
@@ -433,7 +714,7 @@ oom:
 int
 server_port(const struct server *s)
 {
-	return s->vh != NULL ? lws_get_vhost_listen_port(s->vh) : 0;
+	return s->acc != NULL ? s->cfg.port : 0;
 }
 
 void
@@ -456,9 +737,18 @@ server_parked(const struct server *s)
 void
 server_stop(struct server *s)
 {
+	struct conn *c;
+
 	if (s == NULL || s->stopping)
 		return;
 	s->stopping = 1;
+	for (c = s->conns.head; c != NULL; c = c->next) {
+		acceptor_release(s->acc, c->tok);
+		c->tok = NULL;
+	}
+	conns_fini(&s->conns);
+	acceptor_free(s->acc);
+	s->acc = NULL;
 	/* On a foreign loop this starts closing; the loop finishes it. */
 	if (s->ctx != NULL)
 		lws_context_destroy(s->ctx);

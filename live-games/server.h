@@ -8,8 +8,10 @@
 #define LIVE_SERVER_H
 
 #include <stddef.h>
+#include <stdint.h>
 #include <uv.h>
 #include "errbuf.h"
+#include "proxyaddr.h"
 #include "route.h"
 
 /*
@@ -39,6 +41,16 @@ struct server_cfg {
 	int		 port;		/* 0: any */
 	const char	*cors_origin;	/* NULL: no CORS headers */
 	unsigned	 max_header;	/* bytes of request headers */
+	unsigned	 max_pending;	/* connections at most; 0: no cap */
+	unsigned	 max_pending_per_ip; /* from one address; 0: no cap */
+	int64_t		 request_timeout_ms; /* every phase's deadline; 0: 5 s */
+	const char	*tls_cert;	/* PEM files; NULL: plain HTTP */
+	const char	*tls_key;
+	/*
+	 * Proxies whose X-Forwarded-For is believed, and whose connections
+	 * are not capped per address; borrowed; NULL: none.
+	 */
+	const struct proxyaddr *trust;
 	/*
 	 * Answer a request: fill *r and return 0, or return 1 to park it
 	 * until server_wake(). route is never ROUTE_PREFLIGHT (answered
@@ -50,9 +62,13 @@ struct server_cfg {
 	void		*arg;
 };
 
-/* Returns a new listening server on loop, or NULL with err set. */
+/*
+ * Returns a new listening server on loop, or NULL with err set; *config
+ * is set when the fault is the configuration (a certificate or key that
+ * does not load), so that main exits 78 rather than 71.
+ */
 struct server *server_new(uv_loop_t *loop, const struct server_cfg *cfg,
-	    struct errbuf *err);
+	    int *config, struct errbuf *err);
 /* The port really listened on; 0 when not listening. */
 int	server_port(const struct server *s);
 /* Asks on_request again for every parked request. */

@@ -28,8 +28,10 @@ static const char usage[] =
     "ws-fanout [-qv] [-B bytes] [-c max] [-H count] [-i input] "
     "[-l [host:]port] [-p max] [-Q bytes] [-r rate] [-w dir] "
     "[--idle-timeout dur] [--max-line bytes] [--max-message bytes] "
-    "[--ping-interval dur] [--pong-timeout dur] [--ready-fd fd] "
-    "[--sndbuf bytes] [--stats-interval dur]";
+    "[--max-pending n] [--max-pending-per-ip n] [--ping-interval dur] "
+    "[--pong-timeout dur] [--ready-fd fd] [--request-timeout dur] "
+    "[--sndbuf bytes] [--stats-interval dur] [--tls-cert file] "
+    "[--tls-key file] [--trust-proxy cidr[,cidr...]]";
 
 static const char help[] =
     "Push live game frames to WebSocket clients at /ws/live/{game_id}.\n"
@@ -50,6 +52,16 @@ static const char help[] =
     "      --idle-timeout DUR  close after no pong for (default 5m)\n"
     "      --max-message BYTES largest client message (default 1024; 1009)\n"
     "      --max-line BYTES    longest input line (default 1048576)\n"
+    "      --max-pending N     connections not yet upgraded, at most\n"
+    "                          (default 1024; closed at accept past it)\n"
+    "      --max-pending-per-ip N  of them from one address (default 16,\n"
+    "                          or --max-per-ip when larger)\n"
+    "      --request-timeout DUR  each request (and the upgrade) within\n"
+    "                          (default 5s; the connection is closed)\n"
+    "      --trust-proxy CIDR[,CIDR...]  peers whose X-Forwarded-For and\n"
+    "                          X-Real-IP name the client (default: none)\n"
+    "      --tls-cert FILE     serve TLS (https, wss) with this certificate\n"
+    "      --tls-key FILE      and this private key (PEM)\n"
     "      --sndbuf BYTES      SO_SNDBUF per client (default: the kernel's)\n"
     "      --stats-interval DUR  log counters this often (default 60s)\n"
     "      --ready-fd FD       write a newline to FD once serving\n"
@@ -62,11 +74,17 @@ enum {
 	OPT_IDLE = 256,
 	OPT_MAX_LINE,
 	OPT_MAX_MESSAGE,
+	OPT_MAX_PENDING,
+	OPT_MAX_PENDING_IP,
 	OPT_PING,
 	OPT_PONG,
 	OPT_READY_FD,
+	OPT_REQUEST_TIMEOUT,
 	OPT_SNDBUF,
 	OPT_STATS,
+	OPT_TLS_CERT,
+	OPT_TLS_KEY,
+	OPT_TRUST_PROXY,
 };
 
 static const struct option longopts[] = {
@@ -86,11 +104,17 @@ static const struct option longopts[] = {
 	{ "idle-timeout",	required_argument, NULL, OPT_IDLE },
 	{ "max-line",		required_argument, NULL, OPT_MAX_LINE },
 	{ "max-message",	required_argument, NULL, OPT_MAX_MESSAGE },
+	{ "max-pending",	required_argument, NULL, OPT_MAX_PENDING },
+	{ "max-pending-per-ip",	required_argument, NULL, OPT_MAX_PENDING_IP },
 	{ "ping-interval",	required_argument, NULL, OPT_PING },
 	{ "pong-timeout",	required_argument, NULL, OPT_PONG },
 	{ "ready-fd",		required_argument, NULL, OPT_READY_FD },
+	{ "request-timeout",	required_argument, NULL, OPT_REQUEST_TIMEOUT },
 	{ "sndbuf",		required_argument, NULL, OPT_SNDBUF },
 	{ "stats-interval",	required_argument, NULL, OPT_STATS },
+	{ "tls-cert",		required_argument, NULL, OPT_TLS_CERT },
+	{ "tls-key",		required_argument, NULL, OPT_TLS_KEY },
+	{ "trust-proxy",	required_argument, NULL, OPT_TRUST_PROXY },
 	{ NULL, 0, NULL, 0 },
 };
 
@@ -106,6 +130,7 @@ struct app {
 	struct rooms_cfg rcfg;
 	struct server_cfg scfg;
 	struct metrics	 metrics;
+	struct proxyaddr trust;
 	struct rooms	*rooms;
 	struct server	*server;
 	struct input	*input;
@@ -135,6 +160,7 @@ parse_listen(struct app *a, const char *s)
 static void
 parse_args(struct app *a, int argc, char **argv)
 {
+	struct errbuf err;
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "B:c:H:hi:l:p:Q:qr:vVw:", longopts,
@@ -197,6 +223,14 @@ parse_args(struct app *a, int argc, char **argv)
 			a->scfg.max_client_msg = (size_t)opt_int_or_die(
 			    "max-message", optarg, 1, 1 << 20);
 			break;
+		case OPT_MAX_PENDING:
+			a->scfg.max_pending = (unsigned)opt_int_or_die(
+			    "max-pending", optarg, 1, 65535);
+			break;
+		case OPT_MAX_PENDING_IP:
+			a->scfg.max_pending_per_ip = (unsigned)opt_int_or_die(
+			    "max-pending-per-ip", optarg, 1, 65535);
+			break;
 		case OPT_PING:
 			a->scfg.ping_ms = opt_duration_or_die("ping-interval",
 			    optarg, 100, 3600000);
@@ -209,6 +243,10 @@ parse_args(struct app *a, int argc, char **argv)
 			a->ready_fd = (int)opt_int_or_die("ready-fd", optarg, 0,
 			    65535);
 			break;
+		case OPT_REQUEST_TIMEOUT:
+			a->scfg.request_timeout_ms = opt_duration_or_die(
+			    "request-timeout", optarg, 100, 3600000);
+			break;
 		case OPT_SNDBUF:
 			a->scfg.sndbuf = (int)opt_int_or_die("sndbuf", optarg,
 			    1024, 1 << 30);
@@ -217,18 +255,49 @@ parse_args(struct app *a, int argc, char **argv)
 			a->stats_ms = opt_duration_or_die("stats-interval",
 			    optarg, 1000, 86400000);
 			break;
+		case OPT_TLS_CERT:
+			a->scfg.tls_cert = optarg;
+			break;
+		case OPT_TLS_KEY:
+			a->scfg.tls_key = optarg;
+			break;
+		case OPT_TRUST_PROXY:
+			if (proxyaddr_parse(&a->trust, optarg, &err) == -1)
+				opt_usage_error("--trust-proxy: %s", err.msg);
+			a->scfg.trust = &a->trust;
+			break;
 		default:
 			opt_usage_error("unknown option");
 		}
 	}
 	if (optind != argc)
 		opt_usage_error("unexpected argument: %s", argv[optind]);
+	if ((a->scfg.tls_cert == NULL) != (a->scfg.tls_key == NULL))
+		opt_usage_error("--tls-cert and --tls-key go together");
+}
+
+/* A certificate or key that cannot be read is a configuration error. */
+static int
+tls_files_ok(const struct server_cfg *c, struct errbuf *err)
+{
+	const char *f[2] = { c->tls_cert, c->tls_key };
+	FILE *fp;
+	int i;
+
+	for (i = 0; i < 2 && c->tls_cert != NULL; i++) {
+		if ((fp = fopen(f[i], "r")) == NULL)
+			return errbuf_set(err, "cannot read %s: %s", f[i],
+			    strerror(errno));
+		fclose(fp);
+	}
+	return 0;
 }
 
 static void	on_flush(uv_timer_t *t);
 
 /*
- * Open files beside the clients: the listener, up to 64 input writers,
+ * Open files beside the clients and the connections not yet upgraded:
+ * the listeners, up to 64 input writers,
  * the loop's own, logs, the static files being served.
  */
 #define NOFILE_RESERVE	128
@@ -240,19 +309,30 @@ static void	on_flush(uv_timer_t *t);
  * table that size, which lws 4.1 walks on every accept.
  */
 static void
-fit_nofile(unsigned max_conns)
+fit_nofile(unsigned max_conns, unsigned *max_pending)
 {
 	struct rlimit rl;
-	rlim_t want = (rlim_t)max_conns + NOFILE_RESERVE;
+	rlim_t want = (rlim_t)max_conns + *max_pending + NOFILE_RESERVE;
+	rlim_t avail;
 
 	if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
 		return;
 	if (rl.rlim_max != RLIM_INFINITY && want > rl.rlim_max) {
+		/*
+		 * Too few files for both: a quarter of what is left goes to
+		 * connections not yet upgraded, so that an accept never
+		 * meets EMFILE while upgraded clients are still allowed in.
+		 */
+		avail = rl.rlim_max > NOFILE_RESERVE ? rl.rlim_max -
+		    NOFILE_RESERVE : 0;
+		if (*max_pending > avail / 4)
+			*max_pending = avail / 4 > 0 ? (unsigned)(avail / 4) : 1;
 		log_warn("open files limit below max-conns",
-		    "max_conns=%u hard_limit=%llu clients_at_most=%llu",
-		    max_conns, (unsigned long long)rl.rlim_max,
-		    rl.rlim_max > NOFILE_RESERVE ? (unsigned long long)
-		    (rl.rlim_max - NOFILE_RESERVE) : 0ULL);
+		    "max_conns=%u hard_limit=%llu clients_at_most=%llu "
+		    "pending_at_most=%u", max_conns,
+		    (unsigned long long)rl.rlim_max, avail > *max_pending ?
+		    (unsigned long long)(avail - *max_pending) : 0ULL,
+		    *max_pending);
 		want = rl.rlim_max;
 	}
 	if (want == rl.rlim_cur)
@@ -469,7 +549,19 @@ main(int argc, char **argv)
 	a.scfg.pong_timeout_ms = 5000;
 	a.scfg.idle_timeout_ms = 300000;
 	a.scfg.max_client_msg = 1024;
+	a.scfg.request_timeout_ms = 5000;
+	a.scfg.max_pending = 1024;
 	parse_args(&a, argc, argv);
+	/* As many pending as upgraded ones may be, from one address. */
+	if (a.scfg.max_pending_per_ip == 0)
+		a.scfg.max_pending_per_ip = a.scfg.max_per_ip > 16 ?
+		    a.scfg.max_per_ip : 16;
+	if (a.scfg.max_pending_per_ip > a.scfg.max_pending)
+		a.scfg.max_pending_per_ip = a.scfg.max_pending;
+	if (tls_files_ok(&a.scfg, &err) == -1) {
+		log_error("startup failed", "error=%s", log_str(err.msg));
+		return EXIT_CONFIG;
+	}
 
 	a.rcfg.on_update = room_update;
 	a.rcfg.on_reset = room_reset;
@@ -479,7 +571,9 @@ main(int argc, char **argv)
 		log_error("startup failed", "error=%s", "out of memory");
 		return EXIT_SOFTWARE;
 	}
-	fit_nofile(a.scfg.max_conns);
+	fit_nofile(a.scfg.max_conns, &a.scfg.max_pending);
+	if (a.scfg.max_pending_per_ip > a.scfg.max_pending)
+		a.scfg.max_pending_per_ip = a.scfg.max_pending;
 	uv_loop_init(&a.loop);
 	uv_timer_init(&a.loop, &a.flush);
 	a.flush.data = &a;
@@ -498,7 +592,8 @@ main(int argc, char **argv)
 	a.scfg.metrics = &a.metrics;
 	if ((a.server = server_new(&a.loop, &a.scfg, &err)) == NULL) {
 		log_error("startup failed", "error=%s", log_str(err.msg));
-		rc = EXIT_OSERR;
+		/* A certificate lws cannot load is the operator's to fix. */
+		rc = strncmp(err.msg, "tls:", 4) == 0 ? EXIT_CONFIG : EXIT_OSERR;
 		goto out;
 	}
 	memset(&icfg, 0, sizeof(icfg));
@@ -518,8 +613,9 @@ main(int argc, char **argv)
 	uv_timer_start(&a.stats, on_stats, (uint64_t)a.stats_ms,
 	    (uint64_t)a.stats_ms);
 	uv_unref((uv_handle_t *)&a.stats);
-	log_info("serving", "listen=%s:%d input=%s", a.iface ? a.iface : "*",
-	    a.port, log_str(a.input_spec));
+	log_info("serving", "listen=%s:%d tls=%s input=%s",
+	    a.iface ? a.iface : "*", a.port, a.scfg.tls_cert ? "yes" : "no",
+	    log_str(a.input_spec));
 	if (service_ready(a.ready_fd, &err) == -1)
 		log_warn("readiness failed", "error=%s", log_str(err.msg));
 	uv_run(&a.loop, UV_RUN_DEFAULT);

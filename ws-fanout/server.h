@@ -12,6 +12,7 @@
 #include <uv.h>
 
 #include "errbuf.h"
+#include "proxyaddr.h"
 #include "metrics.h"
 #include "rooms.h"
 
@@ -32,6 +33,12 @@ struct server_cfg {
 	int		 sndbuf;	/* SO_SNDBUF per client, 0: kernel's */
 	unsigned	 history;	/* rooms' history length (resume) */
 	int		 lws_verbose;
+	int64_t		 request_timeout_ms;	/* accept to upgrade, per request */
+	unsigned	 max_pending;	/* pre-upgrade connections at most */
+	unsigned	 max_pending_per_ip;	/* of them per address */
+	const struct proxyaddr *trust;	/* trusted proxies or NULL; borrowed */
+	const char	*tls_cert;	/* PEM files, or NULL: plain */
+	const char	*tls_key;
 	struct rooms	*rooms;		/* borrowed */
 	struct metrics	*metrics;	/* borrowed */
 };
@@ -52,5 +59,7 @@ void	server_shutdown(struct server *s, int64_t grace_ms,
 /* Destroys the lws context; its handles close on the loop. NULL ok. */
 void	server_free(struct server *s);
 unsigned long server_clients(const struct server *s);
+/* Connections not yet upgraded (accepted, counted against the caps). */
+unsigned server_pending(const struct server *s);
 
 #endif

@@ -1,0 +1,32 @@
+#!/bin/sh
+# live-games-slowloris-does-not-lock-out: a slowloris of 500 connections
+# from one address (half a request each, then holding), more than the
+# open-files limit (256 here), does not keep a client from another
+# address out: its /healthz is answered at once (well under a second),
+# since the connections over --max-pending-per-ip are closed at accept.
+# Before, the 500 filled the open files and /healthz got nothing.
+. "$ROOT/tests/lib.sh"
+. "$ROOT/tests/lib/livegames.sh"
+python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.2", 0))' \
+    2>/dev/null || skip "cannot bind 127.0.0.2"
+LG_NOFILE=256 lg_start --request-timeout 10s
+lg_hold 500 127.0.0.2 'GET /healthz HTTP/1.1\r\nHost: x\r\nX-Slow: '
+
+for i in 1 2 3; do
+	t=$(curl -s -m 2 -o "$T/b" -w '%{http_code} %{time_total}' \
+	    "$B/healthz") || fail "healthz $i: curl exit $? ($t)"
+	set -- $t
+	expect_eq "healthz $i" "$1" 200
+	lg_within 1 "$2" || fail "healthz $i took $2 s"
+done
+curl -s "$B/metrics" >"$T/m"
+# The default cap (64) let in 64 of them; the rest were closed at accept.
+grep -q '^live_games_refused_total{reason="max_pending_per_ip"} 436$' "$T/m" ||
+    fail "refused: $(grep refused "$T/m")"
+grep -q '^live_games_connections 6[45]$' "$T/m" ||
+    fail "connections: $(grep '^live_games_connections' "$T/m")"
+kill -TERM $HOLD
+wait $HOLD || true
+expect_eq "closed by the server so far" "$(cat "$T/hold.closed")" 436
+kill -0 $LG || fail "live-games died"
+exit 0

@@ -1,0 +1,218 @@
+#!/usr/bin/env python3
+"""edge-probe: raw-socket probes of a server's edge, for the ws-fanout
+edge tests. Standard library only. Each subcommand prints what a client
+sees, one fact per line.
+
+  send HOST PORT TEXT [WAIT]   send TEXT (Python escapes: \\r\\n), print
+                               the status line(s) received and, if the
+                               server closed, "closed SECONDS"
+  hold HOST PORT N SRC [TEXT]  open N sockets from address SRC (sending
+                               TEXT on each), then print "open K" and wait
+                               for stdin to close; prints "closed K SECS"
+                               lines as the server closes them
+  close-code HOST PORT PATH CODE   upgrade, send a masked close with CODE,
+                               print the code the server answers with
+  unmasked HOST PORT PATH      upgrade, send an unmasked ping, print
+                               "close CODE" or "pong" or "nothing"
+  upgrade HOST PORT PATH [HEADER...]  a handshake with extra headers
+                               ("Name: value"), print the status line
+"""
+import base64
+import os
+import select
+import socket
+import struct
+import sys
+import time
+
+
+def connect(host, port, src=None, timeout=5):
+    s = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    if src:
+        s.bind((src, 0))
+    s.settimeout(timeout)
+    s.connect((host, int(port)))
+    return s
+
+
+def unescape(t):
+    return t.encode().decode("unicode_escape").encode("latin-1")
+
+
+def read_all(s, wait):
+    data, t0 = b"", time.monotonic()
+    closed = None
+    while time.monotonic() - t0 < wait:
+        r, _, _ = select.select([s], [], [], max(0.0, wait - (time.monotonic() - t0)))
+        if not r:
+            break
+        try:
+            chunk = s.recv(65536)
+        except (ConnectionResetError, OSError):
+            chunk = b""
+        if not chunk:
+            closed = time.monotonic() - t0
+            break
+        data += chunk
+    return data, closed
+
+
+def cmd_send(host, port, text, wait="3"):
+    s = connect(host, port)
+    t0 = time.monotonic()
+    s.sendall(unescape(text))
+    data, closed = read_all(s, float(wait))
+    for line in data.split(b"\r\n"):
+        if line.startswith(b"HTTP/"):
+            print(line.decode("latin-1"))
+        elif line.lower().startswith(b"sec-websocket-version:"):
+            print(line.decode("latin-1"))
+    if closed is not None:
+        print("closed %.2f" % (time.monotonic() - t0 if closed is None else closed))
+
+
+def cmd_hold(host, port, n, src, text=""):
+    socks, t0 = [], time.monotonic()
+    for _ in range(int(n)):
+        try:
+            s = connect(host, port, src, timeout=2)
+            if text:
+                s.sendall(unescape(text))
+            socks.append(s)
+        except OSError:
+            pass
+    print("open %d" % len(socks), flush=True)
+    live = list(socks)
+    closed = 0
+    while True:
+        r, _, _ = select.select(live + [sys.stdin], [], [], 1.0)
+        if sys.stdin in r and not os.read(sys.stdin.fileno(), 1):
+            break
+        for s in r:
+            if s is sys.stdin:
+                continue
+            try:
+                chunk = s.recv(4096)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                closed += 1
+                live.remove(s)
+                print("closed %d %.2f" % (closed, time.monotonic() - t0),
+                      flush=True)
+    for s in socks:
+        s.close()
+
+
+def handshake(host, port, path, extra=()):
+    s = connect(host, port)
+    key = base64.b64encode(os.urandom(16)).decode()
+    req = ("GET %s HTTP/1.1\r\nHost: %s:%s\r\nUpgrade: websocket\r\n"
+           "Connection: Upgrade\r\nSec-WebSocket-Key: %s\r\n"
+           "Sec-WebSocket-Version: 13\r\n" % (path, host, port, key))
+    for h in extra:
+        req += h + "\r\n"
+    s.sendall((req + "\r\n").encode())
+    buf = b""
+    while b"\r\n\r\n" not in buf:
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        buf += chunk
+    head, _, rest = buf.partition(b"\r\n\r\n")
+    return s, head.split(b"\r\n")[0].decode("latin-1"), rest
+
+
+def frame(opcode, payload, masked=True):
+    hdr = bytes([0x80 | opcode])
+    n = len(payload)
+    if not masked:
+        return hdr + bytes([n]) + payload
+    mask = os.urandom(4)
+    body = bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+    return hdr + bytes([0x80 | n]) + mask + body
+
+
+def frames(s, wait=3.0):
+    """Yields (opcode, payload) of the server's frames until close or wait."""
+    buf, t0 = b"", time.monotonic()
+    while time.monotonic() - t0 < wait:
+        while len(buf) >= 2:
+            n = buf[1] & 0x7F
+            off = 2
+            if n == 126:
+                if len(buf) < 4:
+                    break
+                n = struct.unpack(">H", buf[2:4])[0]
+                off = 4
+            elif n == 127:
+                if len(buf) < 10:
+                    break
+                n = struct.unpack(">Q", buf[2:10])[0]
+                off = 10
+            if len(buf) < off + n:
+                break
+            yield buf[0] & 0x0F, buf[off:off + n]
+            buf = buf[off + n:]
+        r, _, _ = select.select([s], [], [], 0.2)
+        if r:
+            try:
+                chunk = s.recv(65536)
+            except OSError:
+                chunk = b""
+            if not chunk:
+                return
+            buf += chunk
+
+
+def cmd_close_code(host, port, path, code):
+    s, status, _ = handshake(host, port, path)
+    if " 101 " not in status + " ":
+        print("status " + status)
+        return
+    time.sleep(0.3)
+    s.sendall(frame(8, struct.pack(">H", int(code))))
+    for op, payload in frames(s):
+        if op == 8:
+            print(struct.unpack(">H", payload[:2])[0] if len(payload) >= 2
+                  else "empty")
+            return
+    print("no close")
+
+
+def cmd_unmasked(host, port, path):
+    s, status, _ = handshake(host, port, path)
+    if " 101 " not in status + " ":
+        print("status " + status)
+        return
+    time.sleep(0.3)
+    s.sendall(frame(9, b"hi", masked=False))
+    for op, payload in frames(s):
+        if op == 8:
+            print("close %s" % (struct.unpack(">H", payload[:2])[0]
+                                if len(payload) >= 2 else "empty"))
+            return
+        if op == 10:
+            print("pong")
+            return
+    print("nothing")
+
+
+def cmd_upgrade(host, port, path, *extra):
+    _, status, _ = handshake(host, port, path, extra)
+    print(status)
+
+
+def main():
+    if len(sys.argv) < 2:
+        sys.exit(__doc__)
+    cmds = {"send": cmd_send, "hold": cmd_hold, "close-code": cmd_close_code,
+            "unmasked": cmd_unmasked, "upgrade": cmd_upgrade}
+    fn = cmds.get(sys.argv[1])
+    if fn is None:
+        sys.exit(__doc__)
+    fn(*sys.argv[2:])
+
+
+if __name__ == "__main__":
+    main()
