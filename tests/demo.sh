@@ -1,18 +1,32 @@
 #!/bin/sh
 # tests/demo.sh (make demo): the whole courtside pipeline on the recorded
-# game. Starts a throwaway PostgreSQL (unless DATABASE_URL is set), the
-# ESPN and Kalshi simulators at SPEED (default 20), the five tools joined
-# by Unix sockets, prints the URLs and a status line, and stops everything
-# on Ctrl-C or when the game ends (KEEP=1 keeps serving).
+# game, on one origin. Starts a throwaway PostgreSQL (unless DATABASE_URL
+# is set), the ESPN and Kalshi simulators at SPEED (default 20), the five
+# tools joined by Unix sockets, and a real nginx in front of them with the
+# configuration generated from contrib/nginx/courtside.conf; prints the
+# one-origin URLs and a status line, and stops everything on Ctrl-C (exit
+# 0) or when the game ends (KEEP=1 keeps serving).
+# Ports: API_PORT (8000) the origin (nginx); behind it WS_PORT (8080)
+# ws-fanout, LIVE_PORT (8001) live-games, APP_PORT (9000) the existing
+# application's upstream (nothing listens there in the demo: its paths
+# answer 502). DEMO_DIR (build/demo) holds sockets, logs and nginx/.
 # LIVE=1 runs against the real ESPN and Kalshi instead (Kalshi keys from
 # KALSHI_API_KEY_ID / KALSHI_PRIVATE_KEY_PATH; REST polling without them).
 set -eu
+# At a terminal, run as a foreground job of our own (job control): Ctrl-C
+# then reaches the demo and its stages, not make, which would otherwise
+# report "make: *** [demo] Interrupt" and exit 130 whatever we do.
+if [ -t 0 ] && [ -z "${DEMO_FOREGROUND:-}" ]; then
+	set -m
+	DEMO_FOREGROUND=1 sh "$0" "$@"
+	exit
+fi
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
 case $BUILD in /*) ;; *) BUILD=$ROOT/$BUILD ;; esac
 BIN=$BUILD/bin
 SPEED=${SPEED:-20}
-DIR=$BUILD/demo
+DIR=${DEMO_DIR:-$BUILD/demo}
 rm -rf "$DIR"
 mkdir -p "$DIR"
 chmod 755 "$DIR"
@@ -20,11 +34,17 @@ TEST_TMP=$DIR
 export ROOT BIN TEST_TMP
 . "$ROOT/tests/lib.sh"
 . "$ROOT/tests/lib/pipeline.sh"
+. "$ROOT/tests/lib/nginx.sh"
+nginx_available || fail "nginx is not installed (make deps)"
+# Ctrl-C reaches every process of the terminal's group at once: the
+# stages stop on it by themselves; the EXIT trap (tests/lib.sh) stops
+# whatever is left and the demo exits 0.
 trap 'echo; echo "stopping..."; exit 0' INT TERM
 
-pl_init "$DIR"
+ORIGIN_PORT=${API_PORT:-8000}
 PL_WS_PORT=${WS_PORT:-8080}
-PL_API_PORT=${API_PORT:-8000}
+PL_API_PORT=${LIVE_PORT:-8001}	# live-games, behind the origin
+pl_init "$DIR"
 if [ -n "${LIVE:-}" ]; then
 	PL_ESPN_URL=https://site.api.espn.com/apis/site/v2/sports/basketball/nba
 	PL_KALSHI_WS=wss://api.elections.kalshi.com/trade-api/ws/v2
@@ -36,14 +56,22 @@ else
 	echo "replaying game $PL_GAME (NY @ IND, 2025 East Finals G6) at ${SPEED}x"
 fi
 pl_db
+[ -n "${PG_DIR:-}" ] && echo "$PG_DIR" >"$DIR/pg.dir"
 pl_all
+NGINX_PORT=$ORIGIN_PORT NGINX_WS=$PL_WS_PORT NGINX_LIVE=$PL_API_PORT
+NGINX_APP=${APP_PORT:-9000}
+NGINX_DIR=$DIR/nginx
+nginx_start
+echo "$NGINX_PID" >"$DIR/nginx.pid"
 cat <<MSG
 
-  viewer      http://127.0.0.1:$PL_WS_PORT/?game=$PL_GAME&api=http://127.0.0.1:$PL_API_PORT
-  websocket   ws://127.0.0.1:$PL_WS_PORT/ws/live/$PL_GAME
-  live games  http://127.0.0.1:$PL_API_PORT/api/live/games
-  metrics     http://127.0.0.1:$PL_WS_PORT/metrics
-  logs        $DIR/*.log
+  viewer      http://localhost:$ORIGIN_PORT/?game=$PL_GAME
+  websocket   ws://localhost:$ORIGIN_PORT/ws/live/$PL_GAME
+  live games  http://localhost:$ORIGIN_PORT/api/live/games
+  behind it   ws-fanout 127.0.0.1:$PL_WS_PORT (metrics http://127.0.0.1:$PL_WS_PORT/metrics),
+              live-games 127.0.0.1:$PL_API_PORT, the application 127.0.0.1:${APP_PORT:-9000}
+              (nginx: $DIR/nginx/courtside.conf)
+  logs        $DIR/*.log, $DIR/nginx/*.log
 
 MSG
 [ -n "${LIVE:-}${KEEP:-}" ] && echo "Ctrl-C stops everything." ||
@@ -53,12 +81,14 @@ metric() { curl -s "http://127.0.0.1:$PL_WS_PORT/metrics" |
     awk -v m="$1" '$1 == m { print $2; exit }'; }
 ended=0
 while :; do
-	for s in ws-fanout aligner espn-poll kalshi-tap live-games; do
+	for s in ws-fanout aligner espn-poll kalshi-tap live-games nginx; do
 		pid=$(pl_pid "$s")
 		kill -0 "$pid" 2>/dev/null || {
-			echo; echo "$s stopped; its log:"; tail -n 5 "$DIR/$s.log"; exit 1; }
+			echo; echo "$s stopped; its log:"
+			tail -n 5 "$DIR/$s.log" "$DIR/nginx/error.log" 2>/dev/null
+			exit 1; }
 	done
-	line=$(curl -s "http://127.0.0.1:$PL_API_PORT/api/live/games" |
+	line=$(curl -s "http://127.0.0.1:$ORIGIN_PORT/api/live/games" |
 	    jq -r '[.games[] | "\(.away_abbr) \(.away_score)-\(.home_score) \(.home_abbr) Q\(.period) \(.clock)"] | join(", ") | if . == "" then "no live game" else . end' 2>/dev/null || echo "?")
 	state=
 	[ -z "${LIVE:-}" ] && state=$(curl -s "${PL_ESPN_URL%%/apis/*}/_sim/status" | jq -r .state 2>/dev/null || true)

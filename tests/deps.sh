@@ -1,14 +1,16 @@
 #!/bin/sh
 # tests/deps.sh (make deps): installs the Debian packages that building,
-# testing and the demo need; does nothing when they are all present.
-# "tests/deps.sh bench" installs the benchmarks' peers too (wrk, nginx
-# with nchan, hyperfine).
+# testing and the demo need (nginx-light: the demo's one origin and the
+# tests through it); does nothing when they are all present.
+# "tests/deps.sh bench" installs the benchmarks' peers too (wrk, nginx's
+# nchan module).
 set -eu
 PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libcurl4-openssl-dev libwebsockets-dev libjansson-dev libpq-dev libuv1-dev
 libssl-dev postgresql curl jq python3 valgrind
-shellcheck mandoc cppcheck clang-tidy openssl procps python3-websockets chromium"
-[ "${1:-}" = bench ] && PKGS="$PKGS wrk nginx-light libnginx-mod-nchan"
+shellcheck mandoc cppcheck clang-tidy openssl procps python3-websockets chromium
+nginx-light bsdutils"
+[ "${1:-}" = bench ] && PKGS="$PKGS wrk libnginx-mod-nchan"
 missing=
 for p in $PKGS; do
 	dpkg-query -W -f='${db:Status-Status}' "$p" 2>/dev/null |

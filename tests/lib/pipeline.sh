@@ -16,6 +16,8 @@
 # Stages talk over Unix sockets in DIR: espn.sock and kalshi.sock (inputs
 # of aligner), frames.sock (input of ws-fanout). Ports: PL_WS_PORT
 # (ws-fanout) and PL_API_PORT (live-games), free ones unless set.
+# PL_TRUST_PROXY=CIDR[,...]: ws-fanout and live-games take the client
+# address from X-Forwarded-For of those peers (a proxy in front).
 
 PL_BIN=${BIN:-$ROOT/build/bin}
 # shellcheck disable=SC2034 # used by the scripts that source this
@@ -111,6 +113,10 @@ pl_start() {
 		    --cors-origin '*' ;;
 	*)	fail "pl_start: unknown stage $stage" ;;
 	esac
+	if [ -n "${PL_TRUST_PROXY:-}" ] &&
+	    { [ "$stage" = ws-fanout ] || [ "$stage" = live-games ]; }; then
+		set -- "$@" --trust-proxy "$PL_TRUST_PROXY"
+	fi
 	if [ "$stage" = kalshi-tap ] && [ -s "$PL_DIR/kalshi.pem" ]; then
 		set -- env KALSHI_API_KEY_ID=courtside-demo \
 		    KALSHI_PRIVATE_KEY_PATH="$PL_DIR/kalshi.pem" "$PL_BIN/$stage" "$@"
