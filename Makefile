@@ -23,7 +23,7 @@ BUILD      ?= build$(if $(SANITIZE),-san)
 FUZZ_SECONDS ?= 30
 DURATION   ?= 5
 
-PKGS       := libcurl libwebsockets jansson libpq libuv openssl
+PKGS       := libcurl libwebsockets jansson libpq libuv openssl hiredis
 
 # When a library is missing, the first build installs it (make deps).
 PKG_OK     := $(shell pkg-config --exists $(PKGS) 2>/dev/null && echo yes)
@@ -33,7 +33,7 @@ PKG_LIBS   := $(shell pkg-config --libs $(PKGS))
 NEED_DEPS  :=
 else
 PKG_CFLAGS :=
-PKG_LIBS   := -lcurl -lwebsockets -ljansson -lpq -luv -lssl -lcrypto
+PKG_LIBS   := -lcurl -lwebsockets -ljansson -lpq -luv -lssl -lcrypto -lhiredis
 NEED_DEPS  := deps
 endif
 

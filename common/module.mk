@@ -8,3 +8,6 @@ FUZZ_TARGETS += tests/fuzz/fuzz_ndjson.c
 FUZZ_fuzz_ndjson_SRCS := common/ndjson.c
 TEST_TOOLS += ndjson-relay
 TOOL_ndjson-relay_SRCS := tests/tools/ndjson-relay.c
+UNIT_TESTS += tests/unit/test_redis_url.c
+FUZZ_TARGETS += tests/fuzz/fuzz_redis_url.c
+FUZZ_fuzz_redis_url_SRCS := common/redis_url.c common/errbuf.c
