@@ -1,9 +1,11 @@
 # ws-fanout/: frames in, WebSocket subscribers out.
 FANOUT_CORE := ws-fanout/msg.c ws-fanout/rooms.c ws-fanout/throttle.c \
-	ws-fanout/wspath.c ws-fanout/clientq.c ws-fanout/metrics.c
+	ws-fanout/wspath.c ws-fanout/clientq.c ws-fanout/metrics.c \
+	ws-fanout/bentry.c
 
 TOOLS += ws-fanout
-TOOL_ws-fanout_SRCS := ws-fanout/main.c ws-fanout/server.c $(FANOUT_CORE)
+TOOL_ws-fanout_SRCS := ws-fanout/main.c ws-fanout/server.c ws-fanout/feed.c \
+	ws-fanout/input_redis.c $(FANOUT_CORE)
 
 TEST_TOOLS += ws-load
 TOOL_ws-load_SRCS := tests/tools/ws-load.c tests/tools/ws-load-hist.c \
