@@ -66,3 +66,102 @@ redis_cleanup() {
 	[ -n "$REDIS_DIR" ] && rm -rf "$REDIS_DIR"
 	REDIS_DIR=
 }
+
+# The pipeline through Redis (after tests/lib/pipeline.sh and pl_init):
+#
+#   rd_aligner            the aligner, -o redis://.../$RD_NAME
+#   rd_fanout N           ws-fanout instance N, -i redis://.../$RD_NAME;
+#                         its port is in $PL_DIR/fanout-N.port
+#   rd_port N             that port
+#   rd_kill NAME [SIG]    stop aligner or fanout-N
+#   rd_lb N...            nginx in front of instances N...; LB_PORT
+#   rd_snapshot PORT OUT  one snapshot of $PL_GAME from PORT into OUT
+RD_NAME=cs
+
+rd_aligner() {
+	rm -f "$PL_DIR/aligner.ready"
+	"$PL_BIN/aligner" --output "$REDIS_URL_BASE/$RD_NAME" "$@" \
+	    "unix:$PL_DIR/espn.sock" "unix:$PL_DIR/kalshi.sock" \
+	    --ready-fd 3 3>"$PL_DIR/aligner.ready" 2>>"$PL_DIR/aligner.log" &
+	echo $! >"$PL_DIR/aligner.pid"
+	bg "$!"
+	WAIT_SECS=20 wait_for test -s "$PL_DIR/aligner.ready" ||
+	    fail "aligner did not become ready: $(tail -n 5 "$PL_DIR/aligner.log")"
+}
+
+rd_fanout() {
+	n=$1
+	shift
+	p=$(free_port)
+	echo "$p" >"$PL_DIR/fanout-$n.port"
+	rm -f "$PL_DIR/fanout-$n.ready"
+	"$PL_BIN/ws-fanout" --input "$REDIS_URL_BASE/$RD_NAME" \
+	    --listen "127.0.0.1:$p" "$@" \
+	    --ready-fd 3 3>"$PL_DIR/fanout-$n.ready" \
+	    2>>"$PL_DIR/fanout-$n.log" &
+	echo $! >"$PL_DIR/fanout-$n.pid"
+	bg "$!"
+	WAIT_SECS=20 wait_for test -s "$PL_DIR/fanout-$n.ready" ||
+	    fail "fanout-$n did not become ready: $(tail -n 5 "$PL_DIR/fanout-$n.log")"
+}
+
+rd_port() { cat "$PL_DIR/fanout-$1.port"; }
+
+rd_kill() {
+	pid=$(cat "$PL_DIR/$1.pid" 2>/dev/null || true)
+	[ -n "$pid" ] || return 0
+	kill "-${2:-TERM}" "$pid" 2>/dev/null || true
+	wait "$pid" 2>/dev/null || true
+	rm -f "$PL_DIR/$1.pid"
+}
+
+# rd_metric PORT NAME: a sample's value from instance PORT's /metrics.
+rd_metric() {
+	curl -sf "http://127.0.0.1:$1/metrics" | awk -v n="$2" '$1 == n { print $2 }'
+}
+
+rd_lb() {
+	LB_PORT=$(free_port)
+	mkdir -p "$PL_DIR/nginx"
+	{
+		echo "daemon off; master_process off; worker_processes 1;"
+		echo "pid $PL_DIR/nginx/nginx.pid; error_log $PL_DIR/nginx/error.log warn;"
+		echo "events { worker_connections 4096; }"
+		echo "http {"
+		echo "  access_log off;"
+		for d in client_body proxy fastcgi uwsgi scgi; do
+			echo "  ${d}_temp_path $PL_DIR/nginx/$d;"
+		done
+		echo "  upstream fanout {"
+		for n in "$@"; do
+			echo "    server 127.0.0.1:$(rd_port "$n") max_fails=1 fail_timeout=60s;"
+		done
+		echo "  }"
+		echo "  server {"
+		echo "    listen 127.0.0.1:$LB_PORT;"
+		echo "    location / {"
+		echo "      proxy_pass http://fanout;"
+		echo "      proxy_http_version 1.1;"
+		echo "      proxy_set_header Upgrade \$http_upgrade;"
+		echo "      proxy_set_header Connection upgrade;"
+		echo "      proxy_read_timeout 1h;"
+		echo "      proxy_connect_timeout 2s;"
+		echo "    }"
+		echo "  }"
+		echo "}"
+	} >"$PL_DIR/nginx/nginx.conf"
+	nginx -p "$PL_DIR/nginx" -c "$PL_DIR/nginx/nginx.conf" \
+	    2>>"$PL_DIR/nginx/stderr" &
+	echo $! >"$PL_DIR/nginx.pid"
+	bg "$!"
+	wait_for curl -sf "http://127.0.0.1:$LB_PORT/healthz" ||
+	    fail "nginx did not start: $(tail -n 5 "$PL_DIR/nginx/error.log" "$PL_DIR/nginx/stderr")"
+}
+
+rd_snapshot() {
+	rm -rf "$2.d"
+	mkdir -p "$2.d"
+	"$PL_BIN/ws-load" clients -a "127.0.0.1:$1" -g "$PL_GAME" -n 1 -m 1 \
+	    -t 10 -D "$2.d" >/dev/null 2>"$2.err" || return 1
+	head -n 1 "$2.d/client-0.ndjson" >"$2"
+}
