@@ -466,11 +466,12 @@ rebuild_reply(struct iredis *s, struct rgame *g, const redisReply *r)
 		return;
 	}
 	if (r->elements == 0 && g->nacc == 0) {
-		/* No stream (yet): read it from its first entry on. */
-		if (g->forced || !g->have_pos) {
-			memset(&g->last, 0, sizeof(g->last));
-			g->have_pos = 1;
-		}
+		/*
+		 * No stream (yet, or again after Redis lost it): read it from
+		 * its first entry on, which the aligner makes a full one.
+		 */
+		memset(&g->last, 0, sizeof(g->last));
+		g->have_pos = 1;
 		g->forced = 0;
 		return;
 	}
