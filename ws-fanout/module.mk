@@ -16,13 +16,17 @@ TEST_TOOLS += fanout-floor
 TOOL_fanout-floor_SRCS := tests/tools/fanout-floor.c tests/tools/ws-load-hist.c
 
 UNIT_TESTS += tests/unit/test_fanout_rooms.c tests/unit/test_fanout_wspath.c \
-	tests/unit/test_fanout_queue.c tests/unit/test_fanout_metrics.c
+	tests/unit/test_fanout_queue.c tests/unit/test_fanout_metrics.c \
+	tests/unit/test_fanout_bentry.c
+UNIT_test_fanout_bentry_SRCS := ws-fanout/bentry.c ws-fanout/wspath.c
 UNIT_test_fanout_rooms_SRCS := $(FANOUT_CORE)
 UNIT_test_fanout_wspath_SRCS := ws-fanout/wspath.c
 UNIT_test_fanout_queue_SRCS := $(FANOUT_CORE)
 UNIT_test_fanout_metrics_SRCS := $(FANOUT_CORE)
 
-FUZZ_TARGETS += tests/fuzz/fuzz_fanout_path.c tests/fuzz/fuzz_fanout_frames.c
+FUZZ_TARGETS += tests/fuzz/fuzz_fanout_path.c tests/fuzz/fuzz_fanout_frames.c \
+	tests/fuzz/fuzz_fanout_bentry.c
+FUZZ_fuzz_fanout_bentry_SRCS := ws-fanout/bentry.c ws-fanout/wspath.c
 FUZZ_fuzz_fanout_path_SRCS := ws-fanout/wspath.c
 FUZZ_fuzz_fanout_frames_SRCS := ws-fanout/msg.c ws-fanout/rooms.c \
 	ws-fanout/throttle.c ws-fanout/wspath.c ws-fanout/clientq.c
