@@ -80,7 +80,7 @@ RD_NAME=cs
 
 rd_aligner() {
 	rm -f "$PL_DIR/aligner.ready"
-	"$PL_BIN/aligner" --output "$REDIS_URL_BASE/$RD_NAME" "$@" \
+	"$PL_BIN/aligner" --output "$REDIS_URL_BASE/$RD_NAME" \
 	    "unix:$PL_DIR/espn.sock" "unix:$PL_DIR/kalshi.sock" \
 	    --ready-fd 3 3>"$PL_DIR/aligner.ready" 2>>"$PL_DIR/aligner.log" &
 	echo $! >"$PL_DIR/aligner.pid"
