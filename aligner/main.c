@@ -19,12 +19,14 @@
 #include "log.h"
 #include "opts.h"
 #include "output.h"
+#include "redis_url.h"
 #include "service.h"
 #include "timeutil.h"
 
-#define USAGE "aligner [-qv] [-g max-games] [-l max-line] [-m map-file] " \
-	"[-o output] [-p max-points] [-r ready-fd] [-t max-tick] " \
-	"[-u max-unmapped] [input ...]"
+#define USAGE "aligner [-qv] [-b max-backlog] [-g max-games] [-l max-line] " \
+	"[-m map-file] [-o output] [-p max-points] [-r ready-fd] " \
+	"[-t max-tick] [-u max-unmapped] [--stream-expire dur] " \
+	"[--stream-maxlen n] [input ...]"
 #define MAX_MAP_FILE	(1024 * 1024)
 #define CLOSE_TIMEOUT_MS 5000
 
@@ -46,13 +48,16 @@ static void
 usage_exit(void)
 {
 	printf("usage: %s\n", USAGE);
+	printf("  -b, --max-backlog BYTES  output held while the consumer is "
+	    "away (default 64 MiB)\n");
 	printf("  -g, --max-games N     games held (default %d)\n",
 	    ALIGN_DEFAULT_MAX_GAMES);
 	printf("  -l, --max-line BYTES  longest input line (default %d)\n",
 	    NDJSON_DEFAULT_MAX_LINE);
 	printf("  -m, --map FILE        market map: GAME_ID TICKER TEAM "
 	    "per line\n");
-	printf("  -o, --output SPEC     - (stdout, default) or unix:PATH\n");
+	printf("  -o, --output SPEC     - (stdout, default), unix:PATH or "
+	    "redis://[HOST][:PORT]/NAME\n");
 	printf("  -p, --max-points N    points per series per game "
 	    "(default %d)\n", ALIGN_DEFAULT_MAX_POINTS);
 	printf("  -q, --quiet           log less (repeatable)\n");
@@ -62,6 +67,10 @@ usage_exit(void)
 	printf("  -u, --max-unmapped N  quotes held for unknown games "
 	    "(default %d)\n", ALIGN_DEFAULT_MAX_UNMAPPED);
 	printf("  -v, --verbose         log more (repeatable)\n");
+	printf("      --stream-expire DUR  redis: keep a final game's stream "
+	    "(default 6h)\n");
+	printf("      --stream-maxlen N  redis: entries per game stream "
+	    "(default %d)\n", OUTPUT_REDIS_DEFAULT_MAXLEN);
 	printf("  -h, --help            this text\n");
 	printf("  -V, --version         the version\n");
 	printf("inputs: - (stdin, the default), a file or FIFO, "
@@ -193,6 +202,15 @@ on_connect(void *arg, struct output *out)
 	align_snapshot(app->al, snapshot_emit, out);
 }
 
+/* redis: the output keeps the games it needs from this state. */
+static void
+on_resync(void *arg, struct output *out)
+{
+	struct app *app = arg;
+
+	align_snapshot(app->al, snapshot_emit, out);
+}
+
 static void
 on_disconnect(void *arg, struct output *out)
 {
@@ -313,7 +331,9 @@ log_stats(struct app *app)
 int
 main(int argc, char *argv[])
 {
+	enum { OPT_EXPIRE = 256, OPT_MAXLEN };
 	static const struct option longopts[] = {
+		{ "max-backlog",	required_argument, NULL, 'b' },
 		{ "max-games",		required_argument, NULL, 'g' },
 		{ "help",		no_argument,	   NULL, 'h' },
 		{ "max-line",		required_argument, NULL, 'l' },
@@ -326,6 +346,8 @@ main(int argc, char *argv[])
 		{ "max-unmapped",	required_argument, NULL, 'u' },
 		{ "verbose",		no_argument,	   NULL, 'v' },
 		{ "version",		no_argument,	   NULL, 'V' },
+		{ "stream-expire",	required_argument, NULL, OPT_EXPIRE },
+		{ "stream-maxlen",	required_argument, NULL, OPT_MAXLEN },
 		{ NULL, 0, NULL, 0 }
 	};
 	static const char *const stdin_only[] = { "-" };
@@ -337,15 +359,20 @@ main(int argc, char *argv[])
 	const char *map = NULL, *outspec = "-";
 	const char *const *specs;
 	int ch, i, nspecs, ready_fd = -1, stdin_used = 0;
-	size_t max_line = 0;
+	size_t max_line = 0, max_backlog = 0, stream_maxlen = 0;
+	int64_t stream_expire = 0;
 
 	memset(&app, 0, sizeof(app));
 	memset(&acfg, 0, sizeof(acfg));
 	opt_set_usage("aligner", USAGE);
 	log_init("aligner", LOG_LVL_INFO);
-	while ((ch = getopt_long(argc, argv, "g:hl:m:o:p:qr:t:u:vV", longopts,
+	while ((ch = getopt_long(argc, argv, "b:g:hl:m:o:p:qr:t:u:vV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
+		case 'b':
+			max_backlog = (size_t)opt_int_or_die("max-backlog",
+			    optarg, 4096, 1LL << 40);
+			break;
 		case 'g':
 			acfg.max_games = (size_t)opt_int_or_die("max-games",
 			    optarg, 1, 1000000);
@@ -362,8 +389,10 @@ main(int argc, char *argv[])
 			break;
 		case 'o':
 			if (strcmp(optarg, "-") != 0 &&
-			    strncmp(optarg, "unix:", 5) != 0)
-				opt_usage_error("--output: want - or unix:PATH");
+			    strncmp(optarg, "unix:", 5) != 0 &&
+			    !redis_url_is(optarg))
+				opt_usage_error("--output: want -, unix:PATH or "
+				    "redis://[HOST][:PORT]/NAME");
 			outspec = optarg;
 			break;
 		case 'p':
@@ -390,6 +419,14 @@ main(int argc, char *argv[])
 			break;
 		case 'V':
 			opt_version();
+			break;
+		case OPT_EXPIRE:
+			stream_expire = opt_duration_or_die("stream-expire",
+			    optarg, 1000, 30LL * 86400000) / 1000;
+			break;
+		case OPT_MAXLEN:
+			stream_maxlen = (size_t)opt_int_or_die("stream-maxlen",
+			    optarg, 100, 100000000);
 			break;
 		default:
 			opt_usage_error("unknown option");
@@ -430,7 +467,11 @@ main(int argc, char *argv[])
 		goto out;
 	}
 	memset(&ocfg, 0, sizeof(ocfg));
+	ocfg.max_queue = max_backlog;
+	ocfg.redis_maxlen = stream_maxlen;
+	ocfg.redis_expire_s = stream_expire;
 	ocfg.on_connect = on_connect;
+	ocfg.on_resync = on_resync;
 	ocfg.on_disconnect = on_disconnect;
 	ocfg.on_drain = on_drain;
 	ocfg.on_error = on_output_error;

@@ -13,3 +13,6 @@ TOOL_ndjson-relay_SRCS := tests/tools/ndjson-relay.c
 UNIT_TESTS += tests/unit/test_proxyaddr.c tests/unit/test_iplimit.c
 FUZZ_TARGETS += tests/fuzz/fuzz_proxyaddr.c
 FUZZ_fuzz_proxyaddr_SRCS := common/proxyaddr.c common/errbuf.c
+UNIT_TESTS += tests/unit/test_redis_url.c
+FUZZ_TARGETS += tests/fuzz/fuzz_redis_url.c
+FUZZ_fuzz_redis_url_SRCS := common/redis_url.c common/errbuf.c

@@ -12,12 +12,15 @@
 #include "backoff.h"
 #include "ndjson.h"
 #include "output.h"
+#include "output_redis.h"
+#include "redis_url.h"
 #include "timeutil.h"
 
 enum output_kind {
 	OUT_STREAM,	/* stdout pipe or tty, through libuv */
 	OUT_SYNC,	/* stdout a regular file: plain write(2) */
 	OUT_UNIX,	/* connect to a listening socket */
+	OUT_REDIS,	/* Redis Streams: output_redis.c does it all */
 };
 
 struct output {
@@ -57,6 +60,7 @@ struct output {
 	void			(*done)(void *);
 	void			*done_arg;
 	char			 rbuf[256];
+	struct oredis		*rd;		/* OUT_REDIS */
 };
 
 static void	kick(struct output *);
@@ -251,6 +255,8 @@ output_write(struct output *out, const char *line, size_t len)
 {
 	if (out == NULL || out->failed)
 		return -1;
+	if (out->kind == OUT_REDIS)
+		return oredis_write(out->rd, line, len);
 	out->stats.lines++;
 	if (append(out, line, len) == -1)
 		return -1;
@@ -275,24 +281,34 @@ output_write_json(struct output *out, const json_t *obj)
 int
 output_busy(const struct output *out)
 {
+	if (out->kind == OUT_REDIS)
+		return oredis_busy(out->rd);
 	return out->busy;
 }
 
 size_t
 output_queued(const struct output *out)
 {
+	if (out->kind == OUT_REDIS)
+		return oredis_queued(out->rd);
 	return out->plen + out->flen;
 }
 
 int
 output_connected(const struct output *out)
 {
+	if (out->kind == OUT_REDIS)
+		return oredis_connected(out->rd);
 	return out->kind != OUT_UNIX || out->connected;
 }
 
 void
 output_stats(const struct output *out, struct output_stats *st)
 {
+	if (out->kind == OUT_REDIS) {
+		oredis_stats(out->rd, st);
+		return;
+	}
 	*st = out->stats;
 }
 
@@ -444,8 +460,16 @@ output_open(uv_loop_t *loop, const char *spec, const struct output_cfg *cfg,
 		}
 		return out;
 	}
+	if (redis_url_is(spec)) {
+		out->kind = OUT_REDIS;
+		if ((out->rd = oredis_open(loop, spec, &out->cfg, out,
+		    err)) == NULL)
+			goto fail;
+		return out;
+	}
 	if (strncmp(spec, "unix:", 5) != 0 || spec[5] == '\0') {
-		errbuf_set(err, "%s: output must be - or unix:PATH", spec);
+		errbuf_set(err, "%s: output must be -, unix:PATH or "
+		    "redis://[HOST][:PORT]/NAME", spec);
 		goto fail;
 	}
 	out->kind = OUT_UNIX;
@@ -498,6 +522,14 @@ close_timeout(uv_timer_t *t)
 	finish_close(out);
 }
 
+static void
+redis_closed(void *arg)
+{
+	struct output *out = arg;
+
+	maybe_finish(out);
+}
+
 void
 output_close(struct output *out, int64_t timeout_ms, void (*done)(void *),
     void *arg)
@@ -512,6 +544,10 @@ output_close(struct output *out, int64_t timeout_ms, void (*done)(void *),
 	out->closing = 1;
 	out->done = done;
 	out->done_arg = arg;
+	if (out->kind == OUT_REDIS) {
+		oredis_close(out->rd, timeout_ms, redis_closed, out);
+		return;
+	}
 	if (out->kind == OUT_SYNC) {
 		kick(out);
 		finish_close(out);

@@ -3,6 +3,8 @@
  * (connect there; on failure reconnect with backoff, holding a bounded
  * queue meanwhile). on_connect lets the writer send its current state
  * first on each new connection (DESIGN.md, "resync from neighbours").
+ * "redis://[HOST][:PORT]/NAME" writes into Redis Streams instead
+ * (output_redis.c; the layout is in courtside(7)).
  */
 #ifndef COURTSIDE_OUTPUT_H
 #define COURTSIDE_OUTPUT_H
@@ -13,6 +15,9 @@
 #include "errbuf.h"
 
 struct output;
+
+#define OUTPUT_REDIS_DEFAULT_MAXLEN	10000	/* entries per game stream */
+#define OUTPUT_REDIS_DEFAULT_EXPIRE	21600	/* s after a game is final */
 
 struct output_cfg {
 	size_t		max_queue;	/* bytes held while not connected or
@@ -28,7 +33,17 @@ struct output_cfg {
 	void		(*on_drain)(void *arg, struct output *out);
 	/* stdout: a write error (EPIPE ...) that ends this output. */
 	void		(*on_error)(void *arg, struct output *out, int uverr);
+	/*
+	 * redis: write the current state again, as on_connect does, for the
+	 * output to keep the games it needs (a checkpoint, a key that went
+	 * missing). Optional: on_connect is used when NULL.
+	 */
+	void		(*on_resync)(void *arg, struct output *out);
 	void		*arg;
+	/* redis: a game stream's length cap (XADD MAXLEN ~), 0: default. */
+	size_t		redis_maxlen;
+	/* redis: seconds a final game's stream is kept, 0: default. */
+	int64_t		redis_expire_s;
 };
 
 struct output_stats {

@@ -171,8 +171,10 @@ http_serve(struct server *s, struct lws *wsi, struct pss *p,
 		return respond_json(wsi, p, 405, "method not allowed");
 	if (strcmp(uri, "/healthz") == 0) {
 		buf_init(&b, 4096);
-		buf_addf(&b, "{\"status\":\"%s\",\"connections\":%lu}\n",
+		buf_addf(&b, "{\"status\":\"%s\",\"connections\":%lu",
 		    s->stopping ? "stopping" : "ok", s->nclients);
+		metrics_health_broker(s->cfg.metrics, &b);
+		buf_adds(&b, "}\n");
 		rc = respond(wsi, p, s->stopping ? 503 : 200,
 		    "application/json", b.p, b.len);
 		buf_fini(&b);

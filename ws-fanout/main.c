@@ -18,6 +18,7 @@
 #include "service.h"
 #include "timeutil.h"
 
+#include "feed.h"
 #include "metrics.h"
 #include "rooms.h"
 #include "server.h"
@@ -37,7 +38,8 @@ static const char help[] =
     "Push live game frames to WebSocket clients at /ws/live/{game_id}.\n"
     "\n"
     "  -i, --input SPEC        frames from - (stdin, default), a path,\n"
-    "                          or unix:PATH (listen; writers may reconnect)\n"
+    "                          unix:PATH (listen; writers may reconnect)\n"
+    "                          or redis://[HOST][:PORT]/NAME (Redis Streams)\n"
     "  -l, --listen [HOST:]PORT  where to serve (default 8080)\n"
     "  -w, --www DIR           static files for GET / (default: a placeholder)\n"
     "  -c, --max-conns N       WebSocket clients at most (default 15000)\n"
@@ -133,7 +135,7 @@ struct app {
 	struct proxyaddr trust;
 	struct rooms	*rooms;
 	struct server	*server;
-	struct input	*input;
+	struct feed	*input;
 	uv_timer_t	 flush;
 	uv_timer_t	 stats;
 	int		 stopping;
@@ -437,7 +439,7 @@ static void
 on_eof(void *arg, struct input *in)
 {
 	(void)arg;
-	log_info("input ended", "input=%s", log_str(input_spec(in)));
+	log_info("input ended", "input=%s", log_str(in ? input_spec(in) : "-"));
 }
 
 static void
@@ -512,7 +514,7 @@ on_stop(void *arg, int signum)
 	log_info("stopping", "signal=%d clients=%lu", signum,
 	    server_clients(a->server));
 	service_stopping();
-	input_close(a->input);
+	feed_close(a->input);
 	a->input = NULL;
 	uv_timer_stop(&a->flush);
 	uv_timer_stop(&a->stats);
@@ -604,7 +606,8 @@ main(int argc, char **argv)
 	icfg.on_eof = on_eof;
 	icfg.on_error = on_input_error;
 	icfg.arg = &a;
-	if ((a.input = input_open(&a.loop, a.input_spec, &icfg, &err)) == NULL) {
+	if ((a.input = feed_open(&a.loop, a.input_spec, &icfg,
+	    &a.metrics.broker, &err)) == NULL) {
 		log_error("startup failed", "input=%s error=%s",
 		    log_str(a.input_spec), log_str(err.msg));
 		rc = EXIT_IOERR;
@@ -622,10 +625,10 @@ main(int argc, char **argv)
 	log_info("stopped", NULL);
 out:
 	if (a.server != NULL) {
-		input_close(a.input);
+		feed_close(a.input);
 		stopped(&a);
 	} else if (!uv_is_closing((uv_handle_t *)&a.flush)) {
-		input_close(a.input);
+		feed_close(a.input);
 		uv_close((uv_handle_t *)&a.flush, NULL);
 		uv_close((uv_handle_t *)&a.stats, NULL);
 		service_signals_close();

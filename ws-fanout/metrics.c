@@ -75,12 +75,61 @@ gauge(struct buf *b, const char *name, const char *help,
 	    "ws_fanout_%s %llu\n", name, help, name, name, v);
 }
 
+const char *
+metrics_broker_state(enum broker_state st)
+{
+	return st == BROKER_UP ? "up" : st == BROKER_STALLED ? "stalled" :
+	    "down";
+}
+
+static void
+render_broker(const struct broker_stats *br, struct buf *b)
+{
+	if (!br->enabled)
+		return;
+	gauge(b, "broker_connected", "1 while the Redis input answers.",
+	    br->state == BROKER_UP);
+	gauge(b, "broker_lag_entries", "Stream entries not read yet.",
+	    br->lag);
+	gauge(b, "broker_games", "Game streams followed.", br->games);
+	counter(b, "broker_connects_total", "Connections made to Redis.",
+	    br->connects);
+	counter(b, "broker_entries_total", "Stream entries read.",
+	    br->entries);
+	counter(b, "broker_rebuilds_total", "Games rebuilt from their "
+	    "latest full-state entry.", br->rebuilds);
+	counter(b, "broker_gaps_total", "Seq gaps seen in a stream.",
+	    br->gaps);
+	buf_addf(b, "# HELP ws_fanout_broker_skipped_total Stream entries "
+	    "skipped.\n# TYPE ws_fanout_broker_skipped_total counter\n");
+	buf_addf(b, "ws_fanout_broker_skipped_total{reason=\"foreign\"} %llu\n"
+	    "ws_fanout_broker_skipped_total{reason=\"wrong_type\"} %llu\n"
+	    "ws_fanout_broker_skipped_total{reason=\"too_big\"} %llu\n"
+	    "ws_fanout_broker_skipped_total{reason=\"not_json\"} %llu\n",
+	    br->skip_foreign, br->skip_wrong_type, br->skip_too_big,
+	    br->skip_not_json);
+}
+
+void
+metrics_health_broker(const struct metrics *m, struct buf *b)
+{
+	const struct broker_stats *br = &m->broker;
+
+	if (!br->enabled)
+		return;
+	buf_addf(b, ",\"broker\":{\"state\":\"%s\",\"lag\":%llu,"
+	    "\"rebuilds\":%llu,\"skipped\":%llu,\"games\":%llu}",
+	    metrics_broker_state(br->state), br->lag, br->rebuilds,
+	    br->skipped, br->games);
+}
+
 void
 metrics_render(const struct metrics *m, struct buf *b)
 {
 	unsigned long long cum = 0;
 	unsigned i;
 
+	render_broker(&m->broker, b);
 	gauge(b, "connections", "WebSocket clients connected now.",
 	    m->conns_open);
 	counter(b, "connections_total", "WebSocket clients accepted.",
@@ -160,4 +209,8 @@ metrics_logfmt(const struct metrics *m, struct buf *b)
 	buf_addf(b, " age_p50_us=%" PRId64 " age_p99_us=%" PRId64
 	    " age_max_us=%" PRId64, hist_quantile(&m->age, 0.5),
 	    hist_quantile(&m->age, 0.99), m->age.max_us);
+	if (m->broker.enabled)
+		buf_addf(b, " broker=%s broker_lag=%llu broker_rebuilds=%llu "
+		    "broker_skipped=%llu", metrics_broker_state(m->broker.state),
+		    m->broker.lag, m->broker.rebuilds, m->broker.skipped);
 }

@@ -30,6 +30,23 @@ struct hist {
 	int64_t			max_us;
 };
 
+/* The broker input's state (ws-fanout -i redis://...). */
+enum broker_state { BROKER_DOWN = 0, BROKER_UP, BROKER_STALLED };
+
+struct broker_stats {
+	int			enabled;	/* a broker input is in use */
+	enum broker_state	state;
+	unsigned long long	connects;
+	unsigned long long	entries;	/* read from the streams */
+	unsigned long long	lag;		/* entries not read yet (gauge) */
+	unsigned long long	rebuilds;	/* games rebuilt from full state */
+	unsigned long long	gaps;		/* seq gaps that made a rebuild */
+	unsigned long long	skipped;	/* entries skipped, all reasons */
+	unsigned long long	skip_foreign, skip_wrong_type, skip_too_big,
+				skip_not_json;
+	unsigned long long	games;		/* streams followed (gauge) */
+};
+
 struct metrics {
 	unsigned long long	conns_total;
 	unsigned long long	conns_open;	/* WebSocket clients now */
@@ -48,6 +65,7 @@ struct metrics {
 	unsigned long long	queued_bytes;	/* gauge */
 	long long		heap_bytes;	/* gauge; < 0: not known */
 	struct hist		age;		/* ingest to write */
+	struct broker_stats	broker;
 };
 
 /* Upper bounds of the age buckets in microseconds (last is +Inf). */
@@ -63,6 +81,9 @@ void	metrics_render(const struct metrics *m, struct buf *b);
 /* Appends one subscribers-per-game sample. */
 void	metrics_render_game(struct buf *b, const char *game_id,
 	    unsigned long subscribers, int first);
+/* Appends ,"broker":{...} for /healthz when a broker input is used. */
+void	metrics_health_broker(const struct metrics *m, struct buf *b);
+const char *metrics_broker_state(enum broker_state st);
 /* Appends the counters as logfmt pairs ("conns=3 msgs_sent=10 ..."). */
 void	metrics_logfmt(const struct metrics *m, struct buf *b);
 

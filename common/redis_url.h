@@ -1,0 +1,31 @@
+/*
+ * redis_url: parses "redis://[HOST][:PORT]/NAME", the spec of a Redis
+ * output (aligner) or input (ws-fanout). Pure: no I/O, no allocation,
+ * no globals. HOST may be an IPv4 address, a name, or [IPv6].
+ */
+#ifndef COURTSIDE_REDIS_URL_H
+#define COURTSIDE_REDIS_URL_H
+
+#include "errbuf.h"
+
+#define REDIS_URL_HOST_MAX	253
+#define REDIS_URL_NAME_MAX	64
+#define REDIS_URL_DEFAULT_HOST	"127.0.0.1"
+#define REDIS_URL_DEFAULT_PORT	6379
+
+struct redis_url {
+	char	host[REDIS_URL_HOST_MAX + 1];	/* without brackets */
+	int	port;
+	/* The key prefix: letters, digits, '_', '-', '.'. */
+	char	name[REDIS_URL_NAME_MAX + 1];
+};
+
+/* 1 when s starts with "redis://". */
+int	redis_url_is(const char *s);
+/*
+ * Fills u from s. Returns 0, or -1 with err saying what is wrong; u is
+ * then unspecified. Borrows s.
+ */
+int	redis_url_parse(const char *s, struct redis_url *u, struct errbuf *err);
+
+#endif
