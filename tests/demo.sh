@@ -45,6 +45,9 @@ ORIGIN_PORT=${API_PORT:-8000}
 PL_WS_PORT=${WS_PORT:-8080}
 PL_API_PORT=${LIVE_PORT:-8001}	# live-games, behind the origin
 pl_init "$DIR"
+# nginx is the one peer whose X-Forwarded-For the tools believe, so the
+# per-address limit and the logs see the viewers, not the proxy.
+PL_TRUST_PROXY=127.0.0.1
 if [ -n "${LIVE:-}" ]; then
 	PL_ESPN_URL=https://site.api.espn.com/apis/site/v2/sports/basketball/nba
 	PL_KALSHI_WS=wss://api.elections.kalshi.com/trade-api/ws/v2

@@ -1,7 +1,8 @@
 #!/bin/sh
 # make demo serves one origin: the URLs it prints are on API_PORT, where
 # the nginx it started from contrib/nginx/courtside.conf answers the API,
-# the viewer page and the WebSocket. A Ctrl-C typed at the terminal (a
+# the viewer page and the WebSocket (ws-fanout and live-games trusting
+# its X-Forwarded-For). A Ctrl-C typed at the terminal (a
 # pty, as a user's) stops everything: make exits 0, prints no
 # "make: ***" line, and no process of the demo is left running.
 . "$ROOT/tests/lib.sh"
@@ -38,6 +39,12 @@ jq -e 'has("espn") or has("kalshi") or has("error")' "$T/ws.out" >/dev/null ||
     fail "websocket message: $(head -c 200 "$T/ws.out")"
 grep -q "\"GET /ws/live/$G HTTP/1.1\" 101" "$T/demo/nginx/access.log" ||
     fail "the WebSocket did not go through nginx"
+
+# Behind the demo's nginx the tools trust it for X-Forwarded-For.
+for s in ws-fanout live-games; do
+	tr '\0' ' ' <"/proc/$(cat "$T/demo/$s.pid")/cmdline" |
+	    grep -q -- '--trust-proxy 127.0.0.1' || fail "$s runs without --trust-proxy 127.0.0.1"
+done
 
 # Everything the demo started: its stages and simulators, nginx's master
 # and worker, PostgreSQL's postmaster.

@@ -18,6 +18,10 @@ pl_start kalshi-tap
 pl_wait_game
 NGINX_WS=$PL_WS_PORT NGINX_LIVE=$(free_port) NGINX_APP=$(free_port)
 nginx_start
+# Until ws-fanout holds both series (kalshi-tap may still be catching up).
+WAIT_SECS=30 wait_for sh -c "'$PY' '$PROBE' recv 'ws://127.0.0.1:$NGINX_PORT/ws/live/$PL_GAME' 1 10 |
+    jq -e '(.espn | length) > 0 and (.kalshi | length) > 0'" ||
+    fail "ws-fanout never had both series"
 
 # Each client: connect (all five before any reads on), then every message
 # until 3 s pass without one; print its series as the messages built it.
@@ -65,4 +69,5 @@ jq -e 'select(.updates < 1 or (.espn | length) < 20 or (.kalshi | length) < 1)' 
 expect_eq "distinct series among the five" "$(jq -c '{seq, espn, kalshi}' \
     "$T/clients.json" | sort -u | wc -l)" 1
 expect_eq "upgrades through nginx" \
-    "$(grep -c "\"GET /ws/live/$PL_GAME HTTP/1.1\" 101" "$NGINX_DIR/access.log")" 5
+    "$(grep -c "\"GET /ws/live/$PL_GAME HTTP/1.1\" 101" "$NGINX_DIR/access.log" |
+    awk '{ print ($1 >= 5) }')" 1

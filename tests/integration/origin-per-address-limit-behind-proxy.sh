@@ -23,17 +23,17 @@ hold() {
 	"$PY" "$PROBE" hold "$O" "$1" "$2" <"$T/hold" >"$3" &
 	bg $!
 }
-i=2
-while [ $i -le 12 ]; do
-	hold 1 "127.0.0.$i" "$T/many.$i"
-	i=$((i + 1))
+a=2
+while [ $a -le 12 ]; do
+	hold 1 "127.0.0.$a" "$T/many.$a"
+	a=$((a + 1))
 done
 exec 4>"$T/hold"	# the holders read stdin until it closes
-i=2
-while [ $i -le 12 ]; do
-	wait_lines "$T/many.$i" 1 || fail "client from 127.0.0.$i did not finish"
-	expect_eq "client from 127.0.0.$i" "$(cat "$T/many.$i")" 101
-	i=$((i + 1))
+a=2
+while [ $a -le 12 ]; do
+	wait_lines "$T/many.$a" 1 || fail "client from 127.0.0.$a did not finish"
+	expect_eq "client from 127.0.0.$a" "$(cat "$T/many.$a")" 101
+	a=$((a + 1))
 done
 expect_eq "connections at ws-fanout" "$(metric ws_fanout_connections)" 11
 

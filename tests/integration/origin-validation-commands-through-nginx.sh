@@ -28,7 +28,11 @@ curl -sf "http://$O/api/live/games" >"$T/games.json" || fail "curl /api/live/gam
 jq -e 'has("games") and has("timestamp")' "$T/games.json" >/dev/null ||
     fail "no games and timestamp: $(cat "$T/games.json")"
 
-# ws://localhost:PORT/ws/live/ID: a message within 10 s
+# ws://localhost:PORT/ws/live/ID: a message within 10 s (first, until
+# ws-fanout holds both series: kalshi-tap may still be catching up)
+WAIT_SECS=30 wait_for sh -c "'$PY' '$PROBE' recv 'ws://$O/ws/live/$PL_GAME' 1 10 |
+    jq -e '(.espn | length) > 0 and (.kalshi | length) > 0'" ||
+    fail "ws-fanout never had both series"
 check_message() {	# FILE: one JSON message with espn, kalshi or error
 	[ -s "$1" ] || fail "no message within 10 s"
 	jq -e 'has("espn") or has("kalshi") or has("error")' "$1" >/dev/null ||
@@ -67,4 +71,4 @@ grep -q "\"GET /api/live/games HTTP/1.1\" 200 .*up=127.0.0.1:$PL_API_PORT" \
     "$NGINX_DIR/access.log" || fail "no /api/live/games in nginx's log"
 expect_eq "upgrades through nginx" \
     "$(grep -c "\"GET /ws/live/$PL_GAME HTTP/1.1\" 101 .*up=127.0.0.1:$PL_WS_PORT" \
-    "$NGINX_DIR/access.log")" 3
+    "$NGINX_DIR/access.log" | awk '{ print ($1 >= 3) }')" 1
