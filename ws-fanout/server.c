@@ -483,6 +483,11 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 		info.ssl_cert_filepath = cfg->tls_cert;
 		info.ssl_private_key_filepath = cfg->tls_key;
+		/*
+		 * HTTP/1.1 only: an h2 connection's streams are not the
+		 * socket our deadlines and counts follow.
+		 */
+		info.alpn = "http/1.1";
 	}
 	if ((s->ctx = lws_create_context(&info)) == NULL ||
 	    (s->vhost = lws_get_vhost_by_name(s->ctx, "courtside")) == NULL) {
