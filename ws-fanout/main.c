@@ -31,7 +31,7 @@ static const char usage[] =
     "[--max-pending n] [--max-pending-per-ip n] [--ping-interval dur] "
     "[--pong-timeout dur] [--ready-fd fd] [--request-timeout dur] "
     "[--sndbuf bytes] [--stats-interval dur] [--tls-cert file] "
-    "[--tls-key file] [--trust-proxy cidr[,cidr...]]";
+    "[--tls-key file] [--trust-proxy cidr[,cidr ...]]";
 
 static const char help[] =
     "Push live game frames to WebSocket clients at /ws/live/{game_id}.\n"
