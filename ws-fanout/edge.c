@@ -366,9 +366,10 @@ edge_free(struct server *s, uv_close_cb closed)
 
 	/* lws' context is gone: what is left of the records goes too. */
 	while ((p = s->pd_head) != NULL) {
-		unlink_pending(s, p);
+		s->pd_head = p->next;
 		free(p);
 	}
+	s->pd_tail = NULL;
 	acceptor_free(s->acc);
 	s->acc = NULL;
 	uv_close((uv_handle_t *)&s->deadline, closed);

@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2119 # start_fanout takes optional arguments
 # Without --trust-proxy (the default trusts nothing) X-Forwarded-For is
 # ignored: a client sending a different forged address on each of 11
 # connections is still counted by its own address, and the 11th gets 429.

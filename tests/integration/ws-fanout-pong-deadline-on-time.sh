@@ -10,6 +10,7 @@
 EP=$ROOT/tests/tools/edge-probe.py
 G=401800001
 for scale in "2s 1s" "6s 1s"; do
+	# shellcheck disable=SC2086 # two words: ping and pong
 	set -- $scale
 	start_fanout --ping-interval "$1" --pong-timeout "$2"
 	feed_sync -i $G -E 2 -K 2 -n 1 -w 0

@@ -73,8 +73,8 @@ free_port(void)
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	bind(fd, (struct sockaddr *)&sin, sizeof(sin));
-	getsockname(fd, (struct sockaddr *)&sin, &sl);
+	(void)bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+	(void)getsockname(fd, (struct sockaddr *)&sin, &sl);
 	port = ntohs(sin.sin_port);
 	close(fd);
 	return port;
@@ -89,7 +89,7 @@ dial(int port, const char *src)
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	inet_pton(AF_INET, src, &sin.sin_addr);
-	bind(fd, (struct sockaddr *)&sin, sizeof(sin));
+	(void)bind(fd, (struct sockaddr *)&sin, sizeof(sin));
 	sin.sin_port = htons((uint16_t)port);
 	inet_pton(AF_INET, "127.0.0.1", &sin.sin_addr);
 	if (connect(fd, (struct sockaddr *)&sin, sizeof(sin)) == -1) {
