@@ -53,6 +53,7 @@ struct client {
 	struct lws	*wsi;
 	struct client	*rnext, *rprev;	/* the room's subscribers */
 	struct client	*anext, *aprev;	/* every client */
+	struct client	*pnext, *pprev;	/* awaiting a pong, by deadline */
 	struct room	*room;
 	struct iplimit_ent *ip;		/* in server's ips */
 	struct clientq	 q;
@@ -96,6 +97,8 @@ struct server {
 	int			 adopt_died;
 	uv_timer_t		 deadline;
 	struct edge_counters	 edge;
+	struct client		*pong_head, *pong_tail;	/* by deadline */
+	uv_timer_t		 pong;
 	struct server_cfg	 cfg;
 	struct client		*all;
 	unsigned long		 nclients;
@@ -127,6 +130,10 @@ void	fanout_link(struct server *s, struct client *c);
 void	fanout_unlink(struct server *s, struct client *c);
 /* Drops every fan-out under way (shutdown: only close frames go out). */
 void	fanout_cancel(struct server *s);
+
+/* server.c: a ping went out to c / c answered or went. */
+void	pong_wait(struct server *s, struct client *c);
+void	pong_done(struct server *s, struct client *c);
 
 /* wswrite.c */
 int	wswrite_can_direct(const struct client *c);

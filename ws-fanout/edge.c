@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include <libwebsockets.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "conn.h"
 #include "log.h"
@@ -364,9 +366,10 @@ edge_free(struct server *s, uv_close_cb closed)
 
 	/* lws' context is gone: what is left of the records goes too. */
 	while ((p = s->pd_head) != NULL) {
-		unlink_pending(s, p);
+		s->pd_head = p->next;
 		free(p);
 	}
+	s->pd_tail = NULL;
 	acceptor_free(s->acc);
 	s->acc = NULL;
 	uv_close((uv_handle_t *)&s->deadline, closed);
@@ -376,4 +379,34 @@ unsigned
 edge_pending(const struct server *s)
 {
 	return s->acc ? acceptor_pending(s->acc) : 0;
+}
+
+/*
+ * lws 4.1 cannot undo a context whose vhost failed on a foreign loop (its
+ * event library is unloaded with handles still on our loop): so the
+ * certificate and key are loaded once here, before lws sees them.
+ */
+int
+server_tls_check(const char *cert, const char *key, struct errbuf *err)
+{
+	char why[160] = "";
+	SSL_CTX *ctx;
+	int rc = -1;
+
+	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL)
+		return errbuf_set(err, "tls: out of memory");
+	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1)
+		errbuf_set(err, "tls: cannot use the certificate %s: %s", cert,
+		    ERR_error_string(ERR_get_error(), why));
+	else if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1)
+		errbuf_set(err, "tls: cannot use the key %s: %s", key,
+		    ERR_error_string(ERR_get_error(), why));
+	else if (SSL_CTX_check_private_key(ctx) != 1)
+		errbuf_set(err, "tls: the key %s does not match the "
+		    "certificate %s", key, cert);
+	else
+		rc = 0;
+	SSL_CTX_free(ctx);
+	ERR_clear_error();
+	return rc;
 }

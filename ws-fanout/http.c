@@ -117,6 +117,45 @@ serve_static(struct server *s, struct lws *wsi, struct pss *p,
 	return 0;
 }
 
+/* The pre-upgrade edge's counters (edge.c, common/accept.c). */
+static void
+render_edge(const struct server *s, struct buf *b)
+{
+	const struct edge_counters *e = &s->edge;
+
+	buf_addf(b, "# HELP ws_fanout_preupgrade_connections Connections "
+	    "accepted and not yet upgraded.\n"
+	    "# TYPE ws_fanout_preupgrade_connections gauge\n"
+	    "ws_fanout_preupgrade_connections %u\n", edge_pending(s));
+	buf_addf(b, "# HELP ws_fanout_preupgrade_closed_total Connections "
+	    "closed before an upgrade, by reason.\n"
+	    "# TYPE ws_fanout_preupgrade_closed_total counter\n"
+	    "ws_fanout_preupgrade_closed_total{reason=\"timeout\"} %llu\n"
+	    "ws_fanout_preupgrade_closed_total{reason=\"per_ip\"} %llu\n"
+	    "ws_fanout_preupgrade_closed_total{reason=\"bad_request\"} %llu\n"
+	    "ws_fanout_preupgrade_closed_total{reason=\"bad_handshake\"} %llu\n"
+	    "ws_fanout_preupgrade_closed_total{reason=\"no_memory\"} %llu\n",
+	    e->timeouts, e->refused_per_ip, e->bad_requests,
+	    e->bad_handshakes, e->refused_nomem);
+	buf_addf(b, "# HELP ws_fanout_accept_waits_total Times accepting "
+	    "stopped: out of files (a 100 ms pause) or at --max-pending.\n"
+	    "# TYPE ws_fanout_accept_waits_total counter\n"
+	    "ws_fanout_accept_waits_total{reason=\"no_files\"} %lu\n"
+	    "ws_fanout_accept_waits_total{reason=\"max_pending\"} %lu\n",
+	    s->acc ? acceptor_fd_pauses(s->acc) : 0,
+	    s->acc ? acceptor_full_waits(s->acc) : 0);
+	buf_addf(b, "# HELP ws_fanout_bad_close_codes_total Client close "
+	    "codes not valid on the wire, answered with 1002.\n"
+	    "# TYPE ws_fanout_bad_close_codes_total counter\n"
+	    "ws_fanout_bad_close_codes_total %llu\n", e->bad_close_codes);
+	buf_addf(b, "# HELP ws_fanout_forwarded_malformed_total "
+	    "X-Forwarded-For or X-Real-IP values from a trusted proxy that "
+	    "were not addresses (the proxy's address was used).\n"
+	    "# TYPE ws_fanout_forwarded_malformed_total counter\n"
+	    "ws_fanout_forwarded_malformed_total %llu\n",
+	    e->forwarded_malformed);
+}
+
 int
 http_serve(struct server *s, struct lws *wsi, struct pss *p,
     const char *uri)
@@ -170,6 +209,7 @@ http_serve(struct server *s, struct lws *wsi, struct pss *p,
 			    first);
 			first = 0;
 		}
+		render_edge(s, &b);
 		rc = b.failed ? -1 : respond(wsi, p, 200,
 		    "text/plain; version=0.0.4", b.p, b.len);
 		buf_fini(&b);

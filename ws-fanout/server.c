@@ -172,6 +172,7 @@ closed(struct server *s, struct client *c)
 	if (!c->live)
 		return;
 	c->live = 0;
+	pong_done(s, c);
 	clientq_clear(&c->q, &s->budget);
 	msg_unref(c->cur);
 	c->cur = NULL;
@@ -254,7 +255,7 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		return receive(s, wsi, &p->c, len);
 	case LWS_CALLBACK_RECEIVE_PONG:
 		log_debug("pong", "game=%s", p->c.room ? room_id(p->c.room) : "-");
-		p->c.awaiting_pong = 0;
+		pong_done(s, &p->c);
 		p->c.last_pong_ms = (int64_t)uv_now(s->loop);
 		return 0;
 	case LWS_CALLBACK_CLOSED:
@@ -313,7 +314,87 @@ static const struct lws_protocols protocols[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, 0 },
 };
 
-/* Pings, pong deadlines and idle clients, twice a second. */
+static void	on_pong_deadline(uv_timer_t *);
+
+static void
+pong_arm(struct server *s)
+{
+	int64_t wait;
+
+	if (s->pong_head == NULL) {
+		uv_timer_stop(&s->pong);
+		return;
+	}
+	wait = s->pong_head->ping_sent_ms + s->cfg.pong_timeout_ms -
+	    (int64_t)uv_now(s->loop);
+	uv_timer_start(&s->pong, on_pong_deadline, wait > 0 ? (uint64_t)wait :
+	    0, 0);
+}
+
+/*
+ * Every pong deadline is its ping's time plus the same timeout, so the
+ * clients awaiting one are kept in the order their pings went out and
+ * one timer serves them all, on time whatever the sweep's period.
+ */
+void
+pong_wait(struct server *s, struct client *c)
+{
+	if (c->awaiting_pong)
+		pong_done(s, c);
+	c->awaiting_pong = 1;
+	c->pnext = NULL;
+	c->pprev = s->pong_tail;
+	if (s->pong_tail != NULL)
+		s->pong_tail->pnext = c;
+	else
+		s->pong_head = c;
+	s->pong_tail = c;
+	if (s->pong_head == c)
+		pong_arm(s);
+}
+
+void
+pong_done(struct server *s, struct client *c)
+{
+	if (!c->awaiting_pong)
+		return;
+	c->awaiting_pong = 0;
+	if (c->pprev != NULL)
+		c->pprev->pnext = c->pnext;
+	else
+		s->pong_head = c->pnext;
+	if (c->pnext != NULL)
+		c->pnext->pprev = c->pprev;
+	else
+		s->pong_tail = c->pprev;
+	c->pnext = c->pprev = NULL;
+}
+
+/*
+ * No pong in time: closed now, from this timer (outside lws'
+ * callbacks, so synchronously; lws' own asynchronous kill took 27 s
+ * here with the default intervals).
+ */
+static void
+on_pong_deadline(uv_timer_t *t)
+{
+	struct server *s = t->data;
+	int64_t now = (int64_t)uv_now(s->loop);
+	struct client *c;
+
+	while ((c = s->pong_head) != NULL &&
+	    c->ping_sent_ms + s->cfg.pong_timeout_ms <= now) {
+		pong_done(s, c);
+		s->cfg.metrics->rejected[REJECT_PONG]++;
+		log_debug("no pong", "game=%s", c->room ? room_id(c->room) :
+		    "-");
+		lws_set_timeout(c->wsi, PENDING_TIMEOUT_WS_PONG_CHECK_GET_PONG,
+		    LWS_TO_KILL_SYNC);
+	}
+	pong_arm(s);
+}
+
+/* Pings and idle clients, twice a second; pong deadlines have a timer. */
 static void
 on_sweep(uv_timer_t *t)
 {
@@ -329,14 +410,6 @@ on_sweep(uv_timer_t *t)
 	for (c = s->all; c != NULL; c = c->anext) {
 		if (c->close_code)
 			continue;
-		if (c->awaiting_pong &&
-		    now - c->ping_sent_ms > s->cfg.pong_timeout_ms) {
-			s->cfg.metrics->rejected[REJECT_PONG]++;
-			c->awaiting_pong = 0;
-			lws_set_timeout(c->wsi, PENDING_TIMEOUT_WS_PONG_CHECK_GET_PONG,
-			    LWS_TO_KILL_ASYNC);
-			continue;
-		}
 		if (now - c->last_pong_ms > s->cfg.idle_timeout_ms) {
 			s->cfg.metrics->rejected[REJECT_IDLE]++;
 			lws_set_timeout(c->wsi, PENDING_TIMEOUT_WS_PONG_CHECK_GET_PONG,
@@ -410,6 +483,11 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
 		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
 		info.ssl_cert_filepath = cfg->tls_cert;
 		info.ssl_private_key_filepath = cfg->tls_key;
+		/*
+		 * HTTP/1.1 only: an h2 connection's streams are not the
+		 * socket our deadlines and counts follow.
+		 */
+		info.alpn = "http/1.1";
 	}
 	if ((s->ctx = lws_create_context(&info)) == NULL ||
 	    (s->vhost = lws_get_vhost_by_name(s->ctx, "courtside")) == NULL) {
@@ -434,6 +512,8 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
 	uv_unref((uv_handle_t *)&s->sweep);
 	uv_timer_init(loop, &s->grace);
 	s->grace.data = s;
+	uv_timer_init(loop, &s->pong);
+	s->pong.data = s;
 	uv_idle_init(loop, &s->fanout);
 	s->fanout.data = s;
 	return s;
@@ -458,6 +538,7 @@ server_shutdown(struct server *s, int64_t grace_ms, void (*done)(void *),
 	struct client *c;
 	s->stopping = 1;
 	edge_stop(s);
+	uv_timer_stop(&s->pong);
 	s->done = done;
 	s->done_arg = arg;
 	uv_timer_stop(&s->sweep);
@@ -506,7 +587,8 @@ server_free(struct server *s)
 	s->ips = NULL;
 	free(s->since_buf);
 	free(s->scratch);
-	s->timers_open = 4;
+	s->timers_open = 5;
+	uv_close((uv_handle_t *)&s->pong, timer_closed);
 	uv_close((uv_handle_t *)&s->sweep, timer_closed);
 	uv_close((uv_handle_t *)&s->grace, timer_closed);
 	uv_close((uv_handle_t *)&s->fanout, timer_closed);

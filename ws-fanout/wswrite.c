@@ -62,7 +62,9 @@ wswrite_direct(struct server *s, struct client *c, struct msg **ms, size_t n,
 	ssize_t w;
 	int fd;
 
-	if ((fd = (int)lws_get_socket_fd(c->wsi)) < 0)
+	/* Under TLS the socket carries records: everything through lws. */
+	if (s->cfg.tls_cert != NULL ||
+	    (fd = (int)lws_get_socket_fd(c->wsi)) < 0)
 		return 0;
 	if (n > sizeof(iov) / sizeof(iov[0]))
 		n = sizeof(iov) / sizeof(iov[0]);
@@ -195,8 +197,8 @@ wswrite_writable(struct server *s, struct client *c)
 		return -1;
 	if (c->want_ping) {
 		c->want_ping = 0;
-		c->awaiting_pong = 1;
 		c->ping_sent_ms = (int64_t)uv_now(s->loop);
+		pong_wait(s, c);
 		log_debug("ping", "game=%s", c->room ? room_id(c->room) : "-");
 		/* lws 4.1 hides an empty pong from us: give it a payload. */
 		memcpy(ping + LWS_PRE, "ping", 4);

@@ -16,6 +16,14 @@ sees, one fact per line.
                                "close CODE" or "pong" or "nothing"
   upgrade HOST PORT PATH [HEADER...]  a handshake with extra headers
                                ("Name: value"), print the status line
+  no-pong HOST PORT PATH WAIT  upgrade, never answer a ping; print
+                               "ping SECS" at the first ping and
+                               "closed SECS-AFTER-PING" when the server
+                               closes (close frame or end of stream)
+  hold-ws HOST PORT PATH N [XFF-FORMAT]  N upgrades from here, each with
+                               X-Forwarded-For: XFF-FORMAT % i when given;
+                               print each status code, hold them until
+                               stdin closes
 """
 import base64
 import os
@@ -203,11 +211,70 @@ def cmd_upgrade(host, port, path, *extra):
     print(status)
 
 
+def cmd_no_pong(host, port, path, wait):
+    s, status, rest = handshake(host, port, path)
+    if " 101 " not in status + " ":
+        print("status " + status)
+        return
+    t0 = time.monotonic()
+    t_ping = None
+    buf = rest
+    s.settimeout(0.2)
+    while time.monotonic() - t0 < float(wait):
+        # Parse what we have; frames from the server are unmasked.
+        while len(buf) >= 2:
+            n, off = buf[1] & 0x7F, 2
+            if n == 126:
+                if len(buf) < 4:
+                    break
+                n, off = struct.unpack(">H", buf[2:4])[0], 4
+            elif n == 127:
+                if len(buf) < 10:
+                    break
+                n, off = struct.unpack(">Q", buf[2:10])[0], 10
+            if len(buf) < off + n:
+                break
+            op = buf[0] & 0x0F
+            buf = buf[off + n:]
+            if op == 9 and t_ping is None:
+                t_ping = time.monotonic()
+                print("ping %.2f" % (t_ping - t0), flush=True)
+            elif op == 8:
+                print("closed %.2f" % (time.monotonic() - (t_ping or t0)))
+                return
+        try:
+            chunk = s.recv(65536)
+        except socket.timeout:
+            continue
+        except OSError:
+            chunk = b""
+        if not chunk:
+            print("closed %.2f" % (time.monotonic() - (t_ping or t0)))
+            return
+        buf += chunk
+    print("open")
+
+
+def cmd_hold_ws(host, port, path, n, xff=None):
+    socks = []
+    for i in range(int(n)):
+        extra = ["X-Forwarded-For: " + (xff % i if "%" in xff else xff)] \
+            if xff else []
+        s, status, _ = handshake(host, port, path, extra)
+        print(status.split(" ")[1] if " " in status else "none", flush=True)
+        socks.append(s)
+    while os.read(sys.stdin.fileno(), 1):
+        pass
+    for s in socks:
+        s.close()
+
+
 def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     cmds = {"send": cmd_send, "hold": cmd_hold, "close-code": cmd_close_code,
-            "unmasked": cmd_unmasked, "upgrade": cmd_upgrade}
+            "unmasked": cmd_unmasked, "upgrade": cmd_upgrade,
+            "no-pong": cmd_no_pong, "hold-ws": cmd_hold_ws}
     fn = cmds.get(sys.argv[1])
     if fn is None:
         sys.exit(__doc__)
