@@ -340,6 +340,8 @@ refuse_upgrade(struct pss *p)
 	memset(&p->resp, 0, sizeof(p->resp));
 	p->resp.status = 400;
 	p->resp.body = blob_take(b, len);
+	p->route = ROUTE_BAD_REQUEST;	/* nothing left from a previous request */
+	p->head = 0;
 	p->close = 1;
 	p->phase = PH_HEADERS;
 	conn_arm(conn_of(p->wsi), 0);
