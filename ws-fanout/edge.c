@@ -27,6 +27,7 @@ struct pending {
 	struct iplimit_ent	*tok;		/* the acceptor's */
 	int64_t			 deadline_ms;
 	int			 linked;
+	int			 orphan;	/* adoption failed, wsi closing */
 	char			 ip[PROXYADDR_STRLEN];
 };
 
@@ -126,9 +127,23 @@ on_accept(void *arg, int fd, const char *ip, struct iplimit_ent *tok)
 	s->adopt_died = 0;
 	wsi = lws_adopt_descriptor_vhost_via_info(&desc);
 	s->adopting = NULL;
-	if (wsi == NULL) {
-		/* lws closed fd; a WSI_DESTROY on the way left p to us. */
+	if (wsi == NULL && s->adopt_died) {
 		free(p);
+		return -1;
+	}
+	if (wsi == NULL) {
+		/*
+		 * lws closed fd, but the wsi it made (a TLS handshake that
+		 * failed at once, say) is still closing on the loop: its
+		 * WSI_DESTROY comes later with p, which waits for it. The
+		 * acceptor takes the token back now.
+		 */
+		p->orphan = 1;
+		p->tok = NULL;
+		p->next = s->pd_orphans;
+		if (s->pd_orphans != NULL)
+			s->pd_orphans->prev = p;
+		s->pd_orphans = p;
 		return -1;
 	}
 	if (s->adopt_died) {
@@ -183,6 +198,16 @@ edge_done(struct server *s, struct lws *wsi)
 	if (p == NULL)
 		return;
 	lws_set_opaque_user_data(wsi, NULL);
+	if (p->orphan) {
+		if (p->prev != NULL)
+			p->prev->next = p->next;
+		else
+			s->pd_orphans = p->next;
+		if (p->next != NULL)
+			p->next->prev = p->prev;
+		free(p);
+		return;
+	}
 	if (p == s->adopting) {
 		/* Inside lws_adopt: on_accept frees p, the acceptor not. */
 		s->adopt_died = 1;
@@ -370,6 +395,10 @@ edge_free(struct server *s, uv_close_cb closed)
 		free(p);
 	}
 	s->pd_tail = NULL;
+	while ((p = s->pd_orphans) != NULL) {
+		s->pd_orphans = p->next;
+		free(p);
+	}
 	acceptor_free(s->acc);
 	s->acc = NULL;
 	uv_close((uv_handle_t *)&s->deadline, closed);

@@ -552,6 +552,7 @@ main(int argc, char **argv)
 		a.scfg.max_pending_per_ip = a.scfg.max_pending;
 	if (tls_files_ok(&a.scfg, &err) == -1) {
 		log_error("startup failed", "error=%s", log_str(err.msg));
+		free(a.iface);
 		return EXIT_CONFIG;
 	}
 

@@ -23,9 +23,14 @@ HTTP=https://localhost:$PORT
 export CURL_CA_BUNDLE="$T/ca.pem"
 feed_sync -i $G -E 2 -K 2 -n 1 -w 0
 expect_eq "https /healthz" "$(curl -sf "$HTTP/healthz" | jq -r .status)" ok
-# Plain HTTP on the TLS port is not served.
+# Plain HTTP and a broken ClientHello on the TLS port are not served,
+# and do not take the server down (a failed handshake once freed the
+# connection's record twice: SIGABRT).
 curl -s -m 2 "http://localhost:$PORT/healthz" | grep -q '"status"' &&
     fail "plain http answered on the TLS port"
+python3 "$ROOT/tests/tools/edge-probe.py" send 127.0.0.1 "$PORT" \
+    '\x16\x03\x01\x00\x05hello-garbage' 1 >/dev/null
+expect_eq "after failed handshakes" "$(curl -sf "$HTTP/healthz" | jq -r .status)" ok
 "$PY" - "$PORT" "$G" "$T/ca.pem" <<'PYEOF' >"$T/wss.out" || fail "wss: $(cat "$T/wss.out")"
 import asyncio, json, ssl, sys
 import websockets
