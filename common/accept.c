@@ -264,6 +264,7 @@ on_readable(uv_poll_t *p, int status, int events)
 	(void)events;
 	if (status < 0 || a->stopped)
 		return;
+	memset(&ss, 0, sizeof(ss));
 	for (i = 0; i < ACCEPTS_PER_EVENT && !a->paused && !a->stopped; i++) {
 		/*
 		 * At the total cap the rest wait in the kernel's backlog, not

@@ -314,7 +314,8 @@ file_read_cb(uv_fs_t *req)
 		return;
 	}
 	if (n > 0) {
-		in->off += n;
+		if (in->off >= 0)
+			in->off += n;
 		ndjson_reader_feed(&in->file_rd, in->buf, (size_t)n);
 		if (!in->closing)
 			file_read(in);
@@ -407,10 +408,16 @@ open_path(struct input *in, const char *path, struct errbuf *err)
 		return errbuf_set(err, "%s: is a directory", path);
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
 		return errbuf_set(err, "%s: %s", path, strerror(errno));
-	if (S_ISREG(st.st_mode)) {
+	/*
+	 * A character device other than a terminal (/dev/null) cannot be
+	 * polled (epoll_ctl: EPERM, and libuv aborts): it is read like a
+	 * file, in the threadpool, at no offset (-1: plain read()).
+	 */
+	if (S_ISREG(st.st_mode) || (S_ISCHR(st.st_mode) && !isatty(fd))) {
 		in->kind = IN_FILE;
 		in->fd = fd;
 		in->own_fd = 1;
+		in->off = S_ISREG(st.st_mode) ? 0 : -1;
 		file_read(in);
 		return 0;
 	}

@@ -3,7 +3,7 @@ TOOLS += live-games
 TOOL_live-games_SRCS := live-games/main.c live-games/live.c \
 	live-games/body.c live-games/cache.c live-games/route.c \
 	live-games/db.c live-games/server.c live-games/conn.c \
-	live-games/framing.c live-games/tlsfiles.c live-games/schema_sql.c
+	live-games/framing.c live-games/edge.c live-games/tlsfiles.c live-games/schema_sql.c
 UNIT_TESTS += tests/unit/test_live_body.c tests/unit/test_live_route.c \
 	tests/unit/test_live_cache.c tests/unit/test_live_schema.c \
 	tests/unit/test_live_framing.c

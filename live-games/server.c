@@ -2,13 +2,14 @@
  * server: libwebsockets HTTP on a foreign libuv loop. Each request gets
  * per-session data (struct pss): its route, the response it is sending
  * and, while its answer is not ready, a place in the parked list. The
- * same encoded body is shared by every request that sends it.
+ * same encoded body is shared by every request that sends it. Sockets
+ * come from our own acceptor (common/accept) and are adopted by lws;
+ * each has a struct conn (conn.h) for its deadline and count, and edge.c
+ * says what is refused before the application is asked.
  */
 #include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -18,7 +19,7 @@
 #include "accept.h"
 #include "body.h"
 #include "conn.h"
-#include "framing.h"
+#include "edge.h"
 #include "log.h"
 #include "lwslog.h"
 #include "server.h"
@@ -59,11 +60,7 @@ struct server {
 	size_t			 nparked;
 	struct conns		 conns;
 	struct acceptor		*acc;	/* our listener; lws listens on nothing */
-	unsigned long long	 refused_per_ip, refused_nomem;
-	unsigned long long	 refused_upgrades;
-	unsigned long long	 refused_framing;
-	unsigned long long	 refused_connect;
-	unsigned long long	 proxy_malformed;
+	struct edge_stats	 st;	/* the counters the edge shares */
 	int64_t			 lwslog_ms;	/* last lwslog_flush */
 	int			 stopping;
 	void			*loops[1];
@@ -162,6 +159,7 @@ release(struct pss *p)
 	p->phase = PH_IDLE;
 }
 
+
 /*
  * The server's own counters after the application's /metrics text (the
  * application does not see refused connections).
@@ -174,35 +172,13 @@ append_metrics(struct server *s, struct resp *r)
 	size_t old;
 	int n;
 
-	n = snprintf(buf, sizeof(buf),
-	    "# HELP live_games_refused_total Requests refused at the edge.\n"
-	    "# TYPE live_games_refused_total counter\n"
-	    "live_games_refused_total{reason=\"websocket_upgrade\"} %llu\n"
-	    "live_games_refused_total{reason=\"body_framing\"} %llu\n"
-	    "live_games_refused_total{reason=\"connect\"} %llu\n"
-	    "live_games_refused_total{reason=\"max_pending_per_ip\"} %llu\n"
-	    "live_games_refused_total{reason=\"out_of_memory\"} %llu\n"
-	    "# HELP live_games_accept_pauses_total Accepts paused at the open-files limit.\n"
-	    "# TYPE live_games_accept_pauses_total counter\n"
-	    "live_games_accept_pauses_total %lu\n"
-	    "# HELP live_games_accept_full_waits_total Accepts held in the backlog at --max-pending.\n"
-	    "# TYPE live_games_accept_full_waits_total counter\n"
-	    "live_games_accept_full_waits_total %lu\n"
-	    "# HELP live_games_conn_timeouts_total Connections closed by their deadline.\n"
-	    "# TYPE live_games_conn_timeouts_total counter\n"
-	    "live_games_conn_timeouts_total %llu\n"
-	    "# HELP live_games_proxy_malformed_total Requests from a trusted proxy whose X-Forwarded-For or X-Real-IP was malformed (the peer was used).\n"
-	    "# TYPE live_games_proxy_malformed_total counter\n"
-	    "live_games_proxy_malformed_total %llu\n"
-	    "# HELP live_games_connections Connections open.\n"
-	    "# TYPE live_games_connections gauge\n"
-	    "live_games_connections %zu\n",
-	    s->refused_upgrades, s->refused_framing, s->refused_connect,
-	    s->refused_per_ip, s->refused_nomem,
-	    s->acc != NULL ? acceptor_fd_pauses(s->acc) : 0UL,
-	    s->acc != NULL ? acceptor_full_waits(s->acc) : 0UL,
-	    s->conns.timeouts, s->proxy_malformed, s->conns.n);
-	if (n < 0 || (size_t)n >= sizeof(buf) || r->body == NULL)
+	s->st.conn_timeouts = s->conns.timeouts;
+	s->st.connections = s->conns.n;
+	s->st.accept_pauses = s->acc != NULL ? acceptor_fd_pauses(s->acc) : 0;
+	s->st.accept_full_waits = s->acc != NULL ?
+	    acceptor_full_waits(s->acc) : 0;
+	if ((n = edge_metrics(&s->st, buf, sizeof(buf))) < 0 ||
+	    r->body == NULL)
 		return;
 	old = blob_len(r->body);
 	if ((b = malloc(sizeof(*b) + old + (size_t)n + 1)) == NULL)
@@ -349,28 +325,6 @@ method_of(int m)
 	}
 }
 
-#define FRAMING_FIELDS	4	/* more Content-Length fields: duplicate anyway */
-
-/* The body framing of the request head on wsi (framing.h). */
-static enum framing
-framing_of(struct lws *wsi, int no_body)
-{
-	struct framing_field f[FRAMING_FIELDS];
-	char vals[FRAMING_FIELDS][24];
-	int i, n;
-
-	for (i = 0; i < FRAMING_FIELDS; i++) {
-		if (lws_hdr_fragment_length(wsi, WSI_TOKEN_HTTP_CONTENT_LENGTH,
-		    i) <= 0)
-			break;
-		n = lws_hdr_copy_fragment(wsi, vals[i], (int)sizeof(vals[i]),
-		    WSI_TOKEN_HTTP_CONTENT_LENGTH, i);
-		f[i].p = n < 0 ? NULL : vals[i];	/* too long: bad */
-		f[i].len = n < 0 ? 0 : (size_t)n;
-	}
-	return framing_check(no_body, f, (size_t)i,
-	    lws_hdr_total_length(wsi, WSI_TOKEN_HTTP_TRANSFER_ENCODING) > 0);
-}
 
 /* A WebSocket upgrade: 400 with a JSON body, then close; never 101. */
 static void
@@ -380,12 +334,14 @@ refuse_upgrade(struct pss *p)
 	size_t len;
 	char *b;
 
-	s->refused_upgrades++;
+	s->st.refused_upgrades++;
 	b = body_error(400, "websocket_refused", "live-games serves plain "
 	    "HTTP only; WebSockets (/ws/live/ID) are ws-fanout's", 0, &len);
 	memset(&p->resp, 0, sizeof(p->resp));
 	p->resp.status = 400;
 	p->resp.body = blob_take(b, len);
+	p->route = ROUTE_BAD_REQUEST;	/* nothing left from a previous request */
+	p->head = 0;
 	p->close = 1;
 	p->phase = PH_HEADERS;
 	conn_arm(conn_of(p->wsi), 0);
@@ -407,7 +363,7 @@ on_http(struct lws *wsi, struct pss *p)
 	m = lws_http_get_uri_and_method(wsi, &uri, &len);
 	if (c != NULL && conn_client(c, p->srv->cfg.trust) ==
 	    PROXYADDR_MALFORMED)
-		p->srv->proxy_malformed++;
+		p->srv->st.proxy_malformed++;
 	if (c != NULL && c->refuse_upgrade) {
 		log_debug("upgrade refused", "client=%s", log_str(c->addr));
 		refuse_upgrade(p);
@@ -426,9 +382,9 @@ on_http(struct lws *wsi, struct pss *p)
 		 * Framing two readers could disagree on: 400 and close, so
 		 * no byte after this head is ever read as a request.
 		 */
-		fr = framing_of(wsi, method_of(m) != RM_OTHER);
+		fr = edge_framing(wsi, method_of(m) != RM_OTHER);
 		if (fr != FRAMING_OK) {
-			p->srv->refused_framing++;
+			p->srv->st.refused_framing++;
 			log_debug("request refused", "client=%s reason=%s",
 			    log_str(c != NULL ? c->addr : "-"),
 			    framing_name(fr));
@@ -471,9 +427,9 @@ on_refuse(void *arg, const char *ip, enum accept_refusal why)
 	struct server *s = arg;
 
 	if (why == ACCEPT_REFUSED_PER_ADDR)
-		s->refused_per_ip++;
+		s->st.refused_per_ip++;
 	else
-		s->refused_nomem++;
+		s->st.refused_nomem++;
 	log_rl(&rl, LOG_LVL_INFO, "connection refused", "client=%s reason=%s",
 	    log_str(ip), why == ACCEPT_REFUSED_PER_ADDR ? "max_pending_per_ip" :
 	    "out_of_memory");
@@ -514,67 +470,15 @@ on_new_conn(struct lws *wsi)
 	return 0;
 }
 
-/*
- * lws 4.1 asks before it upgrades, with the Upgrade value in its own
- * header table; once we return 0 it compares the same bytes again with
- * "websocket" and "h2c" and, matching neither, serves plain HTTP/1.1.
- * Emptying them is how the request stays HTTP/1.1: an h2c offer is then
- * simply ignored (RFC 9113 §3.2 lets a server do that), and a WebSocket
- * upgrade reaches on_http, which refuses it.
- */
-static int
-on_upgrade(struct lws *wsi, void *in)
-{
-	struct conn *c = conn_of(wsi);
-	char *up = in;
 
-	if (up == NULL)
-		return -1;
-	if (strcasecmp(up, "h2c") != 0) {
-		if (c == NULL)
-			return -1;
-		c->refuse_upgrade = 1;
-	}
-	up[0] = '\0';
-	return 0;
-}
-
-/*
- * lws turns a CONNECT into a raw socket and would then wait forever:
- * answer 405 at once and close.
- */
-static int
-refuse_connect(struct lws *wsi)
-{
-	struct server *s = lws_context_user(lws_get_context(wsi));
-	unsigned char buf[LWS_PRE + 512];
-	size_t blen;
-	char *b;
-	int n;
-
-	s->refused_connect++;
-	b = body_error(405, "bad_method", "method not allowed: use GET", 0,
-	    &blen);
-	if (b == NULL)
-		return -1;
-	n = snprintf((char *)buf + LWS_PRE, sizeof(buf) - LWS_PRE,
-	    "HTTP/1.1 405 Method Not Allowed\r\n"
-	    "content-type: application/json\r\n"
-	    "content-length: %zu\r\n"
-	    "allow: GET, HEAD, OPTIONS\r\n"
-	    "cache-control: no-store\r\n"
-	    "connection: close\r\n\r\n%s", blen, b);
-	free(b);
-	if (n > 0 && (size_t)n < sizeof(buf) - LWS_PRE)
-		(void)lws_write(wsi, buf + LWS_PRE, (size_t)n, LWS_WRITE_RAW);
-	return -1;
-}
 
 static int
 callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
     void *in, size_t len)
 {
 	struct pss *p = user;
+	struct server *s;
+	struct conn *c;
 	struct blob *b;
 
 	switch (reason) {
@@ -584,11 +488,15 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		on_conn_gone(wsi);
 		return 0;
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
-		return on_upgrade(wsi, in);
+		if ((c = conn_of(wsi)) == NULL)
+			return -1;
+		return edge_upgrade(in, &c->refuse_upgrade);
 	case LWS_CALLBACK_RAW_ADOPT:
 		return 0;
 	case LWS_CALLBACK_RAW_RX:
-		return refuse_connect(wsi);
+		s = lws_context_user(lws_get_context(wsi));
+		s->st.refused_connect++;
+		return edge_refuse_connect(wsi);
 	case LWS_CALLBACK_HTTP:
 		return on_http(wsi, p);
 	case LWS_CALLBACK_HTTP_BODY:

@@ -2,7 +2,10 @@
  * server: the HTTP/1.1 side of live-games, libwebsockets' HTTP role on
  * the process's libuv loop. Thin adapter: it classifies a request
  * (route.h), asks the application for an answer and writes it; it holds
- * no application state.
+ * no application state. It also keeps the network edge: its own
+ * listener with per-address and total caps, a deadline on every
+ * connection, no WebSocket or h2c upgrades, no ambiguous body framing,
+ * optional TLS, and the client address behind trusted proxies.
  */
 #ifndef LIVE_SERVER_H
 #define LIVE_SERVER_H

@@ -93,6 +93,7 @@ struct server {
 	struct lws_vhost	*vhost;
 	struct acceptor		*acc;		/* edge.c's */
 	struct pending		*pd_head, *pd_tail;	/* by deadline */
+	struct pending		*pd_orphans;	/* adoption failed, closing */
 	struct pending		*adopting;	/* inside lws_adopt */
 	int			 adopt_died;
 	uv_timer_t		 deadline;

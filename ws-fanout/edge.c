@@ -14,6 +14,8 @@
 #include <unistd.h>
 
 #include <libwebsockets.h>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 
 #include "conn.h"
 #include "log.h"
@@ -25,6 +27,7 @@ struct pending {
 	struct iplimit_ent	*tok;		/* the acceptor's */
 	int64_t			 deadline_ms;
 	int			 linked;
+	int			 orphan;	/* adoption failed, wsi closing */
 	char			 ip[PROXYADDR_STRLEN];
 };
 
@@ -124,9 +127,23 @@ on_accept(void *arg, int fd, const char *ip, struct iplimit_ent *tok)
 	s->adopt_died = 0;
 	wsi = lws_adopt_descriptor_vhost_via_info(&desc);
 	s->adopting = NULL;
-	if (wsi == NULL) {
-		/* lws closed fd; a WSI_DESTROY on the way left p to us. */
+	if (wsi == NULL && s->adopt_died) {
 		free(p);
+		return -1;
+	}
+	if (wsi == NULL) {
+		/*
+		 * lws closed fd, but the wsi it made (a TLS handshake that
+		 * failed at once, say) is still closing on the loop: its
+		 * WSI_DESTROY comes later with p, which waits for it. The
+		 * acceptor takes the token back now.
+		 */
+		p->orphan = 1;
+		p->tok = NULL;
+		p->next = s->pd_orphans;
+		if (s->pd_orphans != NULL)
+			s->pd_orphans->prev = p;
+		s->pd_orphans = p;
 		return -1;
 	}
 	if (s->adopt_died) {
@@ -181,6 +198,16 @@ edge_done(struct server *s, struct lws *wsi)
 	if (p == NULL)
 		return;
 	lws_set_opaque_user_data(wsi, NULL);
+	if (p->orphan) {
+		if (p->prev != NULL)
+			p->prev->next = p->next;
+		else
+			s->pd_orphans = p->next;
+		if (p->next != NULL)
+			p->next->prev = p->prev;
+		free(p);
+		return;
+	}
 	if (p == s->adopting) {
 		/* Inside lws_adopt: on_accept frees p, the acceptor not. */
 		s->adopt_died = 1;
@@ -364,7 +391,12 @@ edge_free(struct server *s, uv_close_cb closed)
 
 	/* lws' context is gone: what is left of the records goes too. */
 	while ((p = s->pd_head) != NULL) {
-		unlink_pending(s, p);
+		s->pd_head = p->next;
+		free(p);
+	}
+	s->pd_tail = NULL;
+	while ((p = s->pd_orphans) != NULL) {
+		s->pd_orphans = p->next;
 		free(p);
 	}
 	acceptor_free(s->acc);
@@ -376,4 +408,34 @@ unsigned
 edge_pending(const struct server *s)
 {
 	return s->acc ? acceptor_pending(s->acc) : 0;
+}
+
+/*
+ * lws 4.1 cannot undo a context whose vhost failed on a foreign loop (its
+ * event library is unloaded with handles still on our loop): so the
+ * certificate and key are loaded once here, before lws sees them.
+ */
+int
+server_tls_check(const char *cert, const char *key, struct errbuf *err)
+{
+	char why[160] = "";
+	SSL_CTX *ctx;
+	int rc = -1;
+
+	if ((ctx = SSL_CTX_new(TLS_server_method())) == NULL)
+		return errbuf_set(err, "tls: out of memory");
+	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1)
+		errbuf_set(err, "tls: cannot use the certificate %s: %s", cert,
+		    ERR_error_string(ERR_get_error(), why));
+	else if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1)
+		errbuf_set(err, "tls: cannot use the key %s: %s", key,
+		    ERR_error_string(ERR_get_error(), why));
+	else if (SSL_CTX_check_private_key(ctx) != 1)
+		errbuf_set(err, "tls: the key %s does not match the "
+		    "certificate %s", key, cert);
+	else
+		rc = 0;
+	SSL_CTX_free(ctx);
+	ERR_clear_error();
+	return rc;
 }

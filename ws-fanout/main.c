@@ -32,7 +32,7 @@ static const char usage[] =
     "[--max-pending n] [--max-pending-per-ip n] [--ping-interval dur] "
     "[--pong-timeout dur] [--ready-fd fd] [--request-timeout dur] "
     "[--sndbuf bytes] [--stats-interval dur] [--tls-cert file] "
-    "[--tls-key file] [--trust-proxy cidr[,cidr...]]";
+    "[--tls-key file] [--trust-proxy cidr[,cidr ...]]";
 
 static const char help[] =
     "Push live game frames to WebSocket clients at /ws/live/{game_id}.\n"
@@ -278,21 +278,13 @@ parse_args(struct app *a, int argc, char **argv)
 		opt_usage_error("--tls-cert and --tls-key go together");
 }
 
-/* A certificate or key that cannot be read is a configuration error. */
+/* A certificate or key that cannot be used is a configuration error. */
 static int
 tls_files_ok(const struct server_cfg *c, struct errbuf *err)
 {
-	const char *f[2] = { c->tls_cert, c->tls_key };
-	FILE *fp;
-	int i;
-
-	for (i = 0; i < 2 && c->tls_cert != NULL; i++) {
-		if ((fp = fopen(f[i], "r")) == NULL)
-			return errbuf_set(err, "cannot read %s: %s", f[i],
-			    strerror(errno));
-		fclose(fp);
-	}
-	return 0;
+	if (c->tls_cert == NULL)
+		return 0;
+	return server_tls_check(c->tls_cert, c->tls_key, err);
 }
 
 static void	on_flush(uv_timer_t *t);
@@ -562,6 +554,7 @@ main(int argc, char **argv)
 		a.scfg.max_pending_per_ip = a.scfg.max_pending;
 	if (tls_files_ok(&a.scfg, &err) == -1) {
 		log_error("startup failed", "error=%s", log_str(err.msg));
+		free(a.iface);
 		return EXIT_CONFIG;
 	}
 

@@ -43,6 +43,12 @@ struct server_cfg {
 	struct metrics	*metrics;	/* borrowed */
 };
 
+/*
+ * Loads a TLS certificate chain and its key to check them: 0, or -1 with
+ * err set ("tls: ..."). Call before server_new.
+ */
+int	server_tls_check(const char *cert, const char *key,
+	    struct errbuf *err);
 /* Returns a new listening server, or NULL with err set. */
 struct server *server_new(uv_loop_t *loop, const struct server_cfg *cfg,
 	    struct errbuf *err);

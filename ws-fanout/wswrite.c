@@ -62,7 +62,9 @@ wswrite_direct(struct server *s, struct client *c, struct msg **ms, size_t n,
 	ssize_t w;
 	int fd;
 
-	if ((fd = (int)lws_get_socket_fd(c->wsi)) < 0)
+	/* Under TLS the socket carries records: everything through lws. */
+	if (s->cfg.tls_cert != NULL ||
+	    (fd = (int)lws_get_socket_fd(c->wsi)) < 0)
 		return 0;
 	if (n > sizeof(iov) / sizeof(iov[0]))
 		n = sizeof(iov) / sizeof(iov[0]);

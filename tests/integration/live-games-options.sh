@@ -24,6 +24,13 @@ usage_error --cache-ttl 31s
 usage_error --cache-ttl banana
 usage_error --listen 70000
 usage_error --no-such-option
+usage_error --request-timeout 500ms
+usage_error --request-timeout 61s
+usage_error --max-pending 0
+usage_error --max-pending-per-ip 70000
+usage_error --trust-proxy 300.1.2.3
+usage_error --trust-proxy 10.0.0.0/33
+usage_error --tls-key key.pem
 usage_error extra-argument
 
 rc=0

@@ -43,16 +43,21 @@ expect_eq "error code" "$(jq -r .error "$T/b")" websocket_refused
 expect_eq "status field" "$(jq -r .status "$T/b")" 400
 
 # Raw: 400 within a second, closed, and nothing after it.
-r=$(lg_raw 'GET /ws/live/401772994 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n' 3)
-set -- $r
-[ "$2" = closed ] || fail "raw upgrade: connection left $2"
-lg_within 1 "$1" || fail "raw upgrade: closed after $1 s"
+lg_raw 'GET /ws/live/401772994 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n' 3 >/dev/null
+[ "$STATE" = closed ] || fail "raw upgrade: connection left $STATE"
+lg_within 1 "$SECS" || fail "raw upgrade: closed after $SECS s"
 grep -aq '^HTTP/1.1 101' "$T/raw" && fail "raw upgrade: 101"
 expect_eq "one answer" "$(lg_responses)" 1
 
+# On a kept-alive connection, after a HEAD: the refusal still has its body.
+lg_raw 'HEAD /healthz HTTP/1.1\r\nHost: x\r\n\r\nGET /ws/live/401772994 HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n' 3 >/dev/null
+expect_eq "after HEAD: answers" "$(lg_responses)" 2
+grep -aq '"error":"websocket_refused"' "$T/raw" ||
+    fail "after HEAD: no body: $(cat "$T/raw")"
+
 expect_eq "still serving" \
     "$(curl -s -o /dev/null -w '%{http_code}' "$B/api/live/games")" 200
-curl -s "$B/metrics" | grep -q '^live_games_refused_total{reason="websocket_upgrade"} 5$' ||
+curl -s "$B/metrics" | grep -q '^live_games_refused_total{reason="websocket_upgrade"} 6$' ||
     fail "metrics: $(curl -s "$B/metrics" | grep refused)"
 kill -0 $LG || fail "live-games died"
 exit 0

@@ -1,7 +1,7 @@
 #!/bin/sh
 # live-games-serves-https: with --tls-cert/--tls-key live-games answers
 # HTTPS itself (a certificate from a throwaway CA made here, verified by
-# curl against that CA); plain HTTP to the TLS port fails cleanly and
+# curl and Python against that CA); plain HTTP to the TLS port fails cleanly and
 # the server serves on; a missing, unreadable or mismatched certificate
 # or key is refused at start with exit 78 and a message naming the file.
 . "$ROOT/tests/lib.sh"
@@ -29,6 +29,14 @@ curl -s -m 5 --cacert "$T/ca.pem" "$H/api/live/games" >"$T/b" ||
 jq -e '.games | length == 1' "$T/b" >/dev/null || fail "games: $(cat "$T/b")"
 expect_eq "https healthz" "$(curl -s -m 5 --cacert "$T/ca.pem" \
     -o /dev/null -w '%{http_code} %{http_version}' "$H/healthz")" "200 1.1"
+# Python, verifying against the same CA.
+python3 - "$H/api/live/games" "$T/ca.pem" >"$T/py" <<'PY' || fail "python: $(cat "$T/py")"
+import json, ssl, sys, urllib.request
+ctx = ssl.create_default_context(cafile=sys.argv[2])
+with urllib.request.urlopen(sys.argv[1], context=ctx, timeout=5) as r:
+    print(r.status, json.load(r)["games"][0]["game_id"])
+PY
+expect_eq "python over https" "$(cat "$T/py")" "200 401772994"
 # Unverified (no CA given): curl refuses the certificate.
 rc=0
 curl -s -m 5 -o /dev/null "$H/healthz" || rc=$?

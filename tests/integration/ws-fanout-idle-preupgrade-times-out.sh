@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2119 # start_fanout takes optional arguments
 # Every connection has a deadline before the upgrade (--request-timeout,
 # default 5 s), whatever state it stalls in: a CONNECT that lws turns
 # raw, a socket that never sends a byte, a request line without headers,

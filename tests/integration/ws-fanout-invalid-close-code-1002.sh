@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2119 # start_fanout takes optional arguments
 # A client's close code that is not valid on the wire (RFC 6455 §7.4:
 # 0-999, 1004-1006, 1015, 1016-2999, 5000 and up) is answered with 1002,
 # not echoed back; valid codes (1000, 1001, 3000, 4999) are echoed.

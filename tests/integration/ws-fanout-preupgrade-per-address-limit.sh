@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2119 # start_fanout takes optional arguments
 # 128 idle sockets from one address (127.0.0.2) do not stall /healthz
 # for another (it took 7 s when they held lws' whole header pool): the
 # address gets --max-pending-per-ip (16) of them, the rest are closed at

@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2119 # start_fanout takes optional arguments
 # Strict before the 101: Sec-WebSocket-Version missing, 8 or 99 gets 426
 # with "Sec-WebSocket-Version: 13"; a Sec-WebSocket-Key that is not 16
 # bytes of base64 gets 400; conflicting Content-Length headers and a

@@ -17,12 +17,14 @@ lg_sim() {
 # lg_start [options...]: live-games on 127.0.0.1:PORT reading SIM, with
 # a database that refuses (names come from ESPN). Sets LG (pid), PORT, B.
 # With LG_NOFILE set, under that open-files limit.
+# shellcheck disable=SC2120 # options are optional
 lg_start() {
 	[ -n "${SIM:-}" ] || lg_sim
 	PORT=$(free_port)
 	rm -f "$T/lg.ready"
 	(
 		# LG_NOFILE: the open-files limit it runs under.
+		# shellcheck disable=SC3045 # dash and bash have ulimit -n
 		[ -z "${LG_NOFILE:-}" ] || ulimit -n "$LG_NOFILE"
 		exec "$BIN/live-games" --listen "127.0.0.1:$PORT" \
 		    --espn-base-url "$SIM" \
@@ -33,15 +35,22 @@ lg_start() {
 	bg $LG
 	wait_ready "$T/lg.ready" ||
 	    { cat "$T/lg.err" >&2; fail "live-games not ready"; }
+	# shellcheck disable=SC2034 # used by the scenarios
 	B=http://127.0.0.1:$PORT
 }
 
 # lg_raw REQUEST [WAIT_S] [SRC]: sends REQUEST (Python escapes: \r\n)
 # on a new connection to 127.0.0.1:PORT from address SRC (default
 # 127.0.0.1), reads until the server closes or
-# WAIT_S (default 5) passes. Prints "SECONDS closed|open" and leaves the
-# bytes received in $T/raw.
+# WAIT_S (default 5) passes. Prints "SECONDS closed|open", sets SECS
+# and STATE to them, and leaves the bytes received in $T/raw.
 lg_raw() {
+	_r=$(lg_raw_py "$@") || return 1
+	# shellcheck disable=SC2034 # used by the scenarios
+	SECS=${_r% *} STATE=${_r#* }
+	echo "$_r"
+}
+lg_raw_py() {
 	python3 - "$1" "${2:-5}" "${3:-127.0.0.1}" "$PORT" "$T/raw" <<'PY'
 import socket, sys, time
 req = sys.argv[1].encode().decode("unicode_escape").encode("latin-1")
