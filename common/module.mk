@@ -11,7 +11,7 @@ FUZZ_TARGETS += tests/fuzz/fuzz_jscan.c
 TEST_TOOLS += ndjson-relay
 TOOL_ndjson-relay_SRCS := tests/tools/ndjson-relay.c
 UNIT_TESTS += tests/unit/test_proxyaddr.c tests/unit/test_iplimit.c \
-	tests/unit/test_accept.c
+	tests/unit/test_accept.c tests/unit/test_lwslog.c
 FUZZ_TARGETS += tests/fuzz/fuzz_proxyaddr.c
 FUZZ_fuzz_proxyaddr_SRCS := common/proxyaddr.c common/errbuf.c
 UNIT_TESTS += tests/unit/test_redis_url.c
