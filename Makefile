@@ -71,7 +71,7 @@ COMMON_OBJS := $(COMMON_SRCS:%.c=$(BUILD)/%.o)
 
 obj = $(1:%.c=$(BUILD)/%.o)
 
-.PHONY: all check unit integration fuzz lint bench demo soak install uninstall \
+.PHONY: all check unit integration fuzz lint bench demo soak hostile install uninstall \
 	clean deps help test-tools
 .DEFAULT_GOAL := all
 
@@ -146,6 +146,11 @@ demo: all test-tools
 soak: all test-tools
 	@BUILD=$(BUILD) DURATION=$(DURATION) sh tests/soak.sh
 
+# Not in CI: slowloris, idle and CONNECT floods against ws-fanout and
+# live-games beside a well-behaved client (about three minutes).
+hostile: all test-tools
+	@BUILD=$(BUILD) sh tests/hostile.sh
+
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7
 	install -m 755 $(TOOLS:%=$(BUILD)/bin/%) $(DESTDIR)$(BINDIR)/
@@ -176,6 +181,7 @@ help:
 	@echo "  bench      benchmarks, side by side with their peers"
 	@echo "  demo       the whole pipeline on the recorded game (SPEED= KEEP=1 LIVE=1)"
 	@echo "  soak       faults and kills under load for DURATION minutes (not in CI)"
+	@echo "  hostile    slow attacks on both servers beside a normal client (not in CI)"
 	@echo "  install    binaries and man pages under DESTDIR/PREFIX ($(PREFIX))"
 	@echo "  uninstall  remove what install put there"
 	@echo "  deps       install the Debian packages needed to build and test"
