@@ -426,7 +426,7 @@ main(int argc, char *argv[])
 			break;
 		case OPT_MAXLEN:
 			stream_maxlen = (size_t)opt_int_or_die("stream-maxlen",
-			    optarg, 100, 100000000);
+			    optarg, 10, 100000000);
 			break;
 		default:
 			opt_usage_error("unknown option");

@@ -216,6 +216,10 @@ deliver(struct iredis *s, struct rgame *g, const struct sid *id,
 		goto used;
 	}
 	if (e->kind == BENTRY_FULL) {
+		/* A checkpoint of what is held already: nothing new in it. */
+		if (e->tick != NULL && g->tracked && e->epoch == g->epoch &&
+		    e->seq <= g->seq)
+			goto used;
 		emit(s, e->game);
 		emit(s, e->tick);
 		g->tracked = 1;
