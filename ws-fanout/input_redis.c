@@ -24,6 +24,7 @@
 #define INDEX_PAGE	1000
 #define REBUILD_PAGE	200
 #define REBUILD_MAX	200000	/* entries scanned back at most */
+#define REBUILD_BYTES	(256u << 20)	/* and their bytes */
 #define READ_COUNT	500
 #define BLOCK_MS	1000
 #define STALL_MS	(BLOCK_MS + 4000)
@@ -48,7 +49,7 @@ struct rgame {
 	int64_t		 epoch, seq;	/* epoch -1: a game-only full entry */
 	int		 want_rebuild, forced, bad_key;
 	struct held	*acc;		/* a rebuild's entries, newest first */
-	size_t		 nacc, cacc;
+	size_t		 nacc, cacc, acc_bytes;
 };
 
 struct req {
@@ -88,7 +89,7 @@ acc_clear(struct rgame *g)
 		bentry_fini(&g->acc[i].e);
 	free(g->acc);
 	g->acc = NULL;
-	g->nacc = g->cacc = 0;
+	g->nacc = g->cacc = g->acc_bytes = 0;
 }
 
 static struct rgame *
@@ -448,12 +449,15 @@ rebuild_reply(struct iredis *s, struct rgame *g, const redisReply *r)
 		h = &g->acc[g->nacc++];
 		h->id = id;
 		h->why = bentry_parse(kv, n, g->id, s->icfg.max_line, &h->e);
+		for (size_t f = 0; f < n; f++)
+			g->acc_bytes += kv[f].len;
 		if (h->why == BENTRY_OK && h->e.kind == BENTRY_FULL) {
 			rebuild_deliver(s, g, 1);
 			return;
 		}
 	}
-	if (r->elements == REBUILD_PAGE && g->nacc < REBUILD_MAX) {
+	if (r->elements == REBUILD_PAGE && g->nacc < REBUILD_MAX &&
+	    g->acc_bytes < REBUILD_BYTES) {
 		rebuild_page(s, g, &g->acc[g->nacc - 1].id);
 		return;
 	}
