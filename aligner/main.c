@@ -393,6 +393,12 @@ main(int argc, char *argv[])
 			    !redis_url_is(optarg))
 				opt_usage_error("--output: want -, unix:PATH or "
 				    "redis://[HOST][:PORT]/NAME");
+			if (redis_url_is(optarg)) {
+				struct redis_url u;
+
+				if (redis_url_parse(optarg, &u, &err) == -1)
+					opt_usage_error("--output: %s", err.msg);
+			}
 			outspec = optarg;
 			break;
 		case 'p':
@@ -426,7 +432,7 @@ main(int argc, char *argv[])
 			break;
 		case OPT_MAXLEN:
 			stream_maxlen = (size_t)opt_int_or_die("stream-maxlen",
-			    optarg, 100, 100000000);
+			    optarg, 10, 100000000);
 			break;
 		default:
 			opt_usage_error("unknown option");

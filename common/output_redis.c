@@ -548,6 +548,8 @@ on_up(void *arg, redisAsyncContext *ac)
 		resync(s, 1);
 	}
 	pump(s);
+	/* Games that wanted a full entry while Redis was away. */
+	schedule_resync(s);
 }
 
 static void

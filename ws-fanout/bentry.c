@@ -2,6 +2,9 @@
  * bentry: checks a stream entry against the aligner's layout. Pure; it
  * must not trust a single byte of the entry (anyone can XADD).
  */
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "bentry.h"
@@ -185,4 +188,42 @@ bentry_why_name(enum bentry_why why)
 		return "not_json";
 	}
 	return "other";
+}
+
+int
+bentry_id_parse(const char *p, size_t len, struct bentry_id *id)
+{
+	char buf[48], *dash, *end;
+
+	if (len == 0 || len >= sizeof(buf))
+		return -1;
+	memcpy(buf, p, len);
+	buf[len] = '\0';
+	if ((dash = strchr(buf, '-')) == NULL || dash == buf ||
+	    dash[1] == '\0' || buf[0] < '0' || buf[0] > '9' ||
+	    dash[1] < '0' || dash[1] > '9')
+		return -1;
+	*dash = '\0';
+	id->ms = strtoull(buf, &end, 10);
+	if (*end != '\0')
+		return -1;
+	id->sq = strtoull(dash + 1, &end, 10);
+	return *end == '\0' ? 0 : -1;
+}
+
+int
+bentry_id_cmp(const struct bentry_id *a, const struct bentry_id *b)
+{
+	if (a->ms != b->ms)
+		return a->ms < b->ms ? -1 : 1;
+	if (a->sq != b->sq)
+		return a->sq < b->sq ? -1 : 1;
+	return 0;
+}
+
+void
+bentry_id_fmt(const struct bentry_id *id, char *buf, size_t n, int exclusive)
+{
+	snprintf(buf, n, "%s%" PRIu64 "-%" PRIu64, exclusive ? "(" : "",
+	    id->ms, id->sq);
 }

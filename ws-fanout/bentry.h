@@ -12,6 +12,11 @@
 
 #include "wspath.h"
 
+/* A stream entry id, "MS-SEQ". */
+struct bentry_id {
+	uint64_t	ms, sq;
+};
+
 struct bfield {
 	const char	*p;
 	size_t		 len;
@@ -51,5 +56,13 @@ enum bentry_why bentry_parse(const struct bfield *kv, size_t n,
 	    const char *game_id, size_t max_line, struct bentry *e);
 void	bentry_fini(struct bentry *e);
 const char *bentry_why_name(enum bentry_why why);
+
+/* Parses len bytes of "MS-SEQ" into id: 0, or -1 when malformed. */
+int	bentry_id_parse(const char *p, size_t len, struct bentry_id *id);
+/* <0, 0, >0 as a is before, equal to, after b. */
+int	bentry_id_cmp(const struct bentry_id *a, const struct bentry_id *b);
+/* Formats id into buf (n bytes), "(MS-SEQ" when exclusive. */
+void	bentry_id_fmt(const struct bentry_id *id, char *buf, size_t n,
+	    int exclusive);
 
 #endif

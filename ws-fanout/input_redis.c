@@ -24,6 +24,7 @@
 #define INDEX_PAGE	1000
 #define REBUILD_PAGE	200
 #define REBUILD_MAX	200000	/* entries scanned back at most */
+#define REBUILD_BYTES	(256u << 20)	/* and their bytes */
 #define READ_COUNT	500
 #define BLOCK_MS	1000
 #define STALL_MS	(BLOCK_MS + 4000)
@@ -33,12 +34,8 @@
 enum phase { P_DOWN, P_INDEX, P_REBUILD, P_LAG, P_FOLLOW, P_WAIT };
 enum what { R_INDEX, R_REBUILD, R_READ, R_LAG };
 
-struct sid {
-	uint64_t	ms, sq;
-};
-
 struct held {
-	struct sid	 id;
+	struct bentry_id	 id;
 	enum bentry_why	 why;
 	struct bentry	 e;
 };
@@ -46,13 +43,13 @@ struct held {
 struct rgame {
 	char		 id[WSPATH_ID_MAX + 1];
 	char		 key[REDIS_URL_NAME_MAX + WSPATH_ID_MAX + 8];
-	struct sid	 last;		/* last entry read */
+	struct bentry_id	 last;		/* last entry read */
 	int		 have_pos;	/* last is meaningful */
 	int		 tracked;	/* epoch/seq hold the last tick */
 	int64_t		 epoch, seq;	/* epoch -1: a game-only full entry */
 	int		 want_rebuild, forced, bad_key;
 	struct held	*acc;		/* a rebuild's entries, newest first */
-	size_t		 nacc, cacc;
+	size_t		 nacc, cacc, acc_bytes;
 };
 
 struct req {
@@ -68,7 +65,7 @@ struct iredis {
 	struct redis_url	 url;
 	struct redis_conn	*rc;
 	char			 index_key[REDIS_URL_NAME_MAX + 8];
-	struct sid		 index_last;
+	struct bentry_id		 index_last;
 	json_t			*sources;	/* latest source line per src */
 	struct rgame		**games;
 	size_t			 ngames, gcap;
@@ -83,42 +80,6 @@ struct iredis {
 
 static void	next_step(struct iredis *);
 
-static int
-sid_parse(const char *p, size_t len, struct sid *id)
-{
-	char buf[48], *dash, *end;
-
-	if (len == 0 || len >= sizeof(buf))
-		return -1;
-	memcpy(buf, p, len);
-	buf[len] = '\0';
-	if ((dash = strchr(buf, '-')) == NULL)
-		return -1;
-	*dash = '\0';
-	id->ms = strtoull(buf, &end, 10);
-	if (*end != '\0')
-		return -1;
-	id->sq = strtoull(dash + 1, &end, 10);
-	return *end == '\0' ? 0 : -1;
-}
-
-static int
-sid_cmp(const struct sid *a, const struct sid *b)
-{
-	if (a->ms != b->ms)
-		return a->ms < b->ms ? -1 : 1;
-	if (a->sq != b->sq)
-		return a->sq < b->sq ? -1 : 1;
-	return 0;
-}
-
-static void
-sid_fmt(const struct sid *id, char *buf, size_t n, int exclusive)
-{
-	snprintf(buf, n, "%s%" PRIu64 "-%" PRIu64, exclusive ? "(" : "",
-	    id->ms, id->sq);
-}
-
 static void
 acc_clear(struct rgame *g)
 {
@@ -128,7 +89,7 @@ acc_clear(struct rgame *g)
 		bentry_fini(&g->acc[i].e);
 	free(g->acc);
 	g->acc = NULL;
-	g->nacc = g->cacc = 0;
+	g->nacc = g->cacc = g->acc_bytes = 0;
 }
 
 static struct rgame *
@@ -181,21 +142,13 @@ emit(struct iredis *s, json_t *line)
 static void
 count_skip(struct iredis *s, const char *key, enum bentry_why why)
 {
+	unsigned long long *by[] = { NULL, &s->bs->skip_foreign,
+	    &s->bs->skip_wrong_type, &s->bs->skip_too_big,
+	    &s->bs->skip_not_json };
+
 	s->bs->skipped++;
-	switch (why) {
-	case BENTRY_FOREIGN:
-		s->bs->skip_foreign++;
-		break;
-	case BENTRY_WRONG_TYPE:
-		s->bs->skip_wrong_type++;
-		break;
-	case BENTRY_TOO_BIG:
-		s->bs->skip_too_big++;
-		break;
-	default:
-		s->bs->skip_not_json++;
-		break;
-	}
+	if ((size_t)why < sizeof(by) / sizeof(by[0]) && by[why] != NULL)
+		(*by[why])++;
 	log_rl(&s->rl, LOG_LVL_WARN, "broker entry skipped", "key=%s reason=%s",
 	    log_str(key), bentry_why_name(why));
 }
@@ -206,7 +159,7 @@ count_skip(struct iredis *s, const char *key, enum bentry_why why)
  * counted and the entry used anyway (rooms keeps only new points).
  */
 static int
-deliver(struct iredis *s, struct rgame *g, const struct sid *id,
+deliver(struct iredis *s, struct rgame *g, const struct bentry_id *id,
     enum bentry_why why, struct bentry *e, int strict)
 {
 	int next;
@@ -216,6 +169,10 @@ deliver(struct iredis *s, struct rgame *g, const struct sid *id,
 		goto used;
 	}
 	if (e->kind == BENTRY_FULL) {
+		/* A checkpoint of what is held already: nothing new in it. */
+		if (e->tick != NULL && g->tracked && e->epoch == g->epoch &&
+		    e->seq <= g->seq)
+			goto used;
 		emit(s, e->game);
 		emit(s, e->tick);
 		g->tracked = 1;
@@ -254,7 +211,7 @@ used:
 
 /* Fields of one XRANGE/XREAD entry as bfields; n at most 32. */
 static int
-entry_fields(const redisReply *ent, struct sid *id, struct bfield *kv,
+entry_fields(const redisReply *ent, struct bentry_id *id, struct bfield *kv,
     size_t *n)
 {
 	const redisReply *f;
@@ -262,7 +219,7 @@ entry_fields(const redisReply *ent, struct sid *id, struct bfield *kv,
 
 	if (ent->type != REDIS_REPLY_ARRAY || ent->elements != 2 ||
 	    ent->element[0]->type != REDIS_REPLY_STRING ||
-	    sid_parse(ent->element[0]->str, ent->element[0]->len, id) == -1)
+	    bentry_id_parse(ent->element[0]->str, ent->element[0]->len, id) == -1)
 		return -1;
 	f = ent->element[1];
 	*n = 0;
@@ -279,6 +236,20 @@ entry_fields(const redisReply *ent, struct sid *id, struct bfield *kv,
 }
 
 static void	reply_cb(redisAsyncContext *, void *, void *);
+static int	command(struct iredis *, struct rgame *, enum what, int,
+		    const char **);
+
+/* XRANGE or XREVRANGE key a b COUNT n. */
+static int
+range(struct iredis *s, struct rgame *g, enum what what, const char *cmd,
+    const char *key, const char *a, const char *b, int count)
+{
+	char n[16];
+	const char *argv[6] = { cmd, key, a, b, "COUNT", n };
+
+	snprintf(n, sizeof(n), "%d", count);
+	return command(s, g, what, 6, argv);
+}
 
 static int
 command(struct iredis *s, struct rgame *g, enum what what, int argc,
@@ -304,23 +275,14 @@ command(struct iredis *s, struct rgame *g, enum what what, int argc,
 /* ---- index: every game announced, the latest state of each source. */
 
 static void
-index_page(struct iredis *s, const struct sid *after)
+index_page(struct iredis *s, const struct bentry_id *after)
 {
-	char start[48], count[16];
-	const char *argv[6];
+	char start[48] = "-";
 
 	if (after != NULL)
-		sid_fmt(after, start, sizeof(start), 1);
-	else
-		snprintf(start, sizeof(start), "-");
-	snprintf(count, sizeof(count), "%d", INDEX_PAGE);
-	argv[0] = "XRANGE";
-	argv[1] = s->index_key;
-	argv[2] = start;
-	argv[3] = "+";
-	argv[4] = "COUNT";
-	argv[5] = count;
-	if (command(s, NULL, R_INDEX, 6, argv) == -1)
+		bentry_id_fmt(after, start, sizeof(start), 1);
+	if (range(s, NULL, R_INDEX, "XRANGE", s->index_key, start, "+",
+	    INDEX_PAGE) == -1)
 		redis_conn_drop(s->rc, "cannot send");
 }
 
@@ -330,7 +292,7 @@ index_entry(struct iredis *s, const redisReply *ent, int follow)
 	struct bfield kv[32];
 	struct bentry e;
 	enum bentry_why why;
-	struct sid id;
+	struct bentry_id id;
 	size_t n;
 	const char *src;
 
@@ -360,8 +322,7 @@ index_entry(struct iredis *s, const redisReply *ent, int follow)
 static void
 index_reply(struct iredis *s, const redisReply *r)
 {
-	const char *k;
-	json_t *v;
+	void *it;
 	size_t i;
 
 	if (r->type != REDIS_REPLY_ARRAY) {
@@ -378,8 +339,9 @@ index_reply(struct iredis *s, const redisReply *r)
 		return;
 	}
 	/* Only the latest state of each source: no stale notices. */
-	json_object_foreach(s->sources, k, v)
-		emit(s, v);
+	for (it = json_object_iter(s->sources); it != NULL;
+	    it = json_object_iter_next(s->sources, it))
+		emit(s, json_object_iter_value(it));
 	json_object_clear(s->sources);
 	s->phase = P_REBUILD;
 }
@@ -387,23 +349,14 @@ index_reply(struct iredis *s, const redisReply *r)
 /* ---- rebuild: back from the newest entry to a full one (or to ours). */
 
 static void
-rebuild_page(struct iredis *s, struct rgame *g, const struct sid *before)
+rebuild_page(struct iredis *s, struct rgame *g, const struct bentry_id *before)
 {
-	char end[48], count[16];
-	const char *argv[6];
+	char end[48] = "+";
 
 	if (before != NULL)
-		sid_fmt(before, end, sizeof(end), 1);
-	else
-		snprintf(end, sizeof(end), "+");
-	snprintf(count, sizeof(count), "%d", REBUILD_PAGE);
-	argv[0] = "XREVRANGE";
-	argv[1] = g->key;
-	argv[2] = end;
-	argv[3] = "-";
-	argv[4] = "COUNT";
-	argv[5] = count;
-	if (command(s, g, R_REBUILD, 6, argv) == -1)
+		bentry_id_fmt(before, end, sizeof(end), 1);
+	if (range(s, g, R_REBUILD, "XREVRANGE", g->key, end, "-",
+	    REBUILD_PAGE) == -1)
 		redis_conn_drop(s->rc, "cannot send");
 }
 
@@ -452,7 +405,7 @@ rebuild_reply(struct iredis *s, struct rgame *g, const redisReply *r)
 {
 	struct bfield kv[32];
 	struct held *h;
-	struct sid id;
+	struct bentry_id id;
 	size_t i, n;
 
 	if (r->type != REDIS_REPLY_ARRAY) {
@@ -478,7 +431,7 @@ rebuild_reply(struct iredis *s, struct rgame *g, const redisReply *r)
 	for (i = 0; i < r->elements; i++) {
 		if (entry_fields(r->element[i], &id, kv, &n) == -1)
 			continue;
-		if (!g->forced && g->have_pos && sid_cmp(&id, &g->last) <= 0) {
+		if (!g->forced && g->have_pos && bentry_id_cmp(&id, &g->last) <= 0) {
 			rebuild_deliver(s, g, 0);	/* back at ours */
 			return;
 		}
@@ -496,12 +449,15 @@ rebuild_reply(struct iredis *s, struct rgame *g, const redisReply *r)
 		h = &g->acc[g->nacc++];
 		h->id = id;
 		h->why = bentry_parse(kv, n, g->id, s->icfg.max_line, &h->e);
+		for (size_t f = 0; f < n; f++)
+			g->acc_bytes += kv[f].len;
 		if (h->why == BENTRY_OK && h->e.kind == BENTRY_FULL) {
 			rebuild_deliver(s, g, 1);
 			return;
 		}
 	}
-	if (r->elements == REBUILD_PAGE && g->nacc < REBUILD_MAX) {
+	if (r->elements == REBUILD_PAGE && g->nacc < REBUILD_MAX &&
+	    g->acc_bytes < REBUILD_BYTES) {
 		rebuild_page(s, g, &g->acc[g->nacc - 1].id);
 		return;
 	}
@@ -536,12 +492,12 @@ start_read(struct iredis *s)
 	for (i = 0; i < s->ngames; i++)
 		if (!s->games[i]->bad_key)
 			argv[argc++] = s->games[i]->key;
-	sid_fmt(&s->index_last, ids[n], sizeof(ids[n]), 0);
+	bentry_id_fmt(&s->index_last, ids[n], sizeof(ids[n]), 0);
 	argv[argc++] = ids[n++];
 	for (i = 0; i < s->ngames; i++) {
 		if (s->games[i]->bad_key)
 			continue;
-		sid_fmt(&s->games[i]->last, ids[n], sizeof(ids[n]), 0);
+		bentry_id_fmt(&s->games[i]->last, ids[n], sizeof(ids[n]), 0);
 		argv[argc++] = ids[n++];
 	}
 	s->phase = P_FOLLOW;
@@ -572,7 +528,7 @@ read_reply(struct iredis *s, const redisReply *r)
 	struct bentry e;
 	enum bentry_why why;
 	struct rgame *g;
-	struct sid id;
+	struct bentry_id id;
 	size_t i, j, n;
 
 	if (s->bs->state == BROKER_STALLED)
@@ -624,23 +580,16 @@ read_reply(struct iredis *s, const redisReply *r)
 static void
 start_lag(struct iredis *s)
 {
-	char start[48], count[16];
-	const char *argv[6];
+	char start[48];
 	size_t i;
 
 	s->lag_acc = 0;
-	snprintf(count, sizeof(count), "%d", LAG_COUNT);
 	for (i = 0; i < s->ngames; i++) {
 		if (s->games[i]->bad_key)
 			continue;
-		sid_fmt(&s->games[i]->last, start, sizeof(start), 1);
-		argv[0] = "XRANGE";
-		argv[1] = s->games[i]->key;
-		argv[2] = start;
-		argv[3] = "+";
-		argv[4] = "COUNT";
-		argv[5] = count;
-		(void)command(s, s->games[i], R_LAG, 6, argv);
+		bentry_id_fmt(&s->games[i]->last, start, sizeof(start), 1);
+		(void)range(s, s->games[i], R_LAG, "XRANGE", s->games[i]->key,
+		    start, "+", LAG_COUNT);
 	}
 }
 

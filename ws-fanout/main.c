@@ -14,6 +14,7 @@
 
 #include "input.h"
 #include "log.h"
+#include "redis_url.h"
 #include "opts.h"
 #include "service.h"
 #include "timeutil.h"
@@ -184,6 +185,13 @@ parse_args(struct app *a, int argc, char **argv)
 			printf("usage: %s\n\n%s", usage, help);
 			exit(0);
 		case 'i':
+			if (redis_url_is(optarg)) {
+				struct redis_url u;
+				struct errbuf err;
+
+				if (redis_url_parse(optarg, &u, &err) == -1)
+					opt_usage_error("--input: %s", err.msg);
+			}
 			a->input_spec = optarg;
 			break;
 		case 'l':

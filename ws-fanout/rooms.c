@@ -355,8 +355,10 @@ ingest_tick(struct rooms *rs, const json_t *line, int64_t now_us,
 	/*
 	 * A gap means we missed ticks (a reconnect): the aligner's first
 	 * tick then carries the whole series, so keep only what is new.
+	 * So does a snapshot tick that happens to follow on (one tick lost).
 	 */
-	dedupe = seq != r->pend_seq + 1;
+	dedupe = seq != r->pend_seq + 1 ||
+	    json_is_true(json_object_get(line, "snapshot"));
 	/*
 	 * Kalshi points are deduped against what was held before this tick:
 	 * the points of one tick may share a time (two quotes in the same

@@ -106,7 +106,7 @@ run() {
 	r0=$(ticks "$rpid")
 	e0=0
 	[ "$mode" = redis ] && e0=$(redis-cli -p "$rport" eval \
-	    "local n=0 for _,k in ipairs(redis.call('keys','bench:game:*')) do n=n+redis.call('xinfo','stream',k)[6] end return n" 0 \
+	    "local n=0 for _,k in ipairs(redis.call('keys','bench:game:*')) do n=n+redis.call('xlen',k) end return n" 0 \
 	    2>/dev/null || echo 0)
 	: >"$T/go"
 	for n in $(seq 1 "$k"); do
@@ -119,7 +119,7 @@ run() {
 	r1=$(ticks "$rpid")
 	e1=0
 	[ "$mode" = redis ] && e1=$(redis-cli -p "$rport" eval \
-	    "local n=0 for _,k in ipairs(redis.call('keys','bench:game:*')) do n=n+redis.call('xinfo','stream',k)[6] end return n" 0 \
+	    "local n=0 for _,k in ipairs(redis.call('keys','bench:game:*')) do n=n+redis.call('xlen',k) end return n" 0 \
 	    2>/dev/null || echo 0)
 	kill "$feedpid" 2>/dev/null || true
 	wait "$feedpid" 2>/dev/null || true
@@ -152,12 +152,25 @@ print(json.dumps({"input": mode, "instances": k, "clients": est,
 PY
 }
 
-run unix 1 | tee "$T/unix.json"
-run redis 1 | tee "$T/redis.json"
-run redis 2 | tee "$T/redis2.json"
-python3 - "$T/unix.json" "$T/redis.json" <<'PY'
-import json, sys
-u, r = (json.load(open(p)) for p in sys.argv[1:])
-print("redis adds: p50 %+.2f ms, p99 %+.2f ms" % ((r["p50_us"] - u["p50_us"]) / 1000,
-      (r["p99_us"] - u["p99_us"]) / 1000))
+# Rounds alternate the three setups; medians are reported (a shared box).
+for i in $(seq 1 "${ROUNDS:-3}"); do
+	run unix 1 | tee -a "$T/unix.json"
+	run redis 1 | tee -a "$T/redis.json"
+	run redis 2 | tee -a "$T/redis2.json"
+done
+python3 - "$T/unix.json" "$T/redis.json" "$T/redis2.json" <<'PY'
+import json, statistics, sys
+rows = [[json.loads(l) for l in open(p)] for p in sys.argv[1:]]
+def med(rs, k):
+    v = [r[k] for r in rs if r.get(k) is not None]
+    return statistics.median(v) if v else None
+u, r, r2 = rows
+for name, rs in (("unix, 1 instance", u), ("redis, 1 instance", r),
+                 ("redis, 2 instances x half", r2)):
+    print("%-26s p50 %.2f ms  p99 %.2f ms  deliveries/CPU-s %s  redis CPU ms/1000 entries %s"
+          % (name, med(rs, "p50_us") / 1000, med(rs, "p99_us") / 1000,
+             med(rs, "deliveries_per_cpu_s"), med(rs, "redis_cpu_ms_per_1000_entries")))
+print("redis adds (medians): p50 %+.2f ms, p99 %+.2f ms" % (
+    (med(r, "p50_us") - med(u, "p50_us")) / 1000,
+    (med(r, "p99_us") - med(u, "p99_us")) / 1000))
 PY

@@ -10,6 +10,7 @@
 #   redis_pause/resume    SIGSTOP / SIGCONT it (unreachable, sockets open)
 #
 # Persistence is off (no RDB, no AOF), so a restart is an empty Redis.
+# REDIS_ARGS: more redis-server options (word-split).
 # Everything is stopped and removed at exit (through at_exit).
 
 REDIS_DIR=
@@ -23,9 +24,11 @@ redis_cli() { redis-cli -h 127.0.0.1 -p "$REDIS_PORT" "$@"; }
 
 # redis_run: starts the server in the background and waits for PONG.
 redis_run() {
+	# shellcheck disable=SC2086 # REDIS_ARGS is word-split on purpose
 	redis-server --port "$REDIS_PORT" --bind 127.0.0.1 \
 	    --dir "$REDIS_DIR" --save '' --appendonly no --daemonize no \
-	    --protected-mode no --logfile "$REDIS_DIR/redis.log" &
+	    --protected-mode no --logfile "$REDIS_DIR/redis.log" \
+	    ${REDIS_ARGS:-} &
 	REDIS_PID=$!
 	bg "$REDIS_PID"
 	WAIT_SECS=10 wait_for sh -c "redis-cli -p $REDIS_PORT ping | grep -q PONG" || {
@@ -80,7 +83,8 @@ RD_NAME=cs
 
 rd_aligner() {
 	rm -f "$PL_DIR/aligner.ready"
-	"$PL_BIN/aligner" --output "$REDIS_URL_BASE/$RD_NAME" \
+	# shellcheck disable=SC2086 # options, word-split on purpose
+	"$PL_BIN/aligner" --output "$REDIS_URL_BASE/$RD_NAME" ${RD_ALIGNER_ARGS:-} \
 	    "unix:$PL_DIR/espn.sock" "unix:$PL_DIR/kalshi.sock" \
 	    --ready-fd 3 3>"$PL_DIR/aligner.ready" 2>>"$PL_DIR/aligner.log" &
 	echo $! >"$PL_DIR/aligner.pid"

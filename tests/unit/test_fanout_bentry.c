@@ -106,5 +106,21 @@ main(void)
 		T_EQ_INT(parse(tick, 4, NULL, &e), BENTRY_WRONG_TYPE);
 	}
 	T_EQ_STR(bentry_why_name(BENTRY_TOO_BIG), "too_big");
+	{	/* Entry ids. */
+		struct bentry_id a, b;
+		char buf[48];
+
+		T_EQ_INT(bentry_id_parse("1796202000617-1", 15, &a), 0);
+		T_EQ_INT(bentry_id_parse("1796202000617-10", 16, &b), 0);
+		T_CHECK(bentry_id_cmp(&a, &b) < 0);
+		T_CHECK(bentry_id_cmp(&b, &a) > 0);
+		T_EQ_INT(bentry_id_cmp(&a, &a), 0);
+		bentry_id_fmt(&a, buf, sizeof(buf), 1);
+		T_EQ_STR(buf, "(1796202000617-1");
+		T_EQ_INT(bentry_id_parse("17-", 3, &a), -1);
+		T_EQ_INT(bentry_id_parse("-1", 2, &a), -1);
+		T_EQ_INT(bentry_id_parse("1x-1", 4, &a), -1);
+		T_EQ_INT(bentry_id_parse("", 0, &a), -1);
+	}
 	return t_done("fanout_bentry");
 }

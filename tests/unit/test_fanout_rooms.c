@@ -450,8 +450,27 @@ test_epochs_and_dupes(void)
 	T_EQ_INT(ne, 3);
 	T_EQ_INT(nk, 3);
 	T_EQ_INT(room_seq(r), 5);
+	/*
+	 * A snapshot tick that follows on (one tick lost, then the whole
+	 * series again, as after Redis restarted empty): still deduped.
+	 */
+	{
+		json_t *t = json_loads(line = tick(100, 6, e, k), 0, NULL);
+
+		free(line);
+		json_object_set_new(t, "snapshot", json_true());
+		line = json_dumps(t, JSON_COMPACT);
+		json_decref(t);
+		T_EQ_INT(feed(rs, line, 4 * SEC), ROOMS_OK);
+		free(line);
+		rooms_flush(rs, 4 * SEC);
+		room_points(r, &ne, &nk);
+		T_EQ_INT(ne, 3);
+		T_EQ_INT(nk, 3);
+		T_EQ_INT(room_seq(r), 6);
+	}
 	/* An older epoch is stale; a newer one resets. */
-	line = tick(99, 6, e, k);
+	line = tick(99, 7, e, k);
 	T_EQ_INT(feed(rs, line, 4 * SEC), ROOMS_SKIP_STALE);
 	free(line);
 	T_EQ_INT(rc.resets, 1);	/* the first epoch counts as one */
