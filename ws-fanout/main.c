@@ -187,10 +187,10 @@ parse_args(struct app *a, int argc, char **argv)
 		case 'i':
 			if (redis_url_is(optarg)) {
 				struct redis_url u;
-				struct errbuf err;
+				struct errbuf uerr;
 
-				if (redis_url_parse(optarg, &u, &err) == -1)
-					opt_usage_error("--input: %s", err.msg);
+				if (redis_url_parse(optarg, &u, &uerr) == -1)
+					opt_usage_error("--input: %s", uerr.msg);
 			}
 			a->input_spec = optarg;
 			break;
