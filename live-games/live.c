@@ -15,6 +15,7 @@
 #include "cache.h"
 #include "db.h"
 #include "espn.h"
+#include "espn_url.h"
 #include "fetch.h"
 #include "live.h"
 #include "log.h"
@@ -322,23 +323,11 @@ on_scoreboard(void *arg, const struct fetch_result *res)
 		espn_done(l);
 }
 
-/* "YYYYMMDD" of the US Eastern date of now, minus back days. */
-static void
-eastern_day(int64_t now, int back, char buf[16])
-{
-	int y;
-	unsigned m, d;
-
-	time_eastern_date(now, &y, &m, &d);
-	time_civil_from_days(time_days_from_civil(y, m, d) - back, &y, &m, &d);
-	snprintf(buf, 16, "%04d%02u%02u", y % 10000, m % 100, d % 100);
-}
-
 static void
 refresh_start(struct live *l)
 {
 	struct errbuf err;
-	char url[1024], day[16];
+	char url[1024], day[9];
 	int i, started = 0;
 	int64_t now = time_now_ms();
 
@@ -349,9 +338,9 @@ refresh_start(struct live *l)
 	l->fetch_status = 0;
 	l->ngames = 0;
 	for (i = 0; i < NDAYS; i++) {
-		eastern_day(now, i, day);
-		if ((size_t)snprintf(url, sizeof(url), "%s/scoreboard?dates=%s",
-		    l->espn_base, day) >= sizeof(url)) {
+		time_eastern_day(now, i, day);
+		if (espn_url(url, sizeof(url), l->espn_base,
+		    ESPN_DOC_SCOREBOARD, day) == -1) {
 			fail_fetch(l, 0, "URL too long", NULL);
 			break;
 		}
