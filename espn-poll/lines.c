@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "lines.h"
+#include "ndjson.h"
 
 static json_t *
 side(const struct espn_side *s)
@@ -51,25 +52,12 @@ lines_source(const char *state, const char *detail, int64_t retry_in_ms,
 char *
 lines_encode(json_t *obj, size_t *len)
 {
-	char *s, *line;
-	size_t n;
+	char *line;
 
 	if (obj == NULL)
 		return NULL;
-	/* 15 significant digits round-trip every value ESPN sends. */
-	s = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(15) |
-	    JSON_PRESERVE_ORDER);
+	line = ndjson_encode(obj, len);
 	json_decref(obj);
-	if (s == NULL)
-		return NULL;
-	n = strlen(s);
-	if ((line = realloc(s, n + 2)) == NULL) {
-		free(s);
-		return NULL;
-	}
-	line[n] = '\n';
-	line[n + 1] = '\0';
-	*len = n + 1;
 	return line;
 }
 

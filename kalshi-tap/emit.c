@@ -10,6 +10,7 @@
 #include <jansson.h>
 
 #include "output.h"
+#include "ndjson.h"
 #include "timeutil.h"
 
 #include "tap.h"
@@ -24,7 +25,7 @@ emit_line(struct tap *t, json_t *line)
 		json_decref(line);
 		return;
 	}
-	if ((s = kalshi_line_encode(line, &len)) != NULL) {
+	if ((s = ndjson_encode(line, &len)) != NULL) {
 		output_write(t->out, s, len);
 		free(s);
 	}
@@ -93,7 +94,7 @@ emit_quote(struct tap *t, struct mkt *m, const struct kalshi_quote *q,
 	m->has_q = 1;
 	if ((line = kalshi_quote_line(q, recv)) == NULL)
 		return;
-	if ((s = kalshi_line_encode(line, &len)) != NULL) {
+	if ((s = ndjson_encode(line, &len)) != NULL) {
 		markets_hold(t, m, s, len, 0);
 		state_append(t, s, len);
 		/*
