@@ -22,12 +22,6 @@ opt_set_usage(const char *prog, const char *usage)
 	prog_usage = usage;
 }
 
-const char *
-opt_prog(void)
-{
-	return prog_name;
-}
-
 int
 opt_int(const char *s, long long min, long long max, long long *out,
     const char **errstr)

@@ -50,6 +50,5 @@ void	opt_usage_error(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
 /* Prints "prog courtside VERSION" to stdout, exits 0. */
 void	opt_version(void) __attribute__((noreturn));
-const char *opt_prog(void);
 
 #endif
