@@ -398,7 +398,7 @@ feed_open(struct tap *t, struct errbuf *err)
 	wcfg.on_pong = ws_on_pong;
 	wcfg.on_close = ws_on_close;
 	wcfg.arg = t;
-	if ((t->ws = kws_new(&t->loop, &wcfg, err)) == NULL)
+	if ((t->ws = kws_new(&t->svc.loop, &wcfg, err)) == NULL)
 		return -1;
 	uv_timer_start(&t->ping_timer, ping_cb, (uint64_t)t->cfg->ping_ms,
 	    (uint64_t)t->cfg->ping_ms);

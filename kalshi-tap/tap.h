@@ -24,6 +24,7 @@
 #include "backoff.h"
 #include "errbuf.h"
 #include "log.h"
+#include "service.h"
 
 #include "history.h"
 #include "kalshi_parse.h"
@@ -81,11 +82,10 @@ enum feed { FEED_START, FEED_OK, FEED_FAILING };
 
 struct tap {
 	const struct tap_cfg *cfg;
-	uv_loop_t	 loop;
+	struct service	 svc;		/* the loop, signals, the stop */
 	struct output	*out;
 	struct fetch	*rest;
 	struct kws	*ws;
-	int		 exit_code;
 	int		 stopping;
 
 	struct mkt	*mk;		/* MAX_MARKETS of them */
@@ -140,8 +140,6 @@ struct tap {
 	unsigned long long replay_frames;
 	int64_t		 replay_t0_mono, replay_t0_ev;
 
-	uv_timer_t	 stop_timer;
-
 	/* state.c: the --state file */
 	int		 st_fd;		/* open for appending, or -1 */
 	unsigned long long st_kept;	/* bytes at the last rewrite */
@@ -151,7 +149,7 @@ struct tap {
 	struct ratelimit bad_rl;
 };
 
-/* main.c: stops the tap (deferred to a loop turn; idempotent). */
+/* main.c: stops the tap (service_stop: deferred, idempotent). */
 void	tap_stop(struct tap *t, int code);
 
 /* emit.c. emit_line takes ownership of line (NULL: nothing written). */
