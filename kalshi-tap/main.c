@@ -147,6 +147,18 @@ tap_stop(struct tap *t, int code)
 	service_stop(&t->svc, code);
 }
 
+void
+tap_give_up(struct tap *t, const char *detail, unsigned failures)
+{
+	char d[200];
+
+	snprintf(d, sizeof(d), "%s; gave up after %u failures", detail,
+	    failures);
+	emit_source(t, "down", d, 0);
+	log_error("giving up", "failures=%u", failures);
+	tap_stop(t, EXIT_UNAVAIL);
+}
+
 static void
 out_error(void *arg, struct output *out, int uverr)
 {

@@ -151,6 +151,8 @@ struct tap {
 
 /* main.c: stops the tap (service_stop: deferred, idempotent). */
 void	tap_stop(struct tap *t, int code);
+/* A feed failed past --give-up with nothing to carry on: source down, 69. */
+void	tap_give_up(struct tap *t, const char *detail, unsigned failures);
 
 /* emit.c. emit_line takes ownership of line (NULL: nothing written). */
 void	emit_line(struct tap *t, json_t *line);
