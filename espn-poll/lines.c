@@ -35,20 +35,6 @@ lines_wp(const char *game_id, const struct espn_wp *p, int64_t recv_ts)
 	    "home_score", p->home_score, "away_score", p->away_score);
 }
 
-json_t *
-lines_source(const char *state, const char *detail, int64_t retry_in_ms,
-    int64_t ts)
-{
-	json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s}", "type", "source",
-	    "src", "espn", "ts", (json_int_t)ts, "state", state,
-	    "detail", detail ? detail : "");
-
-	if (o != NULL && retry_in_ms >= 0)
-		json_object_set_new(o, "retry_in_ms",
-		    json_integer((json_int_t)retry_in_ms));
-	return o;
-}
-
 char *
 lines_encode(json_t *obj, size_t *len)
 {

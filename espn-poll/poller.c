@@ -16,9 +16,6 @@
 
 #include "poller_int.h"
 
-const char *const poller_src_names[] = { "unknown", "ok", "degraded",
-    "down" };
-
 void
 poller_emit(struct poller *p, json_t *obj)
 {
@@ -49,20 +46,18 @@ poller_exit(struct poller *p, int code)
 }
 
 void
-poller_set_source(struct poller *p, enum src_state s, const char *detail,
+poller_set_source(struct poller *p, enum source_state s, const char *detail,
     int64_t retry)
 {
-	if (s == p->src)
+	/* A new state only: the detail of the same state is not news. */
+	if (s == p->src.state)
 		return;
-	p->src = s;
-	snprintf(p->src_detail, sizeof(p->src_detail), "%s",
-	    detail ? detail : "");
-	p->src_retry = retry;
+	source_set(&p->src, s, detail, retry);
 	p->st.source_lines++;
-	poller_emit(p, lines_source(poller_src_names[s], p->src_detail, retry,
-	    time_now_ms()));
-	log_msg(s == SRC_OK ? LOG_LVL_INFO : LOG_LVL_WARN, "source state",
-	    "state=%s detail=%s", poller_src_names[s], log_str(p->src_detail));
+	poller_emit(p, source_line(&p->src, time_now_ms()));
+	log_msg(s == SOURCE_OK ? LOG_LVL_INFO : LOG_LVL_WARN, "source state",
+	    "state=%s detail=%s", source_state_name(s),
+	    log_str(p->src.detail));
 }
 
 struct poller *
@@ -100,6 +95,7 @@ poller_new(uv_loop_t *loop, const struct poller_cfg *cfg, struct errbuf *err)
 		p->base[--n] = '\0';
 	p->file_base = strncmp(p->base, "file:", 5) == 0;
 	p->rl = (struct ratelimit)RATELIMIT_INIT(10000, 5);
+	source_init(&p->src, "espn");
 	if (cfg->scoreboard_interval_ms > 0) {
 		if (cfg->ndates > 0) {
 			for (i = 0; i < cfg->ndates; i++) {
@@ -168,9 +164,8 @@ poller_resend(struct poller *p, struct output *out)
 			}
 		}
 	}
-	if (p->src != SRC_UNKNOWN &&
-	    (line = lines_encode(lines_source(poller_src_names[p->src],
-	    p->src_detail, p->src_retry, time_now_ms()), &len)) != NULL) {
+	if ((line = lines_encode(source_line(&p->src, time_now_ms()),
+	    &len)) != NULL) {
 		output_write(out, line, len);
 		free(line);
 	}

@@ -18,13 +18,12 @@
 #include "espn.h"
 #include "log.h"
 #include "poller.h"
+#include "source.h"
 
 #define MAX_GAMES	64	/* games followed at once */
 #define MAX_POINTS	8192	/* wp points per game (a game has ~500) */
 #define MAX_DATES	8
 
-enum src_state { SRC_UNKNOWN, SRC_OK, SRC_DEGRADED, SRC_DOWN };
-extern const char *const poller_src_names[];	/* by enum src_state */
 
 enum stream_kind { ST_SCOREBOARD, ST_SUMMARY };
 
@@ -80,9 +79,7 @@ struct poller {
 	struct espn_game *gscratch;	/* MAX_GAMES */
 	char		*slim;		/* espn_summary_slim output */
 	size_t		 slim_cap;
-	enum src_state	 src;
-	char		 src_detail[256];
-	int64_t		 src_retry;
+	struct source	 src;		/* ESPN's health, as last written */
 	unsigned	 fails_in_row;
 	unsigned	 busy;		/* --once: streams not finished */
 	int		 once_failed;
@@ -96,7 +93,7 @@ struct poller {
 void	poller_emit(struct poller *p, json_t *obj);
 /* Tells main the poller is finished (once). */
 void	poller_exit(struct poller *p, int code);
-void	poller_set_source(struct poller *p, enum src_state s,
+void	poller_set_source(struct poller *p, enum source_state s,
 	    const char *detail, int64_t retry);
 
 /* games.c */

@@ -78,7 +78,7 @@ stream_ok(struct poller *p, struct stream *s)
 		if (p->games[i]->summary.failing &&
 		    p->games[i]->following)
 			return;
-	poller_set_source(p, SRC_OK, "", -1);
+	poller_set_source(p, SOURCE_OK, "", -1);
 }
 
 /* Records a failure; returns the delay before the retry. */
@@ -102,20 +102,20 @@ stream_fail(struct poller *p, struct stream *s, long status,
 	    p->fails_in_row);
 	if (p->cfg.once) {
 		p->once_failed = 1;
-		poller_set_source(p, blocked ? SRC_DOWN : SRC_DEGRADED, detail, -1);
+		poller_set_source(p, blocked ? SOURCE_DOWN : SOURCE_DEGRADED, detail, -1);
 		return -1;
 	}
 	if (p->cfg.give_up != 0 && p->fails_in_row >= p->cfg.give_up) {
 		snprintf(detail, sizeof(detail),
 		    "%s: %s%s; giving up after %u failures", s->label, why,
 		    blocked ? " (blocked)" : "", p->fails_in_row);
-		if (p->src == SRC_DOWN)	/* say why we leave all the same */
-			p->src = SRC_DEGRADED;
-		poller_set_source(p, SRC_DOWN, detail, -1);
+		if (p->src.state == SOURCE_DOWN)	/* say why we leave anyway */
+			p->src.state = SOURCE_DEGRADED;
+		poller_set_source(p, SOURCE_DOWN, detail, -1);
 		poller_exit(p, EXIT_UNAVAIL);
 		return -1;
 	}
-	poller_set_source(p, blocked ? SRC_DOWN : SRC_DEGRADED, detail, delay);
+	poller_set_source(p, blocked ? SOURCE_DOWN : SOURCE_DEGRADED, detail, delay);
 	return delay;
 }
 

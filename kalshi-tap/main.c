@@ -154,7 +154,7 @@ tap_give_up(struct tap *t, const char *detail, unsigned failures)
 
 	snprintf(d, sizeof(d), "%s; gave up after %u failures", detail,
 	    failures);
-	emit_source(t, "down", d, 0);
+	emit_source(t, SOURCE_DOWN, d, 0);
 	log_error("giving up", "failures=%u", failures);
 	tap_stop(t, EXIT_UNAVAIL);
 }
@@ -255,6 +255,7 @@ tap_new(const struct tap_cfg *cfg)
 	t->bad_rl = (struct ratelimit)RATELIMIT_INIT(10000, 5);
 	t->st_rl = (struct ratelimit)RATELIMIT_INIT(60000, 3);
 	t->st_fd = -1;
+	source_init(&t->src, "kalshi");
 	history_init(&t->hist, cfg->max_history);
 	if (cfg->state != NULL)
 		state_load(t);

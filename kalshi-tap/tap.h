@@ -25,6 +25,7 @@
 #include "errbuf.h"
 #include "log.h"
 #include "service.h"
+#include "source.h"
 
 #include "history.h"
 #include "kalshi_parse.h"
@@ -92,9 +93,8 @@ struct tap {
 	size_t		 n_mk;
 	struct history	 hist;		/* quote lines, all markets */
 
-	/* emit.c: the source line last written */
-	char		 src_state[16];
-	char		 src_detail[200];
+	/* emit.c: the source state last written */
+	struct source	 src;
 
 	/* discover.c */
 	uv_timer_t	 disc_timer;
@@ -156,7 +156,7 @@ void	tap_give_up(struct tap *t, const char *detail, unsigned failures);
 
 /* emit.c. emit_line takes ownership of line (NULL: nothing written). */
 void	emit_line(struct tap *t, json_t *line);
-void	emit_source(struct tap *t, const char *state, const char *detail,
+void	emit_source(struct tap *t, enum source_state state, const char *detail,
 	    int64_t retry_ms);
 /* Writes the source state: the worst of discovery and the live feed. */
 void	emit_state(struct tap *t);
