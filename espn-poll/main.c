@@ -118,12 +118,6 @@ valid_digits(const char *s, size_t min, size_t max)
 	return 1;
 }
 
-static void
-output_closed(void *arg)
-{
-	(void)arg;
-}
-
 /*
  * The service's on_stop, on a loop turn of its own (never inside fetch's
  * callback, whose engine it frees): signals, --once done, give-up, the
@@ -155,7 +149,7 @@ teardown(void *arg, int code)
 		output_stats(a->out, &os);
 		if (os.dropped > 0)
 			log_warn("lines dropped", "count=%llu", os.dropped);
-		output_close(a->out, 2000, output_closed, a);
+		output_close(a->out, 2000, NULL, NULL);
 	}
 	a->out = NULL;
 }

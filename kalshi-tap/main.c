@@ -108,12 +108,6 @@ close_timer(uv_timer_t *h)
 		uv_close((uv_handle_t *)h, NULL);
 }
 
-static void
-output_closed(void *arg)
-{
-	(void)arg;
-}
-
 /*
  * The service's on_stop, on a loop turn of its own: tap_stop may be
  * called from inside a libwebsockets or libcurl callback, which must not
@@ -136,7 +130,7 @@ teardown(void *arg, int code)
 	kws_free(t->ws);
 	t->ws = NULL;
 	if (t->out != NULL)
-		output_close(t->out, 2000, output_closed, t);
+		output_close(t->out, 2000, NULL, NULL);
 	t->out = NULL;
 }
 
