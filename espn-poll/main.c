@@ -65,8 +65,6 @@ static const char help[] =
     "\n"
     "Durations take ms, s (default) or m: 500ms, 2.5s, 1m.\n";
 
-enum { OPT_READY_FD = 256 };
-
 static const struct option longopts[] = {
 	{ "once",		no_argument,		NULL, '1' },
 	{ "base-url",		required_argument,	NULL, 'b' },
@@ -85,7 +83,7 @@ static const struct option longopts[] = {
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ "speed",		required_argument,	NULL, 'x' },
-	{ "ready-fd",		required_argument,	NULL, OPT_READY_FD },
+	{ "ready-fd",		required_argument,	NULL, OPTS_READY_FD },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -96,7 +94,8 @@ struct app {
 	size_t		 ngames, ndates;
 	const char	*base, *output, *replay_path, *ua;
 	int64_t		 interval, sb_interval, retry_base, timeout;
-	long long	 give_up, ready_fd;
+	long long	 give_up;
+	int		 ready_fd;
 	double		 speed;
 	int		 once;
 	struct output	*out;
@@ -242,9 +241,6 @@ parse_options(int argc, char *argv[], struct app *a)
 		case 'o':
 			a->output = optarg;
 			break;
-		case 'q':
-			log_quiet();
-			break;
 		case 'R':
 			a->retry_base = opt_duration_or_die("--retry-base", optarg,
 			    1, 3600000);
@@ -266,21 +262,13 @@ parse_options(int argc, char *argv[], struct app *a)
 		case 'u':
 			a->ua = optarg;
 			break;
-		case 'v':
-			log_verbose();
-			break;
-		case 'V':
-			opt_version();
 		case 'x':
 			a->speed = opt_double_or_die("--speed", optarg, 0.001, 1e9);
 			speed_set = 1;
 			break;
-		case OPT_READY_FD:
-			a->ready_fd = opt_int_or_die("--ready-fd", optarg, 0,
-			    1 << 20);
-			break;
 		default:
-			opt_usage_error("unknown option");
+			if (!opt_common(ch, optarg, &a->ready_fd))
+				opt_usage_error("unknown option");
 		}
 	}
 	if (optind != argc)
@@ -372,7 +360,7 @@ main(int argc, char *argv[])
 	}
 	if ((rc = wire(&a)) != 0)
 		stop(&a, rc);
-	rc = service_run(&a.svc, (int)a.ready_fd);
+	rc = service_run(&a.svc, a.ready_fd);
 	poller_free(a.poller);
 	replay_free(a.replay);
 	return rc;

@@ -69,7 +69,7 @@ help(void)
 }
 
 enum {
-	O_READY = 256, O_WS, O_REST, O_DISC, O_DEAD, O_PING, O_FALLBACK,
+	O_WS = 256, O_REST, O_DISC, O_DEAD, O_PING, O_FALLBACK,
 	O_GIVEUP, O_CA, O_HISTORY, O_STATE,
 };
 
@@ -315,7 +315,7 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 		{ "ping-interval", required_argument, NULL, O_PING },
 		{ "poll-interval", required_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "ready-fd", required_argument, NULL, O_READY },
+		{ "ready-fd", required_argument, NULL, OPTS_READY_FD },
 		{ "replay", required_argument, NULL, 'r' },
 		{ "rest-url", required_argument, NULL, O_REST },
 		{ "series", required_argument, NULL, 'S' },
@@ -365,9 +365,6 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 			cfg.poll_ms = opt_duration_or_die("poll-interval",
 			    optarg, 100, 3600000);
 			break;
-		case 'q':
-			log_quiet();
-			break;
 		case 'r':
 			cfg.replay = optarg;
 			break;
@@ -383,15 +380,6 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 		case 's':
 			cfg.speed = opt_double_or_die("speed", optarg, 0, 1e6);
 			speed_set = 1;
-			break;
-		case 'v':
-			log_verbose();
-			break;
-		case 'V':
-			opt_version();
-		case O_READY:
-			cfg.ready_fd = (int)opt_int_or_die("ready-fd", optarg, 0,
-			    1 << 20);
 			break;
 		case O_WS:
 			cfg.ws_url = optarg;
@@ -435,7 +423,8 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 			cfg.state = optarg;
 			break;
 		default:
-			bad_option(argv);
+			if (!opt_common(ch, optarg, &cfg.ready_fd))
+				bad_option(argv);
 		}
 	}
 	if (optind != argc)
