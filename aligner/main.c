@@ -533,7 +533,6 @@ out:
 	service_signals_close();
 done:
 	service_loop_close(&app.loop);
-	uv_loop_close(&app.loop);
 	free(app.in);
 	align_free(app.al);
 	return app.exit_code;

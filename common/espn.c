@@ -64,7 +64,7 @@ get_intval(const json_t *root, const char *path, int dflt)
 {
 	long long v;
 
-	if (json_int(root, path, &v) == -1 || v < -1000000 || v > 1000000)
+	if (jsonutil_int(root, path, &v) == -1 || v < -1000000 || v > 1000000)
 		return dflt;
 	return (int)v;
 }
@@ -93,7 +93,7 @@ parse_sides(const json_t *competitors, struct espn_game *g)
 		return -1;
 	for (i = 0; i < json_array_size(competitors); i++) {
 		c = json_array_get(competitors, i);
-		ha = json_str(c, "homeAway");
+		ha = jsonutil_str(c, "homeAway");
 		if (ha == NULL)
 			continue;
 		if (strcmp(ha, "home") == 0 && !have_home) {
@@ -104,15 +104,15 @@ parse_sides(const json_t *competitors, struct espn_game *g)
 			have_away = 1;
 		} else
 			continue;
-		if (get_id(json_path(c, "team.id"), side->id,
+		if (get_id(jsonutil_path(c, "team.id"), side->id,
 		    sizeof(side->id)) == -1 &&
 		    get_id(json_object_get(c, "id"), side->id,
 		    sizeof(side->id)) == -1)
 			side->id[0] = '\0';
 		copy_str(side->abbr, sizeof(side->abbr),
-		    json_str(c, "team.abbreviation"));
+		    jsonutil_str(c, "team.abbreviation"));
 		copy_str(side->name, sizeof(side->name),
-		    json_str(c, "team.displayName"));
+		    jsonutil_str(c, "team.displayName"));
 		side->score = get_intval(c, "score", 0);
 		if (side->score < 0)
 			side->score = 0;
@@ -126,17 +126,17 @@ parse_status(const json_t *status, struct espn_game *g)
 {
 	const char *s;
 
-	copy_str(g->state, sizeof(g->state), json_str(status, "type.state"));
-	copy_str(g->status, sizeof(g->status), json_str(status, "type.name"));
+	copy_str(g->state, sizeof(g->state), jsonutil_str(status, "type.state"));
+	copy_str(g->status, sizeof(g->status), jsonutil_str(status, "type.name"));
 	g->period = get_intval(status, "period", 0);
-	if ((s = json_str(status, "displayClock")) != NULL)
+	if ((s = jsonutil_str(status, "displayClock")) != NULL)
 		copy_str(g->clock, sizeof(g->clock), s);
 }
 
 static int64_t
 parse_date(const json_t *obj, const char *path)
 {
-	const char *s = json_str(obj, path);
+	const char *s = jsonutil_str(obj, path);
 	int64_t ms;
 
 	if (s == NULL || time_parse_iso8601(s, &ms) == -1)
@@ -199,7 +199,7 @@ find_play(const json_t *plays, const char *play_id, size_t *hint)
 	for (k = 0; k < n; k++) {
 		i = (*hint + k) % n;
 		p = json_array_get(plays, i);
-		id = json_str(p, "id");
+		id = jsonutil_str(p, "id");
 		if (id == NULL) {
 			if (get_id(json_object_get(p, "id"), buf,
 			    sizeof(buf)) == -1)
@@ -233,14 +233,14 @@ parse_point(const json_t *w, const json_t *plays, size_t *hint,
 		copy_str(pt->play_id, sizeof(pt->play_id), s);
 	} else if (get_id(idv, pt->play_id, sizeof(pt->play_id)) == -1)
 		return -1;
-	if (json_num(w, "homeWinPercentage", &home) == -1 ||
+	if (jsonutil_num(w, "homeWinPercentage", &home) == -1 ||
 	    !(home >= 0.0 && home <= 1.0))
 		return -1;
 	if (json_object_get(w, "tiePercentage") != NULL &&
-	    (json_num(w, "tiePercentage", &tie) == -1 ||
+	    (jsonutil_num(w, "tiePercentage", &tie) == -1 ||
 	    !(tie >= 0.0 && tie <= 1.0)))
 		return -1;
-	if (json_num(w, "awayWinPercentage", &away) == -1 ||
+	if (jsonutil_num(w, "awayWinPercentage", &away) == -1 ||
 	    !(away >= 0.0 && away <= 1.0)) {
 		away = 1.0 - home - tie;
 		/* Keep 1 - 0.57 printable as 0.43, and inside [0, 1]. */
@@ -250,9 +250,9 @@ parse_point(const json_t *w, const json_t *plays, size_t *hint,
 	}
 	if ((play = find_play(plays, pt->play_id, hint)) == NULL)
 		return -1;
-	if (json_int(play, "sequenceNumber", &seq) == -1)
+	if (jsonutil_int(play, "sequenceNumber", &seq) == -1)
 		return -1;
-	if ((s = json_str(play, "wallclock")) == NULL ||
+	if ((s = jsonutil_str(play, "wallclock")) == NULL ||
 	    time_parse_iso8601(s, &pt->ts) == -1)
 		return -1;
 	pt->seq = seq;
@@ -261,7 +261,7 @@ parse_point(const json_t *w, const json_t *plays, size_t *hint,
 	pt->away = away;
 	pt->period = get_intval(play, "period.number", 0);
 	copy_str(pt->clock, sizeof(pt->clock),
-	    json_str(play, "clock.displayValue"));
+	    jsonutil_str(play, "clock.displayValue"));
 	pt->home_score = get_intval(play, "homeScore", 0);
 	pt->away_score = get_intval(play, "awayScore", 0);
 	return 0;
@@ -312,7 +312,7 @@ last_play_status(const json_t *plays, struct espn_game *g)
 
 	for (i = 0; i < json_array_size(plays); i++) {
 		p = json_array_get(plays, i);
-		if (json_int(p, "sequenceNumber", &seq) == -1)
+		if (jsonutil_int(p, "sequenceNumber", &seq) == -1)
 			continue;
 		if (best == NULL || seq > best_seq) {
 			best = p;
@@ -325,7 +325,7 @@ last_play_status(const json_t *plays, struct espn_game *g)
 		g->period = get_intval(best, "period.number", 0);
 	if (g->clock[0] == '\0')
 		copy_str(g->clock, sizeof(g->clock),
-		    json_str(best, "clock.displayValue"));
+		    jsonutil_str(best, "clock.displayValue"));
 }
 
 /* The game from a summary's header; 0, or -1 with err set. */

@@ -410,12 +410,6 @@ fetch_get(struct fetch *f, const char *url, const char *etag,
 	return 0;
 }
 
-size_t
-fetch_pending(const struct fetch *f)
-{
-	return f->nreqs;
-}
-
 unsigned long long
 fetch_count(const struct fetch *f)
 {

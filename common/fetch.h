@@ -50,8 +50,6 @@ struct fetch *fetch_new(uv_loop_t *loop, const struct fetch_cfg *cfg,
 int	fetch_get(struct fetch *f, const char *url, const char *etag,
 	    const char *last_modified, fetch_done_fn done, void *arg,
 	    struct errbuf *err);
-/* Requests in flight. */
-size_t	fetch_pending(const struct fetch *f);
 /* Requests started so far. */
 unsigned long long fetch_count(const struct fetch *f);
 /*

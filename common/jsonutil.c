@@ -8,7 +8,7 @@
 #include "jsonutil.h"
 
 json_t *
-json_path(const json_t *root, const char *path)
+jsonutil_path(const json_t *root, const char *path)
 {
 	char key[128];
 	const char *p = path, *dot;
@@ -29,15 +29,15 @@ json_path(const json_t *root, const char *path)
 }
 
 const char *
-json_str(const json_t *root, const char *path)
+jsonutil_str(const json_t *root, const char *path)
 {
-	json_t *v = json_path(root, path);
+	json_t *v = jsonutil_path(root, path);
 
 	return json_is_string(v) ? json_string_value(v) : NULL;
 }
 
 int
-json_parse_decimal(const char *s, double *out)
+jsonutil_parse_decimal(const char *s, double *out)
 {
 	char *end;
 	double v;
@@ -53,23 +53,23 @@ json_parse_decimal(const char *s, double *out)
 }
 
 int
-json_num(const json_t *root, const char *path, double *out)
+jsonutil_num(const json_t *root, const char *path, double *out)
 {
-	json_t *v = json_path(root, path);
+	json_t *v = jsonutil_path(root, path);
 
 	if (json_is_number(v)) {
 		*out = json_number_value(v);
 		return isfinite(*out) ? 0 : -1;
 	}
 	if (json_is_string(v))
-		return json_parse_decimal(json_string_value(v), out);
+		return jsonutil_parse_decimal(json_string_value(v), out);
 	return -1;
 }
 
 int
-json_int(const json_t *root, const char *path, long long *out)
+jsonutil_int(const json_t *root, const char *path, long long *out)
 {
-	json_t *v = json_path(root, path);
+	json_t *v = jsonutil_path(root, path);
 	double d;
 
 	if (json_is_integer(v)) {
@@ -77,7 +77,7 @@ json_int(const json_t *root, const char *path, long long *out)
 		return 0;
 	}
 	if (json_is_real(v) || json_is_string(v)) {
-		if (json_num(root, path, &d) == -1 || d != floor(d) ||
+		if (jsonutil_num(root, path, &d) == -1 || d != floor(d) ||
 		    fabs(d) > 9.0e15)
 			return -1;
 		*out = (long long)d;

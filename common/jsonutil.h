@@ -9,14 +9,14 @@
 #include <jansson.h>
 
 /* Walks a dotted path of object keys ("status.type.state"); NULL if absent. */
-json_t	*json_path(const json_t *root, const char *path);
+json_t	*jsonutil_path(const json_t *root, const char *path);
 /* The string at path, or NULL when absent or not a string. */
-const char *json_str(const json_t *root, const char *path);
+const char *jsonutil_str(const json_t *root, const char *path);
 /* Integer at path (also from a number or a decimal string); 0 / -1. */
-int	json_int(const json_t *root, const char *path, long long *out);
+int	jsonutil_int(const json_t *root, const char *path, long long *out);
 /* Number at path (also from a decimal string); 0 / -1. */
-int	json_num(const json_t *root, const char *path, double *out);
+int	jsonutil_num(const json_t *root, const char *path, double *out);
 /* Parses a decimal string ("0.5400", "13446.00") fully; 0 / -1. */
-int	json_parse_decimal(const char *s, double *out);
+int	jsonutil_parse_decimal(const char *s, double *out);
 
 #endif

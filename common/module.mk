@@ -4,7 +4,7 @@ MANPAGES += man/courtside.7
 UNIT_TESTS += tests/unit/test_timeutil.c tests/unit/test_backoff.c \
 	tests/unit/test_teams.c tests/unit/test_opts.c tests/unit/test_log.c \
 	tests/unit/test_jsonutil.c tests/unit/test_ndjson.c \
-	tests/unit/test_containers.c
+	tests/unit/test_containers.c tests/unit/test_service.c
 FUZZ_TARGETS += tests/fuzz/fuzz_ndjson.c
 FUZZ_fuzz_ndjson_SRCS := common/ndjson.c
 FUZZ_TARGETS += tests/fuzz/fuzz_jscan.c

@@ -172,7 +172,12 @@ ndjson_encode(const json_t *obj, size_t *len)
 	char *s;
 	size_t n;
 
-	s = json_dumps(obj, JSON_COMPACT);
+	/*
+	 * 15 significant digits: 0.54 stays 0.54 (17 would print
+	 * 0.54000000000000004), every value ESPN and Kalshi send and every
+	 * count below 1e15 round-trip.
+	 */
+	s = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(15));
 	if (s == NULL)
 		return NULL;
 	n = strlen(s);

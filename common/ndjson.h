@@ -64,7 +64,11 @@ void	ndjson_reader_finish(struct ndjson_reader *r);
 /* Drops a partial line (a writer disconnected mid-line). */
 void	ndjson_reader_reset(struct ndjson_reader *r);
 
-/* Returns a new compact one-line encoding of obj with '\n', or NULL. */
+/*
+ * Returns a new compact one-line encoding of obj with '\n' (len set when
+ * not NULL), reals to 15 significant digits; or NULL. Borrows obj. The
+ * one line encoder: every tool writes through it.
+ */
 char	*ndjson_encode(const json_t *obj, size_t *len);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "log.h"
 #include "opts.h"
 
 static const char *prog_name = "courtside";
@@ -20,12 +21,6 @@ opt_set_usage(const char *prog, const char *usage)
 {
 	prog_name = prog;
 	prog_usage = usage;
-}
-
-const char *
-opt_prog(void)
-{
-	return prog_name;
 }
 
 int
@@ -181,4 +176,24 @@ opt_duration_or_die(const char *name, const char *s, int64_t min_ms,
 		opt_usage_error("%s %s: %s (%lldms to %lldms)", name, s,
 		    errstr, (long long)min_ms, (long long)max_ms);
 	return v;
+}
+
+int
+opt_common(int ch, const char *arg, int *ready_fd)
+{
+	switch (ch) {
+	case 'q':
+		log_quiet();
+		return 1;
+	case 'v':
+		log_verbose();
+		return 1;
+	case 'V':
+		opt_version();
+	case OPTS_READY_FD:
+		*ready_fd = (int)opt_int_or_die("--ready-fd", arg, 0, 1 << 20);
+		return 1;
+	default:
+		return 0;
+	}
 }

@@ -50,6 +50,14 @@ void	opt_usage_error(const char *fmt, ...)
 	    __attribute__((format(printf, 1, 2), noreturn));
 /* Prints "prog courtside VERSION" to stdout, exits 0. */
 void	opt_version(void) __attribute__((noreturn));
-const char *opt_prog(void);
+
+/* The long-only option every service has: --ready-fd N (0 .. 2^20). */
+#define OPTS_READY_FD	0x1ff
+/*
+ * The options that mean the same in every tool: -q, -v, -V and
+ * --ready-fd. Returns 1 when ch was one of them (handled: -V exits,
+ * --ready-fd sets *ready_fd from arg or exits 64), else 0.
+ */
+int	opt_common(int ch, const char *arg, int *ready_fd);
 
 #endif

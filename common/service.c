@@ -11,6 +11,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "log.h"
 #include "service.h"
 
 static uv_signal_t sig_term, sig_int;
@@ -126,4 +127,66 @@ service_loop_close(uv_loop_t *loop)
 	uv_walk(loop, close_one, NULL);
 	uv_run(loop, UV_RUN_DEFAULT);
 	uv_loop_close(loop);
+}
+
+static void
+stop_now(uv_timer_t *h)
+{
+	struct service *s = h->data;
+
+	uv_close((uv_handle_t *)&s->stop_timer, NULL);
+	service_signals_close();
+	if (s->on_stop != NULL)
+		s->on_stop(s->arg, s->exit_code);
+}
+
+static void
+stop_on_signal(void *arg, int signum)
+{
+	log_info("stopping", "signal=%d", signum);
+	service_stop(arg, 0);
+}
+
+int
+service_init(struct service *s, void (*on_stop)(void *arg, int code),
+    void *arg, struct errbuf *err)
+{
+	int r;
+
+	memset(s, 0, sizeof(*s));
+	s->on_stop = on_stop;
+	s->arg = arg;
+	if ((r = uv_loop_init(&s->loop)) != 0)
+		return errbuf_set(err, "event loop: %s", uv_strerror(r));
+	uv_timer_init(&s->loop, &s->stop_timer);
+	s->stop_timer.data = s;
+	if (service_signals(&s->loop, stop_on_signal, s, err) != 0) {
+		service_loop_close(&s->loop);
+		return -1;
+	}
+	return 0;
+}
+
+void
+service_stop(struct service *s, int code)
+{
+	if (s->stopping)
+		return;
+	s->stopping = 1;
+	s->exit_code = code;
+	service_stopping();
+	uv_timer_start(&s->stop_timer, stop_now, 0, 0);
+}
+
+int
+service_run(struct service *s, int ready_fd)
+{
+	struct errbuf err;
+
+	if (!s->stopping && service_ready(ready_fd, &err) != 0)
+		log_warn("readiness notification failed", "error=%s",
+		    log_str(err.msg));
+	uv_run(&s->loop, UV_RUN_DEFAULT);
+	service_loop_close(&s->loop);
+	return s->exit_code;
 }

@@ -28,4 +28,42 @@ void	service_stopping(void);
 /* Closes every handle still open on loop and runs it until they are gone. */
 void	service_loop_close(uv_loop_t *loop);
 
+/*
+ * The skeleton of a tool's main(): a loop, signals that stop it, a stop
+ * that is always deferred, readiness, and one close of everything.
+ *
+ *	service_init(&svc, teardown, tool, &err);
+ *	... wiring; on failure service_stop(&svc, EXIT_...) ...
+ *	return service_run(&svc, ready_fd);
+ */
+struct service {
+	uv_loop_t	 loop;
+	uv_timer_t	 stop_timer;
+	void		(*on_stop)(void *arg, int code);
+	void		*arg;
+	int		 stopping;	/* service_stop was called */
+	int		 exit_code;	/* the first stop's code */
+};
+
+/*
+ * Initialises the loop and the signal handlers (SIGTERM, SIGINT: a stop
+ * with code 0). on_stop(arg, code) tears the tool down (closes its
+ * handles, lingers on its output); it runs once, from its own loop turn,
+ * never inside another library's callback. Returns 0, or -1 with err set
+ * (nothing to undo then).
+ */
+int	service_init(struct service *s, void (*on_stop)(void *arg, int code),
+	    void *arg, struct errbuf *err);
+/*
+ * Asks the service to stop with code (sysexits). Idempotent: the first
+ * code wins. Never calls on_stop itself: that waits for the next turn.
+ */
+void	service_stop(struct service *s, int code);
+/*
+ * Signals readiness (unless already stopping), runs the loop until the
+ * tool's handles are gone, then closes every handle left and the loop,
+ * once. Returns the exit code.
+ */
+int	service_run(struct service *s, int ready_fd);
+
 #endif

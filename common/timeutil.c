@@ -192,12 +192,13 @@ time_eastern_date(int64_t ms, int *y, unsigned *m, unsigned *d)
 }
 
 void
-time_eastern_yyyymmdd(int64_t ms, char buf[9])
+time_eastern_day(int64_t ms, int back, char buf[9])
 {
 	int y;
 	unsigned m, d;
 
 	time_eastern_date(ms, &y, &m, &d);
+	time_civil_from_days(time_days_from_civil(y, m, d) - back, &y, &m, &d);
 	snprintf(buf, 9, "%04u%02u%02u", (unsigned)y % 10000u, m % 100u,
 	    d % 100u);
 }

@@ -35,7 +35,11 @@ void	time_civil_from_days(int64_t days, int *y, unsigned *m, unsigned *d);
  * Returns the UTC offset used, in minutes (-300 or -240).
  */
 int	time_eastern_date(int64_t ms, int *y, unsigned *m, unsigned *d);
-/* "YYYYMMDD" of the Eastern date of ms, for ESPN's dates= parameter. */
-void	time_eastern_yyyymmdd(int64_t ms, char buf[9]);
+/*
+ * "YYYYMMDD" of the Eastern calendar day back days before that of ms
+ * (0: its own), for ESPN's dates= parameter. Calendar days, not 24-hour
+ * steps: the day after a DST change is 23 or 25 hours long.
+ */
+void	time_eastern_day(int64_t ms, int back, char buf[9]);
 
 #endif

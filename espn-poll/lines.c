@@ -3,6 +3,7 @@
 #include <string.h>
 
 #include "lines.h"
+#include "ndjson.h"
 
 static json_t *
 side(const struct espn_side *s)
@@ -34,42 +35,15 @@ lines_wp(const char *game_id, const struct espn_wp *p, int64_t recv_ts)
 	    "home_score", p->home_score, "away_score", p->away_score);
 }
 
-json_t *
-lines_source(const char *state, const char *detail, int64_t retry_in_ms,
-    int64_t ts)
-{
-	json_t *o = json_pack("{s:s, s:s, s:I, s:s, s:s}", "type", "source",
-	    "src", "espn", "ts", (json_int_t)ts, "state", state,
-	    "detail", detail ? detail : "");
-
-	if (o != NULL && retry_in_ms >= 0)
-		json_object_set_new(o, "retry_in_ms",
-		    json_integer((json_int_t)retry_in_ms));
-	return o;
-}
-
 char *
 lines_encode(json_t *obj, size_t *len)
 {
-	char *s, *line;
-	size_t n;
+	char *line;
 
 	if (obj == NULL)
 		return NULL;
-	/* 15 significant digits round-trip every value ESPN sends. */
-	s = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(15) |
-	    JSON_PRESERVE_ORDER);
+	line = ndjson_encode(obj, len);
 	json_decref(obj);
-	if (s == NULL)
-		return NULL;
-	n = strlen(s);
-	if ((line = realloc(s, n + 2)) == NULL) {
-		free(s);
-		return NULL;
-	}
-	line[n] = '\n';
-	line[n + 1] = '\0';
-	*len = n + 1;
 	return line;
 }
 

@@ -15,9 +15,6 @@ json_t	*lines_game(const struct espn_game *g, int64_t ts);
 /* Returns a new wp line object. */
 json_t	*lines_wp(const char *game_id, const struct espn_wp *p,
 	    int64_t recv_ts);
-/* Returns a new source line object; retry_in_ms < 0 leaves it out. */
-json_t	*lines_source(const char *state, const char *detail,
-	    int64_t retry_in_ms, int64_t ts);
 /*
  * Returns a new compact encoding of obj followed by '\n' (probabilities
  * printed as ESPN sent them: 0.43, not 0.42999999999999999), or NULL.

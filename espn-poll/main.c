@@ -65,8 +65,6 @@ static const char help[] =
     "\n"
     "Durations take ms, s (default) or m: 500ms, 2.5s, 1m.\n";
 
-enum { OPT_READY_FD = 256 };
-
 static const struct option longopts[] = {
 	{ "once",		no_argument,		NULL, '1' },
 	{ "base-url",		required_argument,	NULL, 'b' },
@@ -85,18 +83,25 @@ static const struct option longopts[] = {
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ "speed",		required_argument,	NULL, 'x' },
-	{ "ready-fd",		required_argument,	NULL, OPT_READY_FD },
+	{ "ready-fd",		required_argument,	NULL, OPTS_READY_FD },
 	{ NULL,			0,			NULL, 0 }
 };
 
+/* What main wires together: the options, then the modules on svc. */
 struct app {
-	uv_loop_t	*loop;
+	struct service	 svc;
+	const char	*games[MAX_LIST], *dates[MAX_LIST];
+	size_t		 ngames, ndates;
+	const char	*base, *output, *replay_path, *ua;
+	int64_t		 interval, sb_interval, retry_base, timeout;
+	long long	 give_up;
+	int		 ready_fd;
+	double		 speed;
+	int		 once;
 	struct output	*out;
 	struct fetch	*fetch;
 	struct poller	*poller;
 	struct replay	*replay;
-	int		 exit_code;
-	int		 stopping;
 };
 
 static int
@@ -112,24 +117,18 @@ valid_digits(const char *s, size_t min, size_t max)
 	return 1;
 }
 
+/*
+ * The service's on_stop, on a loop turn of its own (never inside fetch's
+ * callback, whose engine it frees): signals, --once done, give-up, the
+ * end of a replay, a wiring failure.
+ */
 static void
-output_closed(void *arg)
+teardown(void *arg, int code)
 {
-	(void)arg;
-}
-
-/* Everything stops here: signals, --once done, give-up, end of replay. */
-static void
-stop(struct app *a, int code)
-{
+	struct app *a = arg;
 	struct output_stats os;
 	struct poller_stats ps;
 
-	if (a->stopping)
-		return;
-	a->stopping = 1;
-	a->exit_code = code;
-	service_stopping();
 	if (a->poller != NULL) {
 		poller_stats(a->poller, &ps);
 		log_info("stopping", "code=%d fetches=%llu failures=%llu "
@@ -149,16 +148,15 @@ stop(struct app *a, int code)
 		output_stats(a->out, &os);
 		if (os.dropped > 0)
 			log_warn("lines dropped", "count=%llu", os.dropped);
+		output_close(a->out, 2000, NULL, NULL);
 	}
-	output_close(a->out, 2000, output_closed, a);
-	service_signals_close();
+	a->out = NULL;
 }
 
 static void
-on_signal(void *arg, int signum)
+stop(struct app *a, int code)
 {
-	log_info("signal", "signum=%d", signum);
-	stop(arg, 0);
+	service_stop(&a->svc, code);
 }
 
 static void
@@ -186,184 +184,184 @@ on_output_error(void *arg, struct output *out, int uverr)
 	stop(arg, EXIT_IOERR);
 }
 
-int
-main(int argc, char *argv[])
+/* Fills a's options from the command line; usage errors exit 64. */
+static void
+parse_options(int argc, char *argv[], struct app *a)
 {
-	const char *games[MAX_LIST], *dates[MAX_LIST];
-	const char *base = DEFAULT_BASE, *output = "-", *replay_path = NULL;
-	const char *ua = USER_AGENT;
-	size_t ngames = 0, ndates = 0;
-	int64_t interval = 5000, sb_interval = 15000, retry_base = 1000;
-	int64_t timeout = 10000;
-	long long give_up = 10, ready_fd = -1;
-	double speed = 1.0;
-	int ch, once = 0, speed_set = 0;
-	struct errbuf err = { "" };
-	struct output_cfg ocfg;
-	struct fetch_cfg fcfg;
-	struct poller_cfg pcfg;
-	struct app a;
-	uv_loop_t loop;
+	int ch, speed_set = 0;
 
-	opt_set_usage("espn-poll", usage);
-	log_init("espn-poll", LOG_LVL_INFO);
+	memset(a, 0, sizeof(*a));
+	a->base = DEFAULT_BASE;
+	a->output = "-";
+	a->ua = USER_AGENT;
+	a->interval = 5000;
+	a->sb_interval = 15000;
+	a->retry_base = 1000;
+	a->timeout = 10000;
+	a->give_up = 10;
+	a->ready_fd = -1;
+	a->speed = 1.0;
 	while ((ch = getopt_long(argc, argv, "1b:d:g:G:hi:o:qR:r:s:t:u:vVx:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case '1':
-			once = 1;
+			a->once = 1;
 			break;
 		case 'b':
-			base = optarg;
+			a->base = optarg;
 			break;
 		case 'd':
 			if (!valid_digits(optarg, 8, 8))
 				opt_usage_error("--date %s: want YYYYMMDD",
 				    optarg);
-			if (ndates == MAX_LIST)
+			if (a->ndates == MAX_LIST)
 				opt_usage_error("--date: at most %d",
 				    MAX_LIST);
-			dates[ndates++] = optarg;
+			a->dates[a->ndates++] = optarg;
 			break;
 		case 'g':
 			if (!valid_digits(optarg, 1, 20))
 				opt_usage_error("--game %s: want an ESPN event "
 				    "id (digits)", optarg);
-			if (ngames == MAX_LIST)
+			if (a->ngames == MAX_LIST)
 				opt_usage_error("--game: at most %d",
 				    MAX_LIST);
-			games[ngames++] = optarg;
+			a->games[a->ngames++] = optarg;
 			break;
 		case 'G':
-			give_up = opt_int_or_die("--give-up", optarg, 0, 1000000);
+			a->give_up = opt_int_or_die("--give-up", optarg, 0, 1000000);
 			break;
 		case 'h':
 			printf("usage: %s\n\n%s", usage, help);
-			return 0;
+			exit(0);
 		case 'i':
-			interval = opt_duration_or_die("--interval", optarg, 10,
+			a->interval = opt_duration_or_die("--interval", optarg, 10,
 			    3600000);
 			break;
 		case 'o':
-			output = optarg;
-			break;
-		case 'q':
-			log_quiet();
+			a->output = optarg;
 			break;
 		case 'R':
-			retry_base = opt_duration_or_die("--retry-base", optarg,
+			a->retry_base = opt_duration_or_die("--retry-base", optarg,
 			    1, 3600000);
 			break;
 		case 'r':
-			replay_path = optarg;
+			a->replay_path = optarg;
 			break;
 		case 's':
-			sb_interval = opt_duration_or_die(
+			a->sb_interval = opt_duration_or_die(
 			    "--scoreboard-interval", optarg, 0, 3600000);
-			if (sb_interval > 0 && sb_interval < 10)
+			if (a->sb_interval > 0 && a->sb_interval < 10)
 				opt_usage_error("--scoreboard-interval: 0 or "
 				    "at least 10ms");
 			break;
 		case 't':
-			timeout = opt_duration_or_die("--timeout", optarg, 10,
+			a->timeout = opt_duration_or_die("--timeout", optarg, 10,
 			    600000);
 			break;
 		case 'u':
-			ua = optarg;
+			a->ua = optarg;
 			break;
-		case 'v':
-			log_verbose();
-			break;
-		case 'V':
-			opt_version();
 		case 'x':
-			speed = opt_double_or_die("--speed", optarg, 0.001, 1e9);
+			a->speed = opt_double_or_die("--speed", optarg, 0.001, 1e9);
 			speed_set = 1;
 			break;
-		case OPT_READY_FD:
-			ready_fd = opt_int_or_die("--ready-fd", optarg, 0,
-			    1 << 20);
-			break;
 		default:
-			opt_usage_error("unknown option");
+			if (!opt_common(ch, optarg, &a->ready_fd))
+				opt_usage_error("unknown option");
 		}
 	}
 	if (optind != argc)
 		opt_usage_error("unexpected argument %s", argv[optind]);
-	if (*ua == '\0')
+	if (*a->ua == '\0')
 		opt_usage_error("--user-agent: ESPN refuses an empty one");
-	if (speed_set && replay_path == NULL)
+	if (speed_set && a->replay_path == NULL)
 		opt_usage_error("--speed goes with --replay");
-	if (replay_path == NULL && sb_interval == 0 && ngames == 0)
+	if (a->replay_path == NULL && a->sb_interval == 0 && a->ngames == 0)
 		opt_usage_error("nothing to poll: no scoreboard and no --game");
+}
 
-	memset(&a, 0, sizeof(a));
-	a.loop = &loop;
-	uv_loop_init(&loop);
-	if (service_signals(&loop, on_signal, &a, &err) == -1) {
-		log_error("signals", "error=%s", log_str(err.msg));
-		return EXIT_OSERR;
-	}
+/* The output, then the replay or the poller. Returns 0 or an exit code. */
+static int
+wire(struct app *a)
+{
+	struct errbuf err = { "" };
+	struct output_cfg ocfg;
+	struct fetch_cfg fcfg;
+	struct poller_cfg pcfg;
+	uv_loop_t *loop = &a->svc.loop;
+
 	memset(&ocfg, 0, sizeof(ocfg));
 	ocfg.on_connect = on_connect;
 	ocfg.on_error = on_output_error;
-	ocfg.arg = &a;
-	if ((a.out = output_open(&loop, output, &ocfg, &err)) == NULL) {
-		log_error("output", "spec=%s error=%s", log_str(output),
+	ocfg.arg = a;
+	if ((a->out = output_open(loop, a->output, &ocfg, &err)) == NULL) {
+		log_error("output", "spec=%s error=%s", log_str(a->output),
 		    log_str(err.msg));
-		service_loop_close(&loop);
 		return EXIT_CONFIG;
 	}
-	if (replay_path != NULL) {
-		a.replay = replay_new(&loop, replay_path, speed, a.out,
-		    on_exit_code, &a, &err);
-		if (a.replay == NULL) {
+	if (a->replay_path != NULL) {
+		a->replay = replay_new(loop, a->replay_path, a->speed, a->out,
+		    on_exit_code, a, &err);
+		if (a->replay == NULL) {
 			log_error("replay", "error=%s", log_str(err.msg));
-			a.exit_code = EXIT_IOERR;
-			stop(&a, EXIT_IOERR);
-			goto run;
+			return EXIT_IOERR;
 		}
-	} else {
-		memset(&fcfg, 0, sizeof(fcfg));
-		fcfg.user_agent = ua;
-		fcfg.timeout_ms = timeout;
-		if ((a.fetch = fetch_new(&loop, &fcfg, &err)) == NULL) {
-			log_error("fetch", "error=%s", log_str(err.msg));
-			stop(&a, EXIT_SOFTWARE);
-			goto run;
-		}
-		memset(&pcfg, 0, sizeof(pcfg));
-		pcfg.base_url = base;
-		pcfg.interval_ms = interval;
-		pcfg.scoreboard_interval_ms = sb_interval;
-		pcfg.games = games;
-		pcfg.ngames = ngames;
-		pcfg.dates = dates;
-		pcfg.ndates = ndates;
-		pcfg.once = once;
-		pcfg.give_up = (unsigned)give_up;
-		pcfg.retry_base_ms = retry_base;
-		pcfg.fetch = a.fetch;
-		pcfg.out = a.out;
-		pcfg.on_exit = on_exit_code;
-		pcfg.arg = &a;
-		if ((a.poller = poller_new(&loop, &pcfg, &err)) == NULL ||
-		    poller_start(a.poller, &err) == -1) {
-			log_error("poller", "error=%s", log_str(err.msg));
-			stop(&a, EXIT_SOFTWARE);
-			goto run;
-		}
-		log_info("polling", "base=%s games=%zu dates=%zu "
-		    "interval_ms=%lld scoreboard_interval_ms=%lld",
-		    log_str(base), ngames, ndates, (long long)interval,
-		    (long long)sb_interval);
+		return 0;
 	}
-	if (service_ready((int)ready_fd, &err) == -1)
-		log_warn("readiness", "error=%s", log_str(err.msg));
-run:
-	uv_run(&loop, UV_RUN_DEFAULT);
-	service_loop_close(&loop);
+	memset(&fcfg, 0, sizeof(fcfg));
+	fcfg.user_agent = a->ua;
+	fcfg.timeout_ms = a->timeout;
+	if ((a->fetch = fetch_new(loop, &fcfg, &err)) == NULL) {
+		log_error("fetch", "error=%s", log_str(err.msg));
+		return EXIT_SOFTWARE;
+	}
+	memset(&pcfg, 0, sizeof(pcfg));
+	pcfg.base_url = a->base;
+	pcfg.interval_ms = a->interval;
+	pcfg.scoreboard_interval_ms = a->sb_interval;
+	pcfg.games = a->games;
+	pcfg.ngames = a->ngames;
+	pcfg.dates = a->dates;
+	pcfg.ndates = a->ndates;
+	pcfg.once = a->once;
+	pcfg.give_up = (unsigned)a->give_up;
+	pcfg.retry_base_ms = a->retry_base;
+	pcfg.fetch = a->fetch;
+	pcfg.out = a->out;
+	pcfg.on_exit = on_exit_code;
+	pcfg.arg = a;
+	if ((a->poller = poller_new(loop, &pcfg, &err)) == NULL ||
+	    poller_start(a->poller, &err) == -1) {
+		log_error("poller", "error=%s", log_str(err.msg));
+		return EXIT_SOFTWARE;
+	}
+	log_info("polling", "base=%s games=%zu dates=%zu "
+	    "interval_ms=%lld scoreboard_interval_ms=%lld",
+	    log_str(a->base), a->ngames, a->ndates, (long long)a->interval,
+	    (long long)a->sb_interval);
+	return 0;
+}
+
+int
+main(int argc, char *argv[])
+{
+	struct errbuf err = { "" };
+	struct app a;
+	int rc;
+
+	opt_set_usage("espn-poll", usage);
+	log_init("espn-poll", LOG_LVL_INFO);
+	parse_options(argc, argv, &a);
+	if (service_init(&a.svc, teardown, &a, &err) == -1) {
+		log_error("cannot start the event loop", "error=%s",
+		    log_str(err.msg));
+		return EXIT_OSERR;
+	}
+	if ((rc = wire(&a)) != 0)
+		stop(&a, rc);
+	rc = service_run(&a.svc, a.ready_fd);
 	poller_free(a.poller);
 	replay_free(a.replay);
-	return a.exit_code;
+	return rc;
 }

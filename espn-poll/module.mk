@@ -1,6 +1,7 @@
 # espn-poll: polls ESPN, writes game, wp and source lines.
 TOOLS += espn-poll
-TOOL_espn-poll_SRCS := espn-poll/main.c espn-poll/poller.c \
+TOOL_espn-poll_SRCS := espn-poll/main.c espn-poll/poller.c espn-poll/games.c \
+	espn-poll/stream.c \
 	espn-poll/lines.c espn-poll/replay.c
 MANPAGES += man/espn-poll.1
 

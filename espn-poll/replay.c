@@ -51,7 +51,7 @@ struct replay {
 static void
 keep(struct replay *r, const char *line, size_t len, const json_t *obj)
 {
-	const char *type = json_str(obj, "type"), *gid = json_str(obj, "game_id");
+	const char *type = jsonutil_str(obj, "type"), *gid = jsonutil_str(obj, "game_id");
 	struct kept *k;
 	size_t i;
 
@@ -131,8 +131,8 @@ read_next(struct replay *r)
 			    "bad_lines=%lu", r->bad);
 			continue;
 		}
-		if (json_int(obj, "recv_ts", &t) == -1 &&
-		    json_int(obj, "ts", &t) == -1)
+		if (jsonutil_int(obj, "recv_ts", &t) == -1 &&
+		    jsonutil_int(obj, "ts", &t) == -1)
 			t = r->have_last ? r->last_t : 0;
 		r->buf[n] = '\n';
 		r->pending = r->buf;

@@ -40,12 +40,7 @@ disc_fail(struct tap *t, const char *detail)
 	t->disc_failing = 1;
 	t->disc_retry_ms = delay;
 	if (backoff_exhausted(&t->disc_b) && t->n_mk == 0) {
-		char d[200];
-
-		snprintf(d, sizeof(d), "%s; gave up after %u failures",
-		    t->disc_detail, t->disc_b.failures);
-		emit_source(t, "down", d, 0);
-		tap_stop(t, EXIT_UNAVAIL);
+		tap_give_up(t, t->disc_detail, t->disc_b.failures);
 		return;
 	}
 	/* Markets known: their quotes are still served; keep trying. */

@@ -10,6 +10,8 @@
 #include <jansson.h>
 
 #include "output.h"
+#include "source.h"
+#include "ndjson.h"
 #include "timeutil.h"
 
 #include "tap.h"
@@ -24,7 +26,7 @@ emit_line(struct tap *t, json_t *line)
 		json_decref(line);
 		return;
 	}
-	if ((s = kalshi_line_encode(line, &len)) != NULL) {
+	if ((s = ndjson_encode(line, &len)) != NULL) {
 		output_write(t->out, s, len);
 		free(s);
 	}
@@ -32,24 +34,15 @@ emit_line(struct tap *t, json_t *line)
 }
 
 void
-emit_source(struct tap *t, const char *state, const char *detail,
+emit_source(struct tap *t, enum source_state state, const char *detail,
     int64_t retry_ms)
 {
-	json_t *o;
-
-	if (strcmp(t->src_state, state) == 0 &&
-	    strcmp(t->src_detail, detail) == 0)
+	/* Here a retry of 0 is none. */
+	if (!source_set(&t->src, state, detail, retry_ms > 0 ? retry_ms : -1))
 		return;
-	snprintf(t->src_state, sizeof(t->src_state), "%s", state);
-	snprintf(t->src_detail, sizeof(t->src_detail), "%s", detail);
-	log_info("source", "state=%s detail=%s retry_in_ms=%lld", state,
-	    log_str(detail), (long long)retry_ms);
-	o = json_pack("{s:s, s:s, s:I, s:s, s:s}", "type", "source", "src",
-	    "kalshi", "ts", (json_int_t)time_now_ms(), "state", state,
-	    "detail", detail);
-	if (o != NULL && retry_ms > 0)
-		json_object_set_new(o, "retry_in_ms", json_integer(retry_ms));
-	emit_line(t, o);
+	log_info("source", "state=%s detail=%s retry_in_ms=%lld",
+	    source_state_name(state), log_str(detail), (long long)retry_ms);
+	emit_line(t, source_line(&t->src, time_now_ms()));
 }
 
 /* The source state is the worst of discovery and the live feed. */
@@ -69,15 +62,15 @@ emit_state(struct tap *t)
 		char d[200];
 
 		snprintf(d, sizeof(d), "polling REST; %s", t->ws_detail);
-		emit_source(t, "degraded", d, t->ws_retry_ms);
+		emit_source(t, SOURCE_DEGRADED, d, t->ws_retry_ms);
 		return;
 	}
 	if (t->disc_failing)
-		emit_source(t, "degraded", t->disc_detail, t->disc_retry_ms);
+		emit_source(t, SOURCE_DEGRADED, t->disc_detail, t->disc_retry_ms);
 	else if (feed == FEED_FAILING)
-		emit_source(t, "degraded", detail, retry);
+		emit_source(t, SOURCE_DEGRADED, detail, retry);
 	else if (feed == FEED_OK && t->disc_done_once)
-		emit_source(t, "ok", ws_primary ? "websocket" : "rest polling",
+		emit_source(t, SOURCE_OK, ws_primary ? "websocket" : "rest polling",
 		    0);
 }
 
@@ -93,7 +86,7 @@ emit_quote(struct tap *t, struct mkt *m, const struct kalshi_quote *q,
 	m->has_q = 1;
 	if ((line = kalshi_quote_line(q, recv)) == NULL)
 		return;
-	if ((s = kalshi_line_encode(line, &len)) != NULL) {
+	if ((s = ndjson_encode(line, &len)) != NULL) {
 		markets_hold(t, m, s, len, 0);
 		state_append(t, s, len);
 		/*
@@ -115,6 +108,7 @@ void
 emit_resend(void *arg, struct output *out)
 {
 	struct tap *t = arg;
+	struct source now;
 	const struct hline *e;
 	unsigned long long n = 0;
 	size_t i;
@@ -129,8 +123,8 @@ emit_resend(void *arg, struct output *out)
 		n++;
 	}
 	log_info("output connected, state resent", "quotes=%llu", n);
-	if (t->src_state[0] != '\0')
-		emit_line(t, json_pack("{s:s, s:s, s:I, s:s, s:s}", "type",
-		    "source", "src", "kalshi", "ts", (json_int_t)time_now_ms(),
-		    "state", t->src_state, "detail", t->src_detail));
+	/* The state, without the retry delay of when it was said. */
+	now = t->src;
+	now.retry_ms = -1;
+	emit_line(t, source_line(&now, time_now_ms()));
 }

@@ -20,6 +20,19 @@
 static void	ws_start(struct tap *);
 static void	alive(struct tap *);
 
+/* No subscription: a new connection, or one dropped after a seq gap. */
+static void
+sub_reset(struct tap *t)
+{
+	size_t i;
+
+	t->sid_ticker = t->sid_trade = 0;
+	t->seq_ticker = t->seq_trade = -1;
+	t->sub_id = 0;
+	for (i = 0; i < t->n_mk; i++)
+		t->mk[i].subscribed = 0;
+}
+
 static void
 check_seq(struct tap *t, const struct kalshi_ws_msg *msg)
 {
@@ -46,11 +59,7 @@ check_seq(struct tap *t, const struct kalshi_ws_msg *msg)
 		    "\"unsubscribe\",\"params\":{\"sids\":[%lld,%lld]}}",
 		    ++t->next_id, t->sid_ticker, t->sid_trade);
 		kws_send(t->ws, buf, (size_t)n);
-		t->sid_ticker = t->sid_trade = 0;
-		t->seq_ticker = t->seq_trade = -1;
-		t->sub_id = 0;
-		for (size_t i = 0; i < t->n_mk; i++)
-			t->mk[i].subscribed = 0;
+		sub_reset(t);
 		feed_sync(t);
 		return;
 	}
@@ -259,11 +268,7 @@ ws_on_open(void *arg)
 
 	log_info("websocket connected", "url=%s", log_str(t->cfg->ws_url));
 	t->ws_connecting = 0;
-	t->sid_ticker = t->sid_trade = 0;
-	t->seq_ticker = t->seq_trade = -1;
-	t->sub_id = 0;
-	for (size_t i = 0; i < t->n_mk; i++)
-		t->mk[i].subscribed = 0;
+	sub_reset(t);
 	alive(t);
 	feed_sync(t);
 }
@@ -346,13 +351,7 @@ ws_on_close(void *arg, const char *why, int status)
 	t->ws_retry_ms = delay;
 	if (backoff_exhausted(&t->ws_b) &&
 	    !(t->polling && t->poll_feed == FEED_OK)) {
-		char d[200];
-
-		snprintf(d, sizeof(d), "%s; gave up after %u failures",
-		    t->ws_detail, t->ws_b.failures);
-		emit_source(t, "down", d, 0);
-		log_error("giving up", "failures=%u", t->ws_b.failures);
-		tap_stop(t, EXIT_UNAVAIL);
+		tap_give_up(t, t->ws_detail, t->ws_b.failures);
 		return;
 	}
 	backoff_keep_trying(&t->ws_b);	/* polling carries us */
@@ -398,7 +397,7 @@ feed_open(struct tap *t, struct errbuf *err)
 	wcfg.on_pong = ws_on_pong;
 	wcfg.on_close = ws_on_close;
 	wcfg.arg = t;
-	if ((t->ws = kws_new(&t->loop, &wcfg, err)) == NULL)
+	if ((t->ws = kws_new(&t->svc.loop, &wcfg, err)) == NULL)
 		return -1;
 	uv_timer_start(&t->ping_timer, ping_cb, (uint64_t)t->cfg->ping_ms,
 	    (uint64_t)t->cfg->ping_ms);

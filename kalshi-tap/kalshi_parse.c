@@ -495,31 +495,6 @@ kalshi_trade_line(const struct kalshi_trade *t, int64_t recv_ts)
 	return o;
 }
 
-char *
-kalshi_line_encode(const json_t *line, size_t *len)
-{
-	/*
-	 * 15 significant digits print a parsed "0.5400" as 0.54 and keep
-	 * every count below 1e15 exact.
-	 */
-	char *s = json_dumps(line, JSON_COMPACT | JSON_REAL_PRECISION(15));
-	char *out;
-	size_t n;
-
-	if (s == NULL)
-		return NULL;
-	n = strlen(s);
-	if ((out = realloc(s, n + 2)) == NULL) {
-		free(s);
-		return NULL;
-	}
-	out[n] = '\n';
-	out[n + 1] = '\0';
-	if (len != NULL)
-		*len = n + 1;
-	return out;
-}
-
 int
 kalshi_quote_same(const struct kalshi_quote *a, const struct kalshi_quote *b)
 {

@@ -128,11 +128,6 @@ json_t	*kalshi_market_line(const struct kalshi_market *m);
 json_t	*kalshi_quote_line(const struct kalshi_quote *q, int64_t recv_ts);
 json_t	*kalshi_trade_line(const struct kalshi_trade *t, int64_t recv_ts);
 
-/*
- * Returns a new "...\n" encoding of a line with prices printed as short
- * decimals (0.54, not 0.54000000000000004), or NULL. *len gets its length.
- */
-char	*kalshi_line_encode(const json_t *line, size_t *len);
 
 /*
  * 1 when s looks like a Kalshi ticker: 1..95 of [A-Za-z0-9._-]. Others are

@@ -69,7 +69,7 @@ help(void)
 }
 
 enum {
-	O_READY = 256, O_WS, O_REST, O_DISC, O_DEAD, O_PING, O_FALLBACK,
+	O_WS = 256, O_REST, O_DISC, O_DEAD, O_PING, O_FALLBACK,
 	O_GIVEUP, O_CA, O_HISTORY, O_STATE,
 };
 
@@ -102,60 +102,55 @@ load_key(struct tap_cfg *cfg)
 }
 
 static void
-on_signal(void *arg, int signum)
-{
-	log_info("stopping", "signal=%d", signum);
-	tap_stop(arg, 0);
-}
-
-static void
 close_timer(uv_timer_t *h)
 {
 	if (!uv_is_closing((uv_handle_t *)h))
 		uv_close((uv_handle_t *)h, NULL);
 }
 
-static void
-output_closed(void *arg)
-{
-	(void)arg;
-}
-
 /*
- * Teardown runs from its own timer: tap_stop may be called from inside a
- * libwebsockets or libcurl callback, which must not see its context go.
+ * The service's on_stop, on a loop turn of its own: tap_stop may be
+ * called from inside a libwebsockets or libcurl callback, which must not
+ * see its context go.
  */
 static void
-teardown(uv_timer_t *h)
+teardown(void *arg, int code)
 {
-	struct tap *t = h->data;
+	struct tap *t = arg;
 
-	close_timer(&t->stop_timer);
 	close_timer(&t->disc_timer);
 	close_timer(&t->ws_timer);
 	close_timer(&t->dead_timer);
 	close_timer(&t->ping_timer);
 	close_timer(&t->poll_timer);
 	close_timer(&t->replay_timer);
-	service_signals_close();
 	replay_fini(t);
 	fetch_free(t->rest);
 	t->rest = NULL;
 	kws_free(t->ws);
 	t->ws = NULL;
-	output_close(t->out, 2000, output_closed, t);
+	if (t->out != NULL)
+		output_close(t->out, 2000, NULL, NULL);
 	t->out = NULL;
 }
 
 void
 tap_stop(struct tap *t, int code)
 {
-	if (t->stopping)
-		return;
 	t->stopping = 1;
-	t->exit_code = code;
-	service_stopping();
-	uv_timer_start(&t->stop_timer, teardown, 0, 0);
+	service_stop(&t->svc, code);
+}
+
+void
+tap_give_up(struct tap *t, const char *detail, unsigned failures)
+{
+	char d[200];
+
+	snprintf(d, sizeof(d), "%s; gave up after %u failures", detail,
+	    failures);
+	emit_source(t, SOURCE_DOWN, d, 0);
+	log_error("giving up", "failures=%u", failures);
+	tap_stop(t, EXIT_UNAVAIL);
 }
 
 static void
@@ -189,7 +184,7 @@ open_kalshi(struct tap *t, struct errbuf *err)
 	fcfg.timeout_ms = REST_TIMEOUT_MS;
 	fcfg.max_body = 8u << 20;
 	fcfg.ca_file = t->cfg->ca_file;
-	if ((t->rest = fetch_new(&t->loop, &fcfg, err)) == NULL) {
+	if ((t->rest = fetch_new(&t->svc.loop, &fcfg, err)) == NULL) {
 		log_error("cannot start libcurl", "error=%s", log_str(err->msg));
 		return EXIT_SOFTWARE;
 	}
@@ -205,11 +200,40 @@ open_kalshi(struct tap *t, struct errbuf *err)
 	return 0;
 }
 
-/* Returns a new tap on its own loop, its timers ready; NULL: exits. */
+/* The output, then the replay or Kalshi. Returns 0 or an exit code. */
+static int
+tap_open(struct tap *t)
+{
+	struct output_cfg ocfg;
+	struct errbuf err;
+
+	memset(&ocfg, 0, sizeof(ocfg));
+	ocfg.on_connect = emit_resend;
+	ocfg.on_drain = on_output_drain;
+	ocfg.on_error = out_error;
+	ocfg.arg = t;
+	if ((t->out = output_open(&t->svc.loop, t->cfg->output, &ocfg,
+	    &err)) == NULL) {
+		log_error("cannot open output", "output=%s error=%s",
+		    log_str(t->cfg->output), log_str(err.msg));
+		return EXIT_CONFIG;
+	}
+	if (t->cfg->replay == NULL)
+		return open_kalshi(t, &err);
+	if (replay_open(t, &err) != 0) {
+		log_error("cannot read replay file", "error=%s",
+		    log_str(err.msg));
+		return EXIT_DATAERR;
+	}
+	return 0;
+}
+
+/* Returns a new tap on its own service loop, timers ready; else exits. */
 static struct tap *
 tap_new(const struct tap_cfg *cfg)
 {
-	uv_timer_t *timers[7];
+	uv_timer_t *timers[6];
+	struct errbuf err;
 	struct tap *t;
 	size_t i;
 
@@ -225,11 +249,13 @@ tap_new(const struct tap_cfg *cfg)
 	t->bad_rl = (struct ratelimit)RATELIMIT_INIT(10000, 5);
 	t->st_rl = (struct ratelimit)RATELIMIT_INIT(60000, 3);
 	t->st_fd = -1;
+	source_init(&t->src, "kalshi");
 	history_init(&t->hist, cfg->max_history);
 	if (cfg->state != NULL)
 		state_load(t);
-	if (uv_loop_init(&t->loop) != 0) {
-		log_error("cannot start the event loop", NULL);
+	if (service_init(&t->svc, teardown, t, &err) != 0) {
+		log_error("cannot start the event loop", "error=%s",
+		    log_str(err.msg));
 		exit(EXIT_OSERR);
 	}
 	backoff_init(&t->ws_b, (uint64_t)time_now_ms());
@@ -242,15 +268,14 @@ tap_new(const struct tap_cfg *cfg)
 	timers[3] = &t->ping_timer;
 	timers[4] = &t->poll_timer;
 	timers[5] = &t->replay_timer;
-	timers[6] = &t->stop_timer;
 	for (i = 0; i < sizeof(timers) / sizeof(timers[0]); i++) {
-		uv_timer_init(&t->loop, timers[i]);
+		uv_timer_init(&t->svc.loop, timers[i]);
 		timers[i]->data = t;
 	}
 	return t;
 }
 
-/* Frees t once its loop has closed. */
+/* Frees t once its service has run. */
 static void
 tap_free(struct tap *t)
 {
@@ -264,60 +289,6 @@ tap_free(struct tap *t)
 	free(t);
 }
 
-/* Runs until stopped or given up. Returns the process exit code. */
-static int
-tap_run(const struct tap_cfg *cfg)
-{
-	struct output_cfg ocfg;
-	struct errbuf err;
-	struct tap *t = tap_new(cfg);
-	int rc;
-
-	memset(&ocfg, 0, sizeof(ocfg));
-	ocfg.on_connect = emit_resend;
-	ocfg.on_drain = on_output_drain;
-	ocfg.on_error = out_error;
-	ocfg.arg = t;
-	if ((t->out = output_open(&t->loop, cfg->output, &ocfg, &err)) == NULL) {
-		log_error("cannot open output", "output=%s error=%s",
-		    log_str(cfg->output), log_str(err.msg));
-		rc = EXIT_CONFIG;
-		goto early;
-	}
-	if (service_signals(&t->loop, on_signal, t, &err) != 0) {
-		log_error("cannot install signal handlers", "error=%s",
-		    log_str(err.msg));
-		rc = EXIT_OSERR;
-		goto early;
-	}
-	if (cfg->replay != NULL) {
-		if (replay_open(t, &err) != 0) {
-			log_error("cannot read replay file", "error=%s",
-			    log_str(err.msg));
-			rc = EXIT_DATAERR;
-			goto early;
-		}
-	} else if ((rc = open_kalshi(t, &err)) != 0)
-		goto early;
-	if (service_ready(cfg->ready_fd, &err) != 0)
-		log_warn("readiness notification failed", "error=%s",
-		    log_str(err.msg));
-	uv_run(&t->loop, UV_RUN_DEFAULT);
-	rc = t->exit_code;
-	goto out;
-early:
-	t->stopping = 1;
-	service_signals_close();
-	fetch_free(t->rest);
-	kws_free(t->ws);
-	if (t->out != NULL)
-		output_close(t->out, 0, output_closed, t);
-out:
-	service_loop_close(&t->loop);
-	tap_free(t);
-	return rc;
-}
-
 static void
 bad_option(char **argv)
 {
@@ -327,8 +298,9 @@ bad_option(char **argv)
 	    argv[optind - 1]);
 }
 
-int
-main(int argc, char **argv)
+/* Fills cfg from the command line; usage errors exit 64. */
+static void
+parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 {
 	static const struct option longopts[] = {
 		{ "ca-file", required_argument, NULL, O_CA },
@@ -343,7 +315,7 @@ main(int argc, char **argv)
 		{ "ping-interval", required_argument, NULL, O_PING },
 		{ "poll-interval", required_argument, NULL, 'p' },
 		{ "quiet", no_argument, NULL, 'q' },
-		{ "ready-fd", required_argument, NULL, O_READY },
+		{ "ready-fd", required_argument, NULL, OPTS_READY_FD },
 		{ "replay", required_argument, NULL, 'r' },
 		{ "rest-url", required_argument, NULL, O_REST },
 		{ "series", required_argument, NULL, 'S' },
@@ -368,10 +340,8 @@ main(int argc, char **argv)
 		.speed = 1,
 		.ready_fd = -1,
 	};
-	int ch, speed_set = 0, rc;
+	int ch, speed_set = 0;
 
-	opt_set_usage("kalshi-tap", USAGE);
-	log_init("kalshi-tap", LOG_LVL_INFO);
 	opterr = 0;
 	while ((ch = getopt_long(argc, argv, "hm:o:p:qr:S:s:vV", longopts,
 	    NULL)) != -1) {
@@ -395,9 +365,6 @@ main(int argc, char **argv)
 			cfg.poll_ms = opt_duration_or_die("poll-interval",
 			    optarg, 100, 3600000);
 			break;
-		case 'q':
-			log_quiet();
-			break;
 		case 'r':
 			cfg.replay = optarg;
 			break;
@@ -413,15 +380,6 @@ main(int argc, char **argv)
 		case 's':
 			cfg.speed = opt_double_or_die("speed", optarg, 0, 1e6);
 			speed_set = 1;
-			break;
-		case 'v':
-			log_verbose();
-			break;
-		case 'V':
-			opt_version();
-		case O_READY:
-			cfg.ready_fd = (int)opt_int_or_die("ready-fd", optarg, 0,
-			    1 << 20);
 			break;
 		case O_WS:
 			cfg.ws_url = optarg;
@@ -465,7 +423,8 @@ main(int argc, char **argv)
 			cfg.state = optarg;
 			break;
 		default:
-			bad_option(argv);
+			if (!opt_common(ch, optarg, &cfg.ready_fd))
+				bad_option(argv);
 		}
 	}
 	if (optind != argc)
@@ -479,6 +438,19 @@ main(int argc, char **argv)
 	    cfg.rest_url[strlen(cfg.rest_url) - 1] == '/')
 		opt_usage_error("--rest-url: drop the trailing /");
 
+	*cfgp = cfg;
+}
+
+int
+main(int argc, char **argv)
+{
+	struct tap_cfg cfg;
+	struct tap *t;
+	int rc;
+
+	opt_set_usage("kalshi-tap", USAGE);
+	log_init("kalshi-tap", LOG_LVL_INFO);
+	parse_options(argc, argv, &cfg);
 	if (cfg.replay == NULL) {
 		cfg.key = load_key(&cfg);
 		if (curl_global_init(CURL_GLOBAL_DEFAULT) != 0) {
@@ -487,7 +459,11 @@ main(int argc, char **argv)
 			return EXIT_SOFTWARE;
 		}
 	}
-	rc = tap_run(&cfg);
+	t = tap_new(&cfg);
+	if ((rc = tap_open(t)) != 0)
+		tap_stop(t, rc);
+	rc = service_run(&t->svc, cfg.ready_fd);
+	tap_free(t);
 	if (cfg.replay == NULL)
 		curl_global_cleanup();
 	kalshi_key_free(cfg.key);

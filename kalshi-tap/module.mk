@@ -20,6 +20,7 @@ UNIT_test_kalshi_parse_SRCS := kalshi-tap/kalshi_parse.c
 UNIT_test_kalshi_sign_SRCS := kalshi-tap/kalshi_sign.c
 
 FUZZ_TARGETS += tests/fuzz/fuzz_kalshi_parse.c
-FUZZ_fuzz_kalshi_parse_SRCS := kalshi-tap/kalshi_parse.c common/errbuf.c
+FUZZ_fuzz_kalshi_parse_SRCS := kalshi-tap/kalshi_parse.c common/errbuf.c \
+	common/ndjson.c
 
 MANPAGES += man/kalshi-tap.1

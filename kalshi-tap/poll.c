@@ -33,12 +33,7 @@ poll_finished(struct tap *t)
 		    "retry_in_ms=%lld", log_str(t->poll_detail),
 		    t->poll_b.failures, (long long)delay);
 		if (backoff_exhausted(&t->poll_b) && t->cfg->key == NULL) {
-			char d2[200];
-
-			snprintf(d2, sizeof(d2), "%s; gave up after %u failures",
-			    t->poll_detail, t->poll_b.failures);
-			emit_source(t, "down", d2, 0);
-			tap_stop(t, EXIT_UNAVAIL);
+			tap_give_up(t, t->poll_detail, t->poll_b.failures);
 			return;
 		}
 		/* The WebSocket is primary: polling helps, keeps trying. */

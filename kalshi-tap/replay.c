@@ -159,7 +159,7 @@ replay_open(struct tap *t, struct errbuf *err)
 	icfg.on_error = replay_error;
 	icfg.arg = t;
 	t->replay_t0_ev = -1;
-	if ((t->rin = input_open(&t->loop, t->cfg->replay, &icfg, err)) == NULL)
+	if ((t->rin = input_open(&t->svc.loop, t->cfg->replay, &icfg, err)) == NULL)
 		return -1;
 	return 0;
 }

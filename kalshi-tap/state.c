@@ -291,7 +291,7 @@ state_load(struct tap *t)
 	size_t len, i, nm = 0;
 	int missing, partial = 0;
 	struct mkt *m;
-	int64_t ts;
+	int64_t ts = 0;
 
 	lerr.msg[0] = '\0';
 	if ((buf = tap_state_read(path, STATE_MAX, &len, &missing,

@@ -24,6 +24,8 @@
 #include "backoff.h"
 #include "errbuf.h"
 #include "log.h"
+#include "service.h"
+#include "source.h"
 
 #include "history.h"
 #include "kalshi_parse.h"
@@ -81,20 +83,18 @@ enum feed { FEED_START, FEED_OK, FEED_FAILING };
 
 struct tap {
 	const struct tap_cfg *cfg;
-	uv_loop_t	 loop;
+	struct service	 svc;		/* the loop, signals, the stop */
 	struct output	*out;
 	struct fetch	*rest;
 	struct kws	*ws;
-	int		 exit_code;
 	int		 stopping;
 
 	struct mkt	*mk;		/* MAX_MARKETS of them */
 	size_t		 n_mk;
 	struct history	 hist;		/* quote lines, all markets */
 
-	/* emit.c: the source line last written */
-	char		 src_state[16];
-	char		 src_detail[200];
+	/* emit.c: the source state last written */
+	struct source	 src;
 
 	/* discover.c */
 	uv_timer_t	 disc_timer;
@@ -140,8 +140,6 @@ struct tap {
 	unsigned long long replay_frames;
 	int64_t		 replay_t0_mono, replay_t0_ev;
 
-	uv_timer_t	 stop_timer;
-
 	/* state.c: the --state file */
 	int		 st_fd;		/* open for appending, or -1 */
 	unsigned long long st_kept;	/* bytes at the last rewrite */
@@ -151,12 +149,14 @@ struct tap {
 	struct ratelimit bad_rl;
 };
 
-/* main.c: stops the tap (deferred to a loop turn; idempotent). */
+/* main.c: stops the tap (service_stop: deferred, idempotent). */
 void	tap_stop(struct tap *t, int code);
+/* A feed failed past --give-up with nothing to carry on: source down, 69. */
+void	tap_give_up(struct tap *t, const char *detail, unsigned failures);
 
 /* emit.c. emit_line takes ownership of line (NULL: nothing written). */
 void	emit_line(struct tap *t, json_t *line);
-void	emit_source(struct tap *t, const char *state, const char *detail,
+void	emit_source(struct tap *t, enum source_state state, const char *detail,
 	    int64_t retry_ms);
 /* Writes the source state: the worst of discovery and the live feed. */
 void	emit_state(struct tap *t);

@@ -11,10 +11,12 @@
 #include <jansson.h>
 
 #include "backoff.h"
+#include "buf.h"
 #include "body.h"
 #include "cache.h"
 #include "db.h"
 #include "espn.h"
+#include "espn_url.h"
 #include "fetch.h"
 #include "live.h"
 #include "log.h"
@@ -23,6 +25,8 @@
 #define NDAYS		2	/* today and yesterday, US Eastern */
 #define MAX_WAIT_MS	30000	/* a parked request never waits longer */
 #define MAX_BODY	(8 * 1024 * 1024)
+
+#define METRICS_MAX	(256 * 1024)	/* bytes of /metrics at most */
 
 struct counter {
 	enum route	route;
@@ -322,23 +326,11 @@ on_scoreboard(void *arg, const struct fetch_result *res)
 		espn_done(l);
 }
 
-/* "YYYYMMDD" of the US Eastern date of now, minus back days. */
-static void
-eastern_day(int64_t now, int back, char buf[16])
-{
-	int y;
-	unsigned m, d;
-
-	time_eastern_date(now, &y, &m, &d);
-	time_civil_from_days(time_days_from_civil(y, m, d) - back, &y, &m, &d);
-	snprintf(buf, 16, "%04d%02u%02u", y % 10000, m % 100, d % 100);
-}
-
 static void
 refresh_start(struct live *l)
 {
 	struct errbuf err;
-	char url[1024], day[16];
+	char url[1024], day[9];
 	int i, started = 0;
 	int64_t now = time_now_ms();
 
@@ -349,9 +341,9 @@ refresh_start(struct live *l)
 	l->fetch_status = 0;
 	l->ngames = 0;
 	for (i = 0; i < NDAYS; i++) {
-		eastern_day(now, i, day);
-		if ((size_t)snprintf(url, sizeof(url), "%s/scoreboard?dates=%s",
-		    l->espn_base, day) >= sizeof(url)) {
+		time_eastern_day(now, i, day);
+		if (espn_url(url, sizeof(url), l->espn_base,
+		    ESPN_DOC_SCOREBOARD, day) == -1) {
 			fail_fetch(l, 0, "URL too long", NULL);
 			break;
 		}
@@ -484,46 +476,28 @@ healthz(struct live *l)
 	return s ? blob_take(s, strlen(s)) : NULL;
 }
 
-/* Appends to a bounded buffer; output past the end is dropped. */
-static void
-put(char *buf, size_t cap, size_t *len, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-
-static void
-put(char *buf, size_t cap, size_t *len, const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	if (*len >= cap)
-		return;
-	va_start(ap, fmt);
-	n = vsnprintf(buf + *len, cap - *len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		*len += (size_t)n < cap - *len ? (size_t)n : cap - *len - 1;
-}
-
 static struct blob *
 metrics(struct live *l)
 {
-	char buf[8192];
-	size_t len = 0, i;
+	struct buf b;
+	size_t i;
 	struct db_stats ds;
 	int64_t now = time_mono_ms();
 
 	memset(&ds, 0, sizeof(ds));
 	if (l->db != NULL)
 		db_stats(l->db, &ds);
-	put(buf, sizeof(buf), &len,
+	/* Grows as the counters do; past the ceiling a 500, never a cut. */
+	buf_init(&b, METRICS_MAX);
+	buf_adds(&b,
 	    "# HELP live_games_http_requests_total Requests answered.\n"
 	    "# TYPE live_games_http_requests_total counter\n");
 	for (i = 0; i < l->ncounters; i++)
-		put(buf, sizeof(buf), &len,
+		buf_addf(&b,
 		    "live_games_http_requests_total{route=\"%s\",code=\"%d\"} "
 		    "%llu\n", route_name(l->counters[i].route),
 		    l->counters[i].status, l->counters[i].n);
-	put(buf, sizeof(buf), &len,
+	buf_addf(&b,
 	    "# HELP live_games_espn_requests_total Scoreboard fetches started.\n"
 	    "# TYPE live_games_espn_requests_total counter\n"
 	    "live_games_espn_requests_total %llu\n"
@@ -564,7 +538,12 @@ metrics(struct live *l)
 	    l->db != NULL && db_up(l->db), l->ngood,
 	    l->cache.have_any ? (double)(now - l->cache.done_ms) / 1000.0 : 0.0,
 	    l->server ? server_parked(l->server) : 0, l->waited);
-	return blob_new(buf, len);
+	if (!b.failed)
+		return blob_take(b.p, b.len);	/* takes b.p, even failing */
+	log_warn("metrics not built", "error=%s max_bytes=%d",
+	    log_str("over the ceiling or out of memory"), METRICS_MAX);
+	buf_fini(&b);
+	return NULL;
 }
 
 int

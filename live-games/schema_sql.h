@@ -2,7 +2,7 @@
 #ifndef LIVE_SCHEMA_SQL_H
 #define LIVE_SCHEMA_SQL_H
 
-/* The text of schema.sql (a unit test keeps the two equal). */
+/* The text of schema.sql (the build generates schema_sql.c from it). */
 extern const char schema_sql[];
 
 #endif

@@ -8,6 +8,7 @@
 #include <jansson.h>
 
 #include "kalshi-tap/kalshi_parse.h"
+#include "ndjson.h"
 
 static void
 emit(json_t *line)
@@ -16,7 +17,7 @@ emit(json_t *line)
 
 	if (line == NULL)
 		return;
-	s = kalshi_line_encode(line, NULL);
+	s = ndjson_encode(line, NULL);
 	free(s);
 	json_decref(line);
 }

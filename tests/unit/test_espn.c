@@ -4,6 +4,7 @@
 
 #include "t.h"
 #include "espn.h"
+#include "espn_url.h"
 #include "timeutil.h"
 
 #define DIR "tests/data/espn/"
@@ -405,6 +406,24 @@ test_summary_slim(const char *path, int want_points)
 	free(text);
 }
 
+/* The one URL builder: the API and a folder of recorded bodies. */
+static void
+test_url(void)
+{
+	char u[64];
+
+	T_EQ_INT(espn_url(u, sizeof(u), "http://h/nba", ESPN_DOC_SCOREBOARD,
+	    "20250531"), 38);
+	T_EQ_STR(u, "http://h/nba/scoreboard?dates=20250531");
+	espn_url(u, sizeof(u), "http://h/nba", ESPN_DOC_SUMMARY, "401772994");
+	T_EQ_STR(u, "http://h/nba/summary?event=401772994");
+	espn_url(u, sizeof(u), "file:///d", ESPN_DOC_SCOREBOARD, "20250531");
+	T_EQ_STR(u, "file:///d/scoreboard-nba-20250531.json");
+	espn_url(u, sizeof(u), "file:///d", ESPN_DOC_SUMMARY, "401772994");
+	T_EQ_STR(u, "file:///d/summary-nba-401772994.json");
+	T_EQ_INT(espn_url(u, 20, "http://h/nba", ESPN_DOC_SUMMARY, "4017"), -1);
+}
+
 int
 main(void)
 {
@@ -416,5 +435,6 @@ main(void)
 	test_scoreboard_edges();
 	test_summary_slim(DIR "summary-nba-401772994.json", 472);
 	test_summary_slim(DIR "summary-nba-401772994-pregame.json", 0);
+	test_url();
 	return t_done("test_espn");
 }

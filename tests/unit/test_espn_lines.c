@@ -4,6 +4,7 @@
 
 #include "t.h"
 #include "espn-poll/lines.h"
+#include "source.h"
 
 static void
 check_line(json_t *obj, const char *want)
@@ -24,6 +25,7 @@ main(void)
 {
 	struct espn_game g, h;
 	struct espn_wp p;
+	struct source src;
 
 	memset(&g, 0, sizeof(g));
 	strcpy(g.game_id, "401772994");
@@ -63,12 +65,18 @@ main(void)
 	    "\"tie\":0.0,\"period\":1,\"clock\":\"11:43\",\"home_score\":0,"
 	    "\"away_score\":2}\n");
 
-	check_line(lines_source("degraded", "summary 401772994: HTTP 503",
-	    4000, 1748736371880LL),
+	source_init(&src, "espn");
+	T_CHECK(source_line(&src, 1) == NULL);	/* nothing said yet */
+	T_EQ_INT(source_set(&src, SOURCE_DEGRADED,
+	    "summary 401772994: HTTP 503", 4000), 1);
+	T_EQ_INT(source_set(&src, SOURCE_DEGRADED,
+	    "summary 401772994: HTTP 503", 4000), 0);
+	check_line(source_line(&src, 1748736371880LL),
 	    "{\"type\":\"source\",\"src\":\"espn\",\"ts\":1748736371880,"
 	    "\"state\":\"degraded\",\"detail\":\"summary 401772994: HTTP 503\","
 	    "\"retry_in_ms\":4000}\n");
-	check_line(lines_source("ok", "", -1, 5),
+	T_EQ_INT(source_set(&src, SOURCE_OK, NULL, -1), 1);
+	check_line(source_line(&src, 5),
 	    "{\"type\":\"source\",\"src\":\"espn\",\"ts\":5,\"state\":\"ok\","
 	    "\"detail\":\"\"}\n");
 

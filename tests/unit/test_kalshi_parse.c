@@ -9,6 +9,7 @@
 #include <jansson.h>
 
 #include "t.h"
+#include "ndjson.h"
 #include "kalshi-tap/kalshi_parse.h"
 
 #define DIR "tests/data/kalshi/"
@@ -304,7 +305,7 @@ expect_line(json_t *line, const char *want)
 	T_CHECK(line != NULL);
 	if (line == NULL)
 		return;
-	s = kalshi_line_encode(line, NULL);
+	s = ndjson_encode(line, NULL);
 	T_EQ_STR(s, want);
 	free(s);
 	json_decref(line);

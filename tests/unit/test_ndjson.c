@@ -142,5 +142,12 @@ main(void)
 	T_EQ_INT(len, strlen(enc));
 	free(enc);
 	json_decref(o);
+	/* Reals as parsed: 0.54, not 0.54000000000000004. */
+	o = json_pack("{s:f, s:f, s:f}", "bid", 0.54, "p", 0.1 + 0.2, "ts",
+	    1748736371880.0);
+	enc = ndjson_encode(o, NULL);
+	T_EQ_STR(enc, "{\"bid\":0.54,\"p\":0.3,\"ts\":1748736371880.0}\n");
+	free(enc);
+	json_decref(o);
 	return t_done("ndjson");
 }

@@ -83,8 +83,30 @@ main(void)
 	check_eastern("2026-01-01T04:59:00Z", 2025, 12, 31, -300);
 
 	T_EQ_INT(time_parse_iso8601("2025-06-01T03:30Z", &ms), 0);
-	time_eastern_yyyymmdd(ms, ymd);
+	time_eastern_day(ms, 0, ymd);
 	T_EQ_STR(ymd, "20250531");
+	time_eastern_day(ms, 1, ymd);
+	T_EQ_STR(ymd, "20250530");
+	/*
+	 * The Monday after spring-forward, 00:30 EDT: yesterday is Sunday
+	 * the 9th. 24 hours earlier it was still Saturday 23:30 EST (what
+	 * espn-poll asked for when it subtracted 86,400,000 ms).
+	 */
+	T_EQ_INT(time_parse_iso8601("2025-03-10T04:30:00Z", &ms), 0);
+	time_eastern_day(ms, 0, ymd);
+	T_EQ_STR(ymd, "20250310");
+	time_eastern_day(ms, 1, ymd);
+	T_EQ_STR(ymd, "20250309");
+	/* And after fall-back, 23:30 EST on Sunday: yesterday is Saturday. */
+	T_EQ_INT(time_parse_iso8601("2025-11-03T04:30:00Z", &ms), 0);
+	time_eastern_day(ms, 0, ymd);
+	T_EQ_STR(ymd, "20251102");
+	time_eastern_day(ms, 1, ymd);
+	T_EQ_STR(ymd, "20251101");
+	/* Across a month and a year. */
+	T_EQ_INT(time_parse_iso8601("2026-01-01T12:00:00Z", &ms), 0);
+	time_eastern_day(ms, 1, ymd);
+	T_EQ_STR(ymd, "20251231");
 
 	T_CHECK(time_now_ms() > 1700000000000LL);
 	T_CHECK(time_mono_ms() >= 0);
