@@ -11,23 +11,8 @@
 pl_init "$T"
 REDIS_ARGS="--stream-node-max-entries 4"
 RD_ALIGNER_ARGS="--stream-maxlen 20"
-redis_start || fail "redis did not start"
-pl_sims 240 -60
-rd_fanout 1
-rd_fanout 2
-rd_aligner
-pl_start espn-poll
-pl_start kalshi-tap
-last=$(jq -r '.winprobability[-1].playId' "$PL_FIXTURE")
-for n in 1 2; do
-	mkdir -p "$T/c$n"
-	"$BIN/ws-load" clients -a "127.0.0.1:$(rd_port $n)" -g "$PL_GAME" -n 2 \
-	    -D "$T/c$n" -e "\"play_id\":\"$last\"" -t 150 \
-	    >"$T/c$n.json" 2>"$T/c$n.err" &
-	eval "load$n=\$!"
-done
-WAIT_SECS=60 wait_for sh -c "grep -q '\"type\":\"update\"' $T/c1/client-0.ndjson" ||
-    fail "no update before the pause"
+rd_game_two_instances 150
+rd_wait_update "the pause"
 added() {
 	redis_cli XINFO STREAM "$RD_NAME:game:$PL_GAME" |
 	    awk 'p { print; exit } $0 == "entries-added" { p = 1 }'
@@ -47,10 +32,7 @@ for try in 1 2 3; do
 	sleep 1
 	[ "$(rd_metric "$(rd_port 1)" ws_fanout_broker_gaps_total)" -ge 1 ] && break
 done
-# shellcheck disable=SC2154 # set by the eval above
-wait "$load1" || fail "clients of instance 1: $(tail -n 3 "$T/c1.err")"
-# shellcheck disable=SC2154
-wait "$load2" || fail "clients of instance 2: $(tail -n 3 "$T/c2.err")"
+rd_wait_clients
 for f in "$T"/c1/client-*.ndjson "$T"/c2/client-*.ndjson; do
 	"$ROOT/tests/tools/e2e-check" --min-kalshi 20 "$f" "$PL_FIXTURE" ||
 	    fail "$f: the client's series is wrong"

@@ -7,25 +7,8 @@
 . "$ROOT/tests/lib/pipeline.sh"
 . "$ROOT/tests/lib/redis.sh"
 pl_init "$T"
-redis_start || fail "redis did not start"
-pl_sims 240 -60
-rd_fanout 1
-rd_fanout 2
-rd_aligner
-pl_start espn-poll
-pl_start kalshi-tap
-last=$(jq -r '.winprobability[-1].playId' "$PL_FIXTURE")
-for n in 1 2; do
-	mkdir -p "$T/c$n"
-	"$BIN/ws-load" clients -a "127.0.0.1:$(rd_port $n)" -g "$PL_GAME" -n 2 \
-	    -D "$T/c$n" -e "\"play_id\":\"$last\"" -t 120 \
-	    >"$T/c$n.json" 2>"$T/c$n.err" &
-	eval "load$n=\$!"
-done
-# shellcheck disable=SC2154 # set by the eval above
-wait "$load1" || fail "clients of instance 1: $(tail -n 3 "$T/c1.err")"
-# shellcheck disable=SC2154
-wait "$load2" || fail "clients of instance 2: $(tail -n 3 "$T/c2.err")"
+rd_game_two_instances 120
+rd_wait_clients
 for f in "$T"/c1/client-*.ndjson "$T"/c2/client-*.ndjson; do
 	"$ROOT/tests/tools/e2e-check" --min-kalshi 20 "$f" "$PL_FIXTURE" ||
 	    fail "$f: the client's series is wrong"

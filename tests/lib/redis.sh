@@ -111,6 +111,39 @@ rd_fanout() {
 
 rd_port() { cat "$PL_DIR/fanout-$1.port"; }
 
+# rd_game_two_instances CLIENT_SECS: Redis, the simulators, two
+# instances (rd_fanout 1 and 2), the aligner on Redis and both pollers;
+# two clients on each instance (ws-load -D $T/cN) until the game's last
+# ESPN point (RD_LAST), at most CLIENT_SECS. rd_wait_clients waits for
+# them; rd_wait_update WHAT until instance 1's first client has an update.
+rd_game_two_instances() {
+	redis_start || fail "redis did not start"
+	pl_sims 240 -60
+	rd_fanout 1
+	rd_fanout 2
+	rd_aligner
+	pl_start espn-poll
+	pl_start kalshi-tap
+	RD_LAST=$(jq -r '.winprobability[-1].playId' "$PL_FIXTURE")
+	for n in 1 2; do
+		mkdir -p "$T/c$n"
+		"$BIN/ws-load" clients -a "127.0.0.1:$(rd_port $n)" -g "$PL_GAME" \
+		    -n 2 -D "$T/c$n" -e "\"play_id\":\"$RD_LAST\"" -t "$1" \
+		    >"$T/c$n.json" 2>"$T/c$n.err" &
+		eval "RD_LOAD$n=\$!"
+	done
+}
+rd_wait_clients() {
+	for n in 1 2; do
+		eval "wait \"\$RD_LOAD$n\"" ||
+		    fail "clients of instance $n: $(tail -n 3 "$T/c$n.err")"
+	done
+}
+rd_wait_update() {
+	WAIT_SECS=60 wait_for sh -c "grep -q '\"type\":\"update\"' $T/c1/client-0.ndjson" ||
+	    fail "no update before $1"
+}
+
 rd_kill() {
 	pid=$(cat "$PL_DIR/$1.pid" 2>/dev/null || true)
 	[ -n "$pid" ] || return 0
