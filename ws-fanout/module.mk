@@ -1,5 +1,6 @@
 # ws-fanout/: frames in, WebSocket subscribers out.
 FANOUT_CORE := ws-fanout/msg.c ws-fanout/rooms.c ws-fanout/throttle.c \
+	ws-fanout/sources.c \
 	ws-fanout/wspath.c ws-fanout/clientq.c ws-fanout/metrics.c \
 	ws-fanout/wscheck.c ws-fanout/bentry.c
 
@@ -33,6 +34,7 @@ FUZZ_fuzz_fanout_wscheck_SRCS := ws-fanout/wscheck.c
 FUZZ_fuzz_fanout_bentry_SRCS := ws-fanout/bentry.c ws-fanout/wspath.c
 FUZZ_fuzz_fanout_path_SRCS := ws-fanout/wspath.c
 FUZZ_fuzz_fanout_frames_SRCS := ws-fanout/msg.c ws-fanout/rooms.c \
+	ws-fanout/sources.c \
 	ws-fanout/throttle.c ws-fanout/wspath.c ws-fanout/clientq.c
 
 MANPAGES += man/ws-fanout.1
