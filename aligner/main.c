@@ -314,9 +314,9 @@ app_open(struct app *app, const struct aligner_opts *o)
 	ocfg.arg = app;
 	if ((app->out = output_open(&app->svc.loop, o->outspec, &ocfg,
 	    &err)) == NULL) {
-		log_error("cannot open output", "output=%s reason=%s",
+		log_error("cannot open output", "output=%s error=%s",
 		    log_str(o->outspec), log_str(err.msg));
-		return EXIT_OSERR;
+		return EXIT_IOERR;
 	}
 	memset(&icfg, 0, sizeof(icfg));
 	icfg.max_line = o->max_line;
@@ -333,9 +333,9 @@ app_open(struct app *app, const struct aligner_opts *o)
 	for (i = 0; i < o->nspecs; i++) {
 		if ((app->in[i] = input_open(&app->svc.loop, o->specs[i], &icfg,
 		    &err)) == NULL) {
-			log_error("cannot open input", "input=%s reason=%s",
+			log_error("cannot open input", "input=%s error=%s",
 			    log_str(o->specs[i]), log_str(err.msg));
-			return EXIT_OSERR;
+			return EXIT_IOERR;
 		}
 		if (input_is_socket(app->in[i]))
 			app->sockets++;

@@ -216,7 +216,7 @@ tap_open(struct tap *t)
 	    &err)) == NULL) {
 		log_error("cannot open output", "output=%s error=%s",
 		    log_str(t->cfg->output), log_str(err.msg));
-		return EXIT_CONFIG;
+		return EXIT_IOERR;
 	}
 	if (t->cfg->replay == NULL)
 		return open_kalshi(t, &err);

@@ -290,7 +290,7 @@ app_open(struct app *a)
 	a->rcfg.arg = a;
 	if ((a->rooms = rooms_new(&a->rcfg)) == NULL) {
 		log_error("startup failed", "error=%s", log_str("out of memory"));
-		return EXIT_SOFTWARE;
+		return EXIT_OSERR;
 	}
 	fit_nofile(a->scfg.max_conns, &a->scfg.max_pending);
 	if (a->scfg.max_pending_per_ip > a->scfg.max_pending)

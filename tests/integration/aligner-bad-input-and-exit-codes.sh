@@ -41,7 +41,7 @@ echo '401772994 SOME-TICKER' >"$T/map"
 expect_eq "bad map" $rc 78
 grep -q 'msg="bad map".*line 1' "$T/maperr" || fail "$(cat "$T/maperr")"
 "$A" "$T/no-such-file" </dev/null >/dev/null 2>&1; rc=$?
-expect_eq "missing input" $rc 71
+expect_eq "missing input" $rc 74
 # A reader that goes away: status 74, at once.
 awk 'BEGIN { for (i = 1; i <= 200000; i++)
     printf "{\"type\":\"wp\",\"game_id\":\"1\",\"play_id\":\"%d\",\"ts\":%d,\"home\":0.5}\n", i, i }' \
