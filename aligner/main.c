@@ -103,8 +103,8 @@ on_line(void *arg, struct input *in, unsigned conn, json_t *obj,
 	/* Raw input: align.c scans the common lines without jansson. */
 	r = align_feed_line(app->al, line, len, &err);
 	if (r == ALIGN_BAD || r == ALIGN_NOT_JSON)
-		log_rl(&app->rl, LOG_LVL_WARN, "bad line", "input=%s why=%s "
-		    "detail=%s", log_str(input_spec(in)), r == ALIGN_BAD ?
+		log_rl(&app->rl, LOG_LVL_WARN, "bad line", "input=%s kind=%s "
+		    "error=%s", log_str(input_spec(in)), r == ALIGN_BAD ?
 		    "missing_field" : "not_json", log_str(err.msg));
 }
 
@@ -115,7 +115,7 @@ on_bad(void *arg, struct input *in, enum ndjson_bad why, const char *detail)
 	static const char *const names[] = { "", "too_long", "not_json",
 	    "not_object" };
 
-	log_rl(&app->rl, LOG_LVL_WARN, "bad line", "input=%s why=%s detail=%s",
+	log_rl(&app->rl, LOG_LVL_WARN, "bad line", "input=%s kind=%s error=%s",
 	    log_str(input_spec(in)), names[why], log_str(detail));
 }
 
@@ -141,7 +141,7 @@ static void
 on_input_error(void *arg, struct input *in, const char *what, int uverr)
 {
 	log_warn("input error", "input=%s op=%s error=%s",
-	    log_str(input_spec(in)), what, uv_strerror(uverr));
+	    log_str(input_spec(in)), log_str(what), log_str(uv_strerror(uverr)));
 }
 
 static void
@@ -182,7 +182,7 @@ on_output_error(void *arg, struct output *out, int uverr)
 {
 	struct app *app = arg;
 
-	log_error("output failed", "error=%s", uv_strerror(uverr));
+	log_error("output failed", "error=%s", log_str(uv_strerror(uverr)));
 	output_failed(app);
 }
 
@@ -251,7 +251,7 @@ load_map(struct align *al, const char *path)
 		goto done;
 	}
 	if ((r = align_map_load(al, buf, len, &err)) < 0)
-		log_error("bad map", "path=%s reason=%s", log_str(path),
+		log_error("bad map", "path=%s error=%s", log_str(path),
 		    log_str(err.msg));
 	else
 		log_info("map loaded", "path=%s entries=%d", log_str(path), r);

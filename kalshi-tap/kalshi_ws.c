@@ -86,7 +86,7 @@ sign_headers(struct kws *k, struct lws *wsi, unsigned char **p,
 	/* Kalshi signs the path of the API, whatever host serves it. */
 	if (kalshi_sign(k->cfg.key, now, "GET", WS_SIGN_PATH, sig, sizeof(sig),
 	    &err) != 0) {
-		log_warn("cannot sign handshake", "detail=%s", log_str(err.msg));
+		log_warn("cannot sign handshake", "error=%s", log_str(err.msg));
 		return -1;
 	}
 	snprintf(ts, sizeof(ts), "%lld", (long long)now);

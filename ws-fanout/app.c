@@ -71,7 +71,7 @@ fit_nofile(unsigned max_conns, unsigned *max_pending)
 	rl.rlim_cur = want;
 	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
 		log_warn("cannot set the open files limit", "want=%llu error=%s",
-		    (unsigned long long)want, strerror(errno));
+		    (unsigned long long)want, log_str(strerror(errno)));
 	else
 		log_debug("open files limit", "soft=%llu",
 		    (unsigned long long)want);
@@ -132,7 +132,7 @@ on_line(void *arg, struct input *in, unsigned conn, json_t *obj,
 	if (why != ROOMS_OK && why != ROOMS_SKIP_TYPE) {
 		a->metrics.input_skipped++;
 		log_rl(&a->bad_rl, LOG_LVL_WARN, "line skipped",
-		    "reason=%s", skip_name(why));
+		    "kind=%s", skip_name(why));
 	}
 	rooms_stats(a->rooms, &st);
 	a->metrics.merges = st.merged;
@@ -150,7 +150,7 @@ on_bad(void *arg, struct input *in, enum ndjson_bad why, const char *detail)
 
 	(void)in;
 	a->metrics.input_skipped++;
-	log_rl(&a->bad_rl, LOG_LVL_WARN, "line skipped", "reason=%s detail=%s",
+	log_rl(&a->bad_rl, LOG_LVL_WARN, "line skipped", "kind=%s error=%s",
 	    why == NDJSON_TOO_LONG ? "too_long" : why == NDJSON_NOT_JSON ?
 	    "not_json" : "not_object", log_str(detail ? detail : ""));
 }

@@ -21,7 +21,7 @@ expect_eq "output" "$(jq -c '[.type,.seq,[.espn[].play_id],.aligned.espn]' \
     "$T/out")" '["tick",1,["2"],0.25]'
 grep -q 'msg=done lines=5 not_json=2 bad=3 ignored=1 ' "$T/err" ||
     fail "counts: $(tail -n 1 "$T/err")"
-grep -q 'why=too_long' "$T/err" || fail "long line not reported"
+grep -q 'kind=too_long' "$T/err" || fail "long line not reported"
 grep -v '^ts=[^ ]* level=[a-z]* prog=aligner msg=' "$T/err" &&
     fail "stderr line not logfmt"
 
