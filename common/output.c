@@ -10,7 +10,6 @@
 #include <unistd.h>
 
 #include "backoff.h"
-#include "ndjson.h"
 #include "output.h"
 #include "output_redis.h"
 #include "redis_url.h"
@@ -262,20 +261,6 @@ output_write(struct output *out, const char *line, size_t len)
 		return -1;
 	kick(out);
 	return 0;
-}
-
-int
-output_write_json(struct output *out, const json_t *obj)
-{
-	size_t len;
-	char *s;
-	int r;
-
-	if ((s = ndjson_encode(obj, &len)) == NULL)
-		return -1;
-	r = output_write(out, s, len);
-	free(s);
-	return r;
 }
 
 int

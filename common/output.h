@@ -11,7 +11,6 @@
 
 #include <stddef.h>
 #include <uv.h>
-#include <jansson.h>
 #include "errbuf.h"
 
 struct output;
@@ -62,8 +61,6 @@ struct output *output_open(uv_loop_t *loop, const char *spec,
  * or -1 when the output has failed for good.
  */
 int	output_write(struct output *out, const char *line, size_t len);
-/* Encodes obj compactly with '\n' and writes it. Borrows obj. */
-int	output_write_json(struct output *out, const json_t *obj);
 /* 1 when queued bytes are above half of max_queue (slow down). */
 int	output_busy(const struct output *out);
 size_t	output_queued(const struct output *out);

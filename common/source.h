@@ -2,7 +2,8 @@
  * source: an upstream's health as the source lines say it (DESIGN.md):
  * unknown (nothing said yet), ok, degraded, down, with a detail and an
  * optional retry delay. The one state and line builder for espn-poll and
- * kalshi-tap; when to change state stays the tool's. Pure: no I/O.
+ * kalshi-tap, and live-games' ESPN and Postgres health; when to change
+ * state stays the tool's. Pure: no I/O.
  */
 #ifndef COURTSIDE_SOURCE_H
 #define COURTSIDE_SOURCE_H

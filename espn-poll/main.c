@@ -298,7 +298,7 @@ wire(struct app *a)
 	if ((a->out = output_open(loop, a->output, &ocfg, &err)) == NULL) {
 		log_error("output", "spec=%s error=%s", log_str(a->output),
 		    log_str(err.msg));
-		return EXIT_CONFIG;
+		return EXIT_IOERR;
 	}
 	if (a->replay_path != NULL) {
 		a->replay = replay_new(loop, a->replay_path, a->speed, a->out,

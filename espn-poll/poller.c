@@ -56,7 +56,7 @@ poller_set_source(struct poller *p, enum source_state s, const char *detail,
 	p->st.source_lines++;
 	poller_emit(p, source_line(&p->src, time_now_ms()));
 	log_msg(s == SOURCE_OK ? LOG_LVL_INFO : LOG_LVL_WARN, "source state",
-	    "state=%s detail=%s", source_state_name(s),
+	    "state=%s error=%s", source_state_name(s),
 	    log_str(p->src.detail));
 }
 

@@ -34,7 +34,7 @@ disc_fail(struct tap *t, const char *detail)
 	t->disc_running = 0;
 	snprintf(t->disc_detail, sizeof(t->disc_detail), "market list: %s",
 	    detail);
-	log_warn("market discovery failed", "detail=%s failures=%u "
+	log_warn("market discovery failed", "error=%s failures=%u "
 	    "retry_in_ms=%lld", log_str(detail), t->disc_b.failures,
 	    (long long)delay);
 	t->disc_failing = 1;

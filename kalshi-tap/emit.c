@@ -40,7 +40,7 @@ emit_source(struct tap *t, enum source_state state, const char *detail,
 	/* Here a retry of 0 is none. */
 	if (!source_set(&t->src, state, detail, retry_ms > 0 ? retry_ms : -1))
 		return;
-	log_info("source", "state=%s detail=%s retry_in_ms=%lld",
+	log_info("source", "state=%s error=%s retry_in_ms=%lld",
 	    source_state_name(state), log_str(detail), (long long)retry_ms);
 	emit_line(t, source_line(&t->src, time_now_ms()));
 }

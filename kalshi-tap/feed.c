@@ -120,7 +120,7 @@ feed_handle(struct tap *t, const struct kalshi_ws_msg *mp)
 		log_debug("unsubscribed", "sid=%lld", msg.sid);
 		break;
 	case KALSHI_MSG_ERROR:
-		log_warn("kalshi error", "code=%lld name=%s detail=%s id=%lld",
+		log_warn("kalshi error", "code=%lld name=%s error=%s id=%lld",
 		    msg.code, kalshi_error_name(msg.code), log_str(msg.errmsg),
 		    msg.id);
 		/* A refused subscribe leaves us deaf: start over. */
@@ -148,7 +148,7 @@ handle_message(struct tap *t, const char *buf, size_t len)
 		return;
 	if (kalshi_ws_parse_bytes(buf, len, msg, &err) != 0)
 		log_rl(&t->bad_rl, LOG_LVL_WARN, "bad frame skipped",
-		    "detail=%s", log_str(err.msg));
+		    "error=%s", log_str(err.msg));
 	else
 		feed_handle(t, msg);
 	free(msg);
@@ -344,7 +344,7 @@ ws_on_close(void *arg, const char *why, int status)
 	else
 		snprintf(t->ws_detail, sizeof(t->ws_detail), "websocket: %s",
 		    why);
-	log_warn("websocket failed", "reason=%s status=%d failures=%u "
+	log_warn("websocket failed", "error=%s status=%d failures=%u "
 	    "retry_in_ms=%lld", log_str(why), status, t->ws_b.failures,
 	    (long long)delay);
 	t->ws_feed = FEED_FAILING;

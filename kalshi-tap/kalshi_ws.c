@@ -9,6 +9,7 @@
 
 #include "kalshi_ws.h"
 #include "log.h"
+#include "lwslog.h"
 #include "timeutil.h"
 
 #define MAX_OUT		256	/* queued outgoing messages */
@@ -85,7 +86,7 @@ sign_headers(struct kws *k, struct lws *wsi, unsigned char **p,
 	/* Kalshi signs the path of the API, whatever host serves it. */
 	if (kalshi_sign(k->cfg.key, now, "GET", WS_SIGN_PATH, sig, sizeof(sig),
 	    &err) != 0) {
-		log_warn("cannot sign handshake", "detail=%s", log_str(err.msg));
+		log_warn("cannot sign handshake", "error=%s", log_str(err.msg));
 		return -1;
 	}
 	snprintf(ts, sizeof(ts), "%lld", (long long)now);
@@ -218,20 +219,6 @@ static const struct lws_protocols protocols[] = {
 	{ NULL, NULL, 0, 0, 0, NULL, 0 }
 };
 
-/* libwebsockets' own messages become debug logs: they are not ours. */
-static void
-lws_emit(int level, const char *line)
-{
-	char buf[256];
-	size_t n;
-
-	snprintf(buf, sizeof(buf), "%s", line);
-	n = strlen(buf);
-	while (n > 0 && (buf[n - 1] == '\n' || buf[n - 1] == '\r'))
-		buf[--n] = '\0';
-	log_debug("libwebsockets", "level=%d line=%s", level, log_str(buf));
-}
-
 struct kws *
 kws_new(uv_loop_t *loop, const struct kws_cfg *cfg, struct errbuf *err)
 {
@@ -266,7 +253,8 @@ kws_new(uv_loop_t *loop, const struct kws_cfg *cfg, struct errbuf *err)
 		k->port = 443;	/* lws_parse_uri defaults to 80 */
 	snprintf(k->path, sizeof(k->path), "/%s", path);
 
-	lws_set_log_level(LLL_ERR | LLL_WARN, lws_emit);
+	/* lws' own complaints are not ours: shown at debug (-vv) only. */
+	lwslog_init(log_get_level() >= LOG_LVL_DEBUG ? LLL_ERR | LLL_WARN : 0);
 	memset(&info, 0, sizeof(info));
 	info.port = CONTEXT_PORT_NO_LISTEN;
 	info.protocols = protocols;

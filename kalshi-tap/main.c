@@ -90,7 +90,7 @@ load_key(struct tap_cfg *cfg)
 		exit(EXIT_CONFIG);
 	}
 	if ((k = kalshi_key_load(path, &loose, &err)) == NULL) {
-		log_error("cannot load private key", "path=%s detail=%s",
+		log_error("cannot load private key", "path=%s error=%s",
 		    log_str(path), log_str(err.msg));
 		exit(EXIT_CONFIG);
 	}
@@ -216,7 +216,7 @@ tap_open(struct tap *t)
 	    &err)) == NULL) {
 		log_error("cannot open output", "output=%s error=%s",
 		    log_str(t->cfg->output), log_str(err.msg));
-		return EXIT_CONFIG;
+		return EXIT_IOERR;
 	}
 	if (t->cfg->replay == NULL)
 		return open_kalshi(t, &err);

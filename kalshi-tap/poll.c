@@ -29,7 +29,7 @@ poll_finished(struct tap *t)
 		t->poll_feed = FEED_FAILING;
 		t->poll_retry_ms = d > delay ? d : delay;
 		delay = t->poll_retry_ms;
-		log_warn("polling failed", "detail=%s failures=%u "
+		log_warn("polling failed", "error=%s failures=%u "
 		    "retry_in_ms=%lld", log_str(t->poll_detail),
 		    t->poll_b.failures, (long long)delay);
 		if (backoff_exhausted(&t->poll_b) && t->cfg->key == NULL) {

@@ -60,7 +60,7 @@ replay_pump(struct tap *t)
 
 		if (kalshi_ws_parse(obj, msg, &err) != 0) {
 			log_rl(&t->bad_rl, LOG_LVL_WARN, "bad frame skipped",
-			    "detail=%s", log_str(err.msg));
+			    "error=%s", log_str(err.msg));
 		} else {
 			if (t->cfg->speed > 0 && (ev = frame_ts(msg)) >= 0) {
 				now = time_mono_ms();
@@ -124,7 +124,7 @@ replay_bad(void *arg, struct input *in, enum ndjson_bad why,
 {
 	struct tap *t = arg;
 
-	log_rl(&t->bad_rl, LOG_LVL_WARN, "bad frame skipped", "detail=%s",
+	log_rl(&t->bad_rl, LOG_LVL_WARN, "bad frame skipped", "error=%s",
 	    log_str(detail));
 }
 

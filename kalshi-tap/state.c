@@ -242,7 +242,7 @@ state_rewrite(struct tap *t)
 	return 0;
 fail:
 	log_rl(&t->st_rl, LOG_LVL_WARN, "cannot rewrite state file",
-	    "path=%s detail=%s", log_str(path), log_str(err.msg));
+	    "path=%s error=%s", log_str(path), log_str(err.msg));
 	return -1;
 }
 
@@ -257,13 +257,13 @@ state_append(struct tap *t, const char *s, size_t len)
 	if (t->st_fd == -1 &&
 	    (t->st_fd = tap_state_open(t->cfg->state, &err)) == -1) {
 		log_rl(&t->st_rl, LOG_LVL_WARN, "cannot open state file",
-		    "path=%s detail=%s", log_str(t->cfg->state),
+		    "path=%s error=%s", log_str(t->cfg->state),
 		    log_str(err.msg));
 		return;
 	}
 	if (tap_state_write(t->st_fd, s, len, &err) != 0) {
 		log_rl(&t->st_rl, LOG_LVL_WARN, "cannot append to state file",
-		    "path=%s detail=%s", log_str(t->cfg->state),
+		    "path=%s error=%s", log_str(t->cfg->state),
 		    log_str(err.msg));
 		/* Reopen next time: a partial line ends at our next one. */
 		close(t->st_fd);
@@ -301,7 +301,7 @@ state_load(struct tap *t)
 			    log_str(path));
 		else
 			log_warn("cannot read state file, starting empty",
-			    "path=%s detail=%s", log_str(path),
+			    "path=%s error=%s", log_str(path),
 			    log_str(err.msg));
 		return;
 	}

@@ -20,6 +20,7 @@
 #include "fetch.h"
 #include "live.h"
 #include "log.h"
+#include "source.h"
 #include "timeutil.h"
 
 #define NDAYS		2	/* today and yesterday, US Eastern */
@@ -61,8 +62,8 @@ struct live {
 	struct live_dbrow	*rows;
 	size_t			 nrows;
 	int64_t			 good_wall;	/* wall time of good[] */
-	const char		*espn_state;	/* "ok", "degraded", "down" */
-	const char		*db_state;
+	struct source		 espn_src;	/* ok, degraded, down */
+	struct source		 db_src;	/* ok, down */
 	struct blob		*body;		/* /api/live/games answer */
 	int			 body_status;
 
@@ -124,8 +125,8 @@ build_body(struct live *l, int stale)
 		in.nrows = l->nrows;
 		in.timestamp = l->good_wall;
 		in.stale = stale;
-		in.espn = l->espn_state;
-		in.db = l->db_state;
+		in.espn = source_state_name(l->espn_src.state);
+		in.db = source_state_name(l->db_src.state);
 		s = body_games(&in, &len);
 	}
 	if (s == NULL) {
@@ -157,13 +158,15 @@ refresh_end(struct live *l, int ok)
 
 	if (ok) {
 		backoff_reset(&l->espn_backoff);
-		l->espn_state = "ok";
+		(void)source_set(&l->espn_src, SOURCE_OK, NULL, -1);
 	} else {
 		retry = backoff_next(&l->espn_backoff);
 		l->espn_failures++;
 		/* 403 is ESPN refusing us (User-Agent, blocked), not a blip. */
-		l->espn_state = backoff_exhausted(&l->espn_backoff) ||
-		    l->fetch_status == 403 ? "down" : "degraded";
+		(void)source_set(&l->espn_src,
+		    backoff_exhausted(&l->espn_backoff) ||
+		    l->fetch_status == 403 ? SOURCE_DOWN : SOURCE_DEGRADED,
+		    NULL, retry);
 		log_warn("espn fetch failed", "status=%ld error=%s "
 		    "failures=%u retry_in_ms=%lld", l->fetch_status,
 		    log_str(l->fetch_error), l->espn_backoff.failures,
@@ -200,10 +203,10 @@ on_rows(void *arg, int ok, const struct live_dbrow *rows, size_t n,
 			memcpy(l->rows, rows, n * sizeof(*rows));
 			l->nrows = n;
 		}
-		l->db_state = "ok";
+		(void)source_set(&l->db_src, SOURCE_OK, NULL, -1);
 	} else {
 		log_warn("db query failed", "error=%s", log_str(error));
-		l->db_state = "down";
+		(void)source_set(&l->db_src, SOURCE_DOWN, NULL, -1);
 	}
 	refresh_end(l, 1);
 }
@@ -221,7 +224,7 @@ ask_db(struct live *l)
 		free(l->rows);
 		l->rows = NULL;
 		l->nrows = 0;
-		l->db_state = "down";
+		(void)source_set(&l->db_src, SOURCE_DOWN, NULL, -1);
 		refresh_end(l, 1);
 		return;
 	}
@@ -230,7 +233,7 @@ ask_db(struct live *l)
 		free(l->rows);
 		l->rows = NULL;
 		l->nrows = 0;
-		l->db_state = "ok";
+		(void)source_set(&l->db_src, SOURCE_OK, NULL, -1);
 		refresh_end(l, 1);
 		return;
 	}
@@ -241,7 +244,7 @@ ask_db(struct live *l)
 		free(l->rows);
 		l->rows = NULL;
 		l->nrows = 0;
-		l->db_state = "down";
+		(void)source_set(&l->db_src, SOURCE_DOWN, NULL, -1);
 		refresh_end(l, 1);
 	}
 }
@@ -402,8 +405,10 @@ live_new(uv_loop_t *loop, const struct live_cfg *cfg, struct errbuf *err)
 	cache_init(&l->cache, cfg->ttl_ms, cfg->max_stale_ms);
 	backoff_init(&l->espn_backoff, (uint64_t)time_now_ms());
 	l->espn_backoff.give_up = cfg->give_up;
-	l->espn_state = "ok";
-	l->db_state = "down";
+	source_init(&l->espn_src, "espn");
+	source_init(&l->db_src, "db");
+	(void)source_set(&l->espn_src, SOURCE_OK, NULL, -1);
+	(void)source_set(&l->db_src, SOURCE_DOWN, NULL, -1);
 	l->db_rl.interval_ms = 60000;
 	l->db_rl.burst = 3;
 	memset(&fcfg, 0, sizeof(fcfg));
@@ -463,9 +468,9 @@ healthz(struct live *l)
 
 	doc = json_pack("{s:s, s:{s:s, s:s}, s:b, s:I, s:I}",
 	    "status", l->body_status == 200 ? "ok" : "degraded",
-	    "sources", "espn", l->espn_state, "db",
+	    "sources", "espn", source_state_name(l->espn_src.state), "db",
 	    l->db != NULL && db_up(l->db) ? "ok" : "down",
-	    "stale", strcmp(l->espn_state, "ok") != 0,
+	    "stale", l->espn_src.state != SOURCE_OK,
 	    "live_games", (json_int_t)l->ngood,
 	    "cache_age_ms", (json_int_t)(l->cache.have_any ?
 	    now - l->cache.done_ms : -1));
@@ -534,7 +539,7 @@ metrics(struct live *l)
 	    "live_games_waited_requests_total %llu\n",
 	    fetch_count(l->fetch), l->espn_failures, l->refreshes,
 	    ds.queries, ds.failures, ds.connects,
-	    strcmp(l->espn_state, "ok") == 0,
+	    l->espn_src.state == SOURCE_OK,
 	    l->db != NULL && db_up(l->db), l->ngood,
 	    l->cache.have_any ? (double)(now - l->cache.done_ms) / 1000.0 : 0.0,
 	    l->server ? server_parked(l->server) : 0, l->waited);

@@ -385,7 +385,7 @@ on_http(struct lws *wsi, struct pss *p)
 		fr = edge_framing(wsi, method_of(m) != RM_OTHER);
 		if (fr != FRAMING_OK) {
 			p->srv->st.refused_framing++;
-			log_debug("request refused", "client=%s reason=%s",
+			log_debug("request refused", "client=%s kind=%s",
 			    log_str(c != NULL ? c->addr : "-"),
 			    framing_name(fr));
 			p->route = ROUTE_BAD_REQUEST;
@@ -430,7 +430,7 @@ on_refuse(void *arg, const char *ip, enum accept_refusal why)
 		s->st.refused_per_ip++;
 	else
 		s->st.refused_nomem++;
-	log_rl(&rl, LOG_LVL_INFO, "connection refused", "client=%s reason=%s",
+	log_rl(&rl, LOG_LVL_INFO, "connection refused", "client=%s kind=%s",
 	    log_str(ip), why == ACCEPT_REFUSED_PER_ADDR ? "max_pending_per_ip" :
 	    "out_of_memory");
 }

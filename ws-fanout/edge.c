@@ -164,7 +164,7 @@ on_refuse(void *arg, const char *ip, enum accept_refusal why)
 		s->edge.refused_per_ip++;
 	else
 		s->edge.refused_nomem++;
-	log_debug("connection refused", "reason=%s ip=%s",
+	log_debug("connection refused", "kind=%s ip=%s",
 	    why == ACCEPT_REFUSED_PER_ADDR ? "pending_per_ip" : "pending",
 	    ip);
 }

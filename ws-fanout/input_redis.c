@@ -149,7 +149,7 @@ count_skip(struct iredis *s, const char *key, enum bentry_why why)
 	s->bs->skipped++;
 	if ((size_t)why < sizeof(by) / sizeof(by[0]) && by[why] != NULL)
 		(*by[why])++;
-	log_rl(&s->rl, LOG_LVL_WARN, "broker entry skipped", "key=%s reason=%s",
+	log_rl(&s->rl, LOG_LVL_WARN, "broker entry skipped", "key=%s kind=%s",
 	    log_str(key), bentry_why_name(why));
 }
 

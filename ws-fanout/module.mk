@@ -1,5 +1,6 @@
 # ws-fanout/: frames in, WebSocket subscribers out.
 FANOUT_CORE := ws-fanout/msg.c ws-fanout/rooms.c ws-fanout/throttle.c \
+	ws-fanout/sources.c \
 	ws-fanout/wspath.c ws-fanout/clientq.c ws-fanout/metrics.c \
 	ws-fanout/wscheck.c ws-fanout/bentry.c
 
@@ -7,6 +8,7 @@ TOOLS += ws-fanout
 TOOL_ws-fanout_SRCS := ws-fanout/main.c ws-fanout/server.c ws-fanout/fanout.c \
 	ws-fanout/wswrite.c ws-fanout/http.c ws-fanout/heap.c ws-fanout/edge.c \
 	ws-fanout/feed.c ws-fanout/input_redis.c $(FANOUT_CORE)
+TOOL_ws-fanout_SRCS += ws-fanout/app.c
 
 TEST_TOOLS += ws-load
 TOOL_ws-load_SRCS := tests/tools/ws-load.c tests/tools/ws-load-hist.c \
@@ -32,6 +34,7 @@ FUZZ_fuzz_fanout_wscheck_SRCS := ws-fanout/wscheck.c
 FUZZ_fuzz_fanout_bentry_SRCS := ws-fanout/bentry.c ws-fanout/wspath.c
 FUZZ_fuzz_fanout_path_SRCS := ws-fanout/wspath.c
 FUZZ_fuzz_fanout_frames_SRCS := ws-fanout/msg.c ws-fanout/rooms.c \
+	ws-fanout/sources.c \
 	ws-fanout/throttle.c ws-fanout/wspath.c ws-fanout/clientq.c
 
 MANPAGES += man/ws-fanout.1

@@ -9,11 +9,11 @@
 #include <string.h>
 
 #include "rooms.h"
+#include "sources.h"
 
-struct source {
-	char	name[ROOMS_SOURCE_NAME_MAX + 1];
-	char	state[16];
-};
+#if SOURCES_MAX != ROOMS_MAX_SOURCES || SOURCES_NAME_MAX != ROOMS_SOURCE_NAME_MAX
+#error "sources.h and rooms.h disagree"
+#endif
 
 struct room {
 	struct room	*next;		/* registry list */
@@ -53,8 +53,7 @@ struct rooms {
 	unsigned		 n;
 	struct room		*dirty;		/* in arrival order */
 	struct room		**dirty_tail;
-	struct source		 src[ROOMS_MAX_SOURCES];
-	unsigned		 nsrc;
+	struct sources		 src;		/* upstream health */
 	struct rooms_stats	 st;
 };
 
@@ -404,23 +403,6 @@ ingest_tick(struct rooms *rs, const json_t *line, int64_t now_us,
 	return ROOMS_OK;
 }
 
-static struct source *
-source_get(struct rooms *rs, const char *name)
-{
-	struct source *s;
-	unsigned i;
-
-	for (i = 0; i < rs->nsrc; i++)
-		if (strcmp(rs->src[i].name, name) == 0)
-			return &rs->src[i];
-	if (rs->nsrc == ROOMS_MAX_SOURCES)
-		return NULL;
-	s = &rs->src[rs->nsrc++];
-	strcpy(s->name, name);
-	s->state[0] = '\0';
-	return s;
-}
-
 static enum rooms_skip
 ingest_source(struct rooms *rs, const json_t *line, int64_t ingest_us)
 {
@@ -429,61 +411,29 @@ ingest_source(struct rooms *rs, const json_t *line, int64_t ingest_us)
 	const char *detail = json_string_value(json_object_get(line, "detail"));
 	const char *gid;
 	struct room *r = NULL;
-	struct source *s;
-	struct buf b;
 	struct msg *m;
 	int64_t ts;
-	int was_ok, bad;
+	int was_ok = 0, changed;
 
 	if (name == NULL || state == NULL || name[0] == '\0' ||
-	    strlen(name) > ROOMS_SOURCE_NAME_MAX ||
-	    (strcmp(state, "ok") != 0 && strcmp(state, "degraded") != 0 &&
-	    strcmp(state, "down") != 0))
+	    strlen(name) > ROOMS_SOURCE_NAME_MAX || !sources_state_valid(state))
 		return ROOMS_SKIP_INVALID;
 	rs->st.sources++;
 	if ((gid = get_game_id(line)) != NULL &&
 	    (r = rooms_find(rs, gid)) == NULL)
 		return ROOMS_OK;	/* about a game nobody can watch */
-	if ((s = source_get(rs, name)) == NULL)
+	if ((changed = sources_set(&rs->src, name, state, &was_ok)) == -1)
 		return ROOMS_SKIP_FULL;
-	if (strcmp(s->state, state) == 0)
+	if (changed == 0)
 		return ROOMS_OK;
-	was_ok = s->state[0] == '\0' || strcmp(s->state, "ok") == 0;
-	snprintf(s->state, sizeof(s->state), "%s", state);
 	for (struct room *it = rs->first; it != NULL; it = it->next)
 		snap_drop(it);	/* snapshots carry the source states */
-	bad = strcmp(state, "ok") != 0;
-	if (!bad && was_ok)
+	if (strcmp(state, "ok") == 0 && was_ok)
 		return ROOMS_OK;	/* first sight of a healthy source */
 	if (get_i64(line, "ts", &ts) == -1)
 		ts = ingest_us / 1000;
-	buf_init(&b, 64 * 1024);
-	buf_addf(&b, "{\"type\":\"%s\",\"code\":\"source_%s\",\"source\":",
-	    bad ? "error" : "notice", state);
-	buf_add_jstr(&b, name);
-	if (r != NULL) {
-		buf_adds(&b, ",\"game_id\":");
-		buf_add_jstr(&b, r->id);
-	}
-	buf_adds(&b, ",\"message\":");
-	{
-		struct buf t;
-
-		buf_init(&t, 1024);
-		buf_addf(&t, "%s: ", name);
-		buf_adds(&t, detail != NULL ? detail : state);
-		if (t.failed) {	/* an over-long detail: cut it */
-			t.failed = 0;
-			t.len = 0;
-			buf_addf(&t, "%s: %s", name, state);
-		}
-		buf_add_jstr(&b, t.p);
-		buf_fini(&t);
-	}
-	buf_addf(&b, ",\"timestamp\":%" PRId64 "}", ts);
-	m = b.failed ? NULL : msg_new(MSG_NOTICE, rs->cfg.pre, b.p, b.len);
-	buf_fini(&b);
-	if (m == NULL)
+	if ((m = sources_notice(rs->cfg.pre, name, state, detail,
+	    r != NULL ? r->id : NULL, ts)) == NULL)
 		return ROOMS_SKIP_NOMEM;
 	m->ingest_us = ingest_us;
 	if (rs->cfg.on_notice != NULL)
@@ -665,7 +615,6 @@ room_snapshot(struct room *r, int resync)
 	struct rooms *rs = r->rs;
 	struct buf b;
 	struct msg *m;
-	unsigned i;
 
 	resync = resync ? 1 : 0;
 	if (r->snap[resync] != NULL)
@@ -679,15 +628,7 @@ room_snapshot(struct room *r, int resync)
 	add_array(&b, "espn", &r->espn);
 	add_array(&b, "kalshi", &r->kalshi);
 	add_held(&b, "aligned", &r->aligned);
-	buf_adds(&b, ",\"sources\":{");
-	for (i = 0; i < rs->nsrc; i++) {
-		if (i > 0)
-			buf_adds(&b, ",");
-		buf_add_jstr(&b, rs->src[i].name);
-		buf_adds(&b, ":");
-		buf_add_jstr(&b, rs->src[i].state);
-	}
-	buf_adds(&b, "}");
+	sources_add_json(&rs->src, &b);
 	if (resync)
 		buf_adds(&b, ",\"resync\":true");
 	buf_adds(&b, "}");

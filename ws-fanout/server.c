@@ -95,13 +95,13 @@ confirm_upgrade(struct server *s, struct lws *wsi, char *proto)
 	}
 	if (s->stopping || s->nclients >= s->cfg.max_conns) {
 		mt->rejected[REJECT_LIMIT]++;
-		log_debug("connection refused", "reason=limit ip=%s", ip);
+		log_debug("connection refused", "kind=limit ip=%s", ip);
 		return edge_refuse(wsi, 503, "Service Unavailable", NULL,
 		    s->stopping ? "shutting down" : "too many connections");
 	}
 	if (iplimit_count(s->ips, ip) >= s->cfg.max_per_ip) {
 		mt->rejected[REJECT_PER_IP]++;
-		log_debug("connection refused", "reason=per_ip ip=%s", ip);
+		log_debug("connection refused", "kind=per_ip ip=%s", ip);
 		return edge_refuse(wsi, 429, "Too Many Requests", NULL,
 		    "too many connections from this address");
 	}

@@ -21,7 +21,7 @@ expect_eq "output" "$(jq -c '[.type,.seq,[.espn[].play_id],.aligned.espn]' \
     "$T/out")" '["tick",1,["2"],0.25]'
 grep -q 'msg=done lines=5 not_json=2 bad=3 ignored=1 ' "$T/err" ||
     fail "counts: $(tail -n 1 "$T/err")"
-grep -q 'why=too_long' "$T/err" || fail "long line not reported"
+grep -q 'kind=too_long' "$T/err" || fail "long line not reported"
 grep -v '^ts=[^ ]* level=[a-z]* prog=aligner msg=' "$T/err" &&
     fail "stderr line not logfmt"
 
@@ -41,7 +41,7 @@ echo '401772994 SOME-TICKER' >"$T/map"
 expect_eq "bad map" $rc 78
 grep -q 'msg="bad map".*line 1' "$T/maperr" || fail "$(cat "$T/maperr")"
 "$A" "$T/no-such-file" </dev/null >/dev/null 2>&1; rc=$?
-expect_eq "missing input" $rc 71
+expect_eq "missing input" $rc 74
 # A reader that goes away: status 74, at once.
 awk 'BEGIN { for (i = 1; i <= 200000; i++)
     printf "{\"type\":\"wp\",\"game_id\":\"1\",\"play_id\":\"%d\",\"ts\":%d,\"home\":0.5}\n", i, i }' \

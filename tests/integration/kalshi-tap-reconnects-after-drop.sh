@@ -25,6 +25,6 @@ retry=$(jq -r 'select(.type=="source" and .state=="degraded") | .retry_in_ms' "$
 if [ "$retry" -lt 800 ] || [ "$retry" -gt 1200 ]; then
 	fail "retry_in_ms $retry"
 fi
-grep -q 'msg="websocket failed" reason="connection closed"' "$T/tap.log" ||
+grep -q 'msg="websocket failed" error="connection closed"' "$T/tap.log" ||
     fail "the drop was not logged"
 expect_eq "connections" "$(grep -c 'msg="ws connected"' "$T/sim.log")" 2

@@ -31,8 +31,8 @@ WAIT_SECS=20 wait_for grep -q '"state":"down"' "$T/out.ndjson" ||
     fail "an unknown CA was not refused"
 ktap_wait
 expect_eq "exit status" "$KTAP_RC" 69
-grep -q 'msg="market discovery failed" detail="SSL certificate problem' \
+grep -q 'msg="market discovery failed" error="SSL certificate problem' \
     "$T/tap.log" || fail "curl did not refuse the certificate"
-grep -q 'msg="websocket failed" reason="connect failed: .*SSL' \
+grep -q 'msg="websocket failed" error="connect failed: .*SSL' \
     "$T/tap.log" || fail "lws did not refuse the certificate"
 expect_eq "quotes without the CA" "$(count_lines '.type=="quote"' "$T/out.ndjson")" 0

@@ -1,0 +1,34 @@
+/*
+ * options: the aligner's command line: the option table, --help, and the
+ * checks that make a bad value a usage error (exit 64). It opens nothing.
+ */
+#ifndef ALIGNER_OPTIONS_H
+#define ALIGNER_OPTIONS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "align.h"
+
+#define ALIGNER_USAGE "aligner [-qv] [-b max-backlog] [-g max-games] " \
+	"[-l max-line] [-m map-file] [-o output] [-p max-points] " \
+	"[-r ready-fd] [-t max-tick] [-u max-unmapped] " \
+	"[--stream-expire dur] [--stream-maxlen n] [input ...]"
+
+struct aligner_opts {
+	struct align_cfg acfg;		/* the limits; callbacks unset */
+	const char	*map;		/* borrowed from argv, or NULL */
+	const char	*outspec;	/* borrowed; "-" by default */
+	const char *const *specs;	/* borrowed: argv's inputs, or "-" */
+	int		 nspecs;
+	int		 ready_fd;
+	size_t		 max_line;
+	size_t		 max_backlog;
+	size_t		 stream_maxlen;
+	int64_t		 stream_expire;	/* seconds */
+};
+
+/* Fills o from argv. Exits 0 for --help and --version, 64 when bad. */
+void	aligner_options(struct aligner_opts *o, int argc, char **argv);
+
+#endif
