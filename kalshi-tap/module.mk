@@ -11,7 +11,7 @@ TOOL_kalshi-tap_SRCS := kalshi-tap/main.c $(TAP_CORE_SRCS) \
 	kalshi-tap/replay.c kalshi-tap/kalshi_ws.c $(KALSHI_LIB_SRCS)
 
 TEST_TOOLS += kalshi-sim
-TOOL_kalshi-sim_SRCS := tests/tools/kalshi-sim.c $(KALSHI_LIB_SRCS)
+TOOL_kalshi-sim_SRCS := tests/tools/kalshi-sim.c tests/tools/ksim_candles.c $(KALSHI_LIB_SRCS)
 
 UNIT_TESTS += tests/unit/test_kalshi_parse.c tests/unit/test_kalshi_sign.c \
 	tests/unit/test_tap_state.c tests/unit/test_tap_history.c \
