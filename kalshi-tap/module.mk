@@ -5,7 +5,7 @@ KALSHI_LIB_SRCS := kalshi-tap/kalshi_parse.c kalshi-tap/kalshi_sign.c \
 TOOLS += kalshi-tap
 # The engine's modules, less the WebSocket client and main.c (tap.h).
 TAP_CORE_SRCS := kalshi-tap/emit.c kalshi-tap/markets.c \
-	kalshi-tap/history.c kalshi-tap/state.c
+	kalshi-tap/history.c kalshi-tap/state.c kalshi-tap/backfill.c
 TOOL_kalshi-tap_SRCS := kalshi-tap/main.c $(TAP_CORE_SRCS) \
 	kalshi-tap/discover.c kalshi-tap/poll.c kalshi-tap/feed.c \
 	kalshi-tap/replay.c kalshi-tap/kalshi_ws.c $(KALSHI_LIB_SRCS)
@@ -16,7 +16,8 @@ TOOL_kalshi-sim_SRCS := tests/tools/kalshi-sim.c tests/tools/ksim_candles.c $(KA
 UNIT_TESTS += tests/unit/test_kalshi_parse.c tests/unit/test_kalshi_sign.c \
 	tests/unit/test_tap_state.c tests/unit/test_tap_history.c \
 	tests/unit/test_kalshi_candles.c
-UNIT_test_tap_state_SRCS := $(TAP_CORE_SRCS) kalshi-tap/kalshi_parse.c
+UNIT_test_tap_state_SRCS := $(TAP_CORE_SRCS) kalshi-tap/kalshi_parse.c \
+	kalshi-tap/candles.c
 UNIT_test_tap_history_SRCS := kalshi-tap/history.c
 UNIT_test_kalshi_parse_SRCS := kalshi-tap/kalshi_parse.c
 UNIT_test_kalshi_candles_SRCS := kalshi-tap/candles.c
