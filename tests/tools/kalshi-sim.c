@@ -871,6 +871,10 @@ rest_candles(struct conn *c, int k)
 		return json_pack("{s:{s:s, s:s}}", "error", "code",
 		    "internal_server_error", "message", "injected fault");
 	}
+	c->status = 200;
+	if (S.candle_requests <= S.candle_429 + S.candle_500 +
+	    S.candle_garbage)
+		return NULL;	/* the caller answers with a non-JSON body */
 	if (S.wp_n > 0 && S.started)
 		shift = (game_now() - time_now_ms()) / 1000;
 	c->status = 200;
@@ -893,11 +897,7 @@ http_request(struct conn *c, const char *uri)
 	} else if (strcmp(uri, REST_PREFIX) == 0)
 		body = rest_markets(c->wsi, &c->status);
 	else if ((k = candle_market(uri)) >= 0) {
-		body = rest_candles(c, k);
-		if (c->status == 200 && S.candle_requests > S.candle_429 +
-		    S.candle_500 && S.candle_requests <= S.candle_429 +
-		    S.candle_500 + S.candle_garbage) {
-			json_decref(body);
+		if ((body = rest_candles(c, k)) == NULL) {
 			log_info("rest", "uri=%s status=200 fault=not-json",
 			    log_str(uri));
 			c->body = strdup("<html>upstream hiccup</html>");
