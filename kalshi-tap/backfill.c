@@ -4,8 +4,10 @@
  * One REST request at a time, BF_SPACING_MS apart; a failure (HTTP
  * status, transport, a body that is not candles) is retried with the
  * usual backoff and shows in the source state; never gives up, never
- * waits on or holds back a live quote. A market held in the --state file
- * is not backfilled again.
+ * waits on or holds back a live quote. The minutes of the markets wanting
+ * a backfill are written once all are fetched, in time order across them
+ * (a consumer's series stays in order). A market held in the --state
+ * file is not backfilled again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +24,13 @@
 #include "tap.h"
 
 #define BF_SPACING_MS	250	/* between two candle requests */
+#define BF_MAX_PEND	100000	/* minutes held before writing */
+
+/* A fetched minute of a market, not yet written. */
+struct bf_pend {
+	struct mkt		*m;
+	struct kalshi_candle	 c;
+};
 
 static void	bf_cb(uv_timer_t *h);
 
@@ -43,6 +52,9 @@ backfill_init(struct tap *t)
 void
 backfill_close(struct tap *t)
 {
+	free(t->bf_pend);
+	t->bf_pend = NULL;
+	t->bf_npend = t->bf_cap = 0;
 	if (!uv_is_closing((uv_handle_t *)&t->bf_timer))
 		uv_close((uv_handle_t *)&t->bf_timer, NULL);
 }
@@ -85,6 +97,68 @@ bf_emit(struct tap *t, struct mkt *m, const struct kalshi_quote *q,
 	json_decref(line);
 }
 
+static int
+by_time(const void *a, const void *b)
+{
+	const struct bf_pend *x = a, *y = b;
+
+	if (x->c.end_ts != y->c.end_ts)
+		return (x->c.end_ts > y->c.end_ts) - (x->c.end_ts < y->c.end_ts);
+	return (x->m > y->m) - (x->m < y->m);
+}
+
+/* Writes the minutes held, oldest first. */
+static void
+bf_flush(struct tap *t)
+{
+	struct kalshi_quote q;
+	int64_t now = time_now_ms();
+	size_t i;
+
+	qsort(t->bf_pend, t->bf_npend, sizeof(*t->bf_pend), by_time);
+	for (i = 0; i < t->bf_npend; i++) {
+		kalshi_candle_quote(&t->bf_pend[i].c, t->bf_pend[i].m->m.ticker,
+		    &q);
+		bf_emit(t, t->bf_pend[i].m, &q, now);
+	}
+	if (t->bf_npend > 0)
+		log_info("backfill written", "quotes=%zu", t->bf_npend);
+	t->bf_npend = 0;
+}
+
+/* Holds the k minutes of m (out of memory: writes what is held first;
+ * past that, the minutes are dropped with the warning). */
+static void
+bf_hold(struct tap *t, struct mkt *m, const struct kalshi_candle *c,
+    size_t k)
+{
+	size_t i;
+
+	if (t->bf_npend + k > t->bf_cap) {
+		size_t cap = t->bf_npend + k;
+		struct bf_pend *p;
+
+		if (cap < 1024)
+			cap = 1024;
+		if ((p = realloc(t->bf_pend, cap * sizeof(*p))) == NULL) {
+			log_warn("out of memory, backfill written unordered",
+			    "ticker=%s", m->m.ticker);
+			bf_flush(t);
+			if (t->bf_cap < k)
+				return;
+		} else {
+			t->bf_pend = p;
+			t->bf_cap = cap;
+		}
+	}
+	for (i = 0; i < k; i++) {
+		t->bf_pend[t->bf_npend].m = m;
+		t->bf_pend[t->bf_npend++].c = c[i];
+	}
+	if (t->bf_npend >= BF_MAX_PEND)
+		bf_flush(t);
+}
+
 static void
 bf_failed(struct tap *t, struct mkt *m, const char *detail)
 {
@@ -108,12 +182,11 @@ bf_done(void *arg, const struct fetch_result *res)
 	struct tap *t = arg;
 	struct mkt *m = t->bf_mkt;
 	struct kalshi_candle *c = NULL;
-	struct kalshi_quote q;
 	struct errbuf err;
 	json_error_t jerr;
 	json_t *doc = NULL;
 	char detail[64];
-	size_t skipped = 0, k, i;
+	size_t skipped = 0, k;
 	int n = -1;
 
 	t->bf_inflight = 0;
@@ -140,10 +213,7 @@ bf_done(void *arg, const struct fetch_result *res)
 	}
 	json_decref(doc);
 	k = kalshi_candles_changes(c, (size_t)n, NULL);
-	for (i = 0; i < k; i++) {
-		kalshi_candle_quote(&c[i], m->m.ticker, &q);
-		bf_emit(t, m, &q, time_now_ms());
-	}
+	bf_hold(t, m, c, k);
 	free(c);
 	m->bf = BF_DONE;
 	t->bf_skipped += skipped;
@@ -185,8 +255,10 @@ bf_cb(uv_timer_t *h)
 	for (i = 0; i < t->n_mk && m == NULL; i++)
 		if (t->mk[i].bf == BF_WANT)
 			m = &t->mk[i];
-	if (m == NULL)
+	if (m == NULL) {
+		bf_flush(t);
 		return;
+	}
 	end = m->bf_end_ms / 1000;
 	start = (m->bf_end_ms - t->cfg->backfill_ms) / 1000;
 	series_of(m, series, sizeof(series));

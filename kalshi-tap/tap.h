@@ -36,6 +36,7 @@ struct fetch;
 struct input;
 struct kws;
 struct output;
+struct bf_pend;
 
 #define TAP_MAX_LIST	64	/* --market / --series entries */
 #define MAX_MARKETS	1024
@@ -160,6 +161,8 @@ struct tap {
 	char		 bf_detail[160];
 	int64_t		 bf_retry_ms;
 	unsigned long long bf_skipped;	/* candles with missing fields */
+	struct bf_pend	*bf_pend;	/* fetched, written once all are */
+	size_t		 bf_npend, bf_cap;
 
 	struct ratelimit bad_rl;
 };

@@ -12,7 +12,7 @@ ksim_keys tap
 ksim_start --pubkey "$T/tap.pub.pem" --espn "$ESPN" --start-offset 2400 --speed 40
 KTAP_KEY_ID=k KTAP_KEY="$T/tap.pem"
 ktap_start --state "$st"
-WAIT_SECS=20 wait_for sh -c "[ \$(grep -c 'msg=backfilled' '$T/tap.log') -ge 2 ]" ||
+WAIT_SECS=20 wait_for grep -q 'msg="backfill written"' "$T/tap.log" ||
     fail "not backfilled"
 ktap_stop
 expect_eq "candle requests, first run" "$(grep -c 'msg="candles query"' "$T/sim.log")" 2

@@ -15,7 +15,7 @@ ksim_start --pubkey "$T/tap.pub.pem" --espn "$ESPN" --start-offset 2400 --speed 
     --candle-429 1 --candle-500 1 --candle-garbage 1 --candle-drop-ask 5
 KTAP_KEY_ID=k KTAP_KEY="$T/tap.pem"
 ktap_start
-WAIT_SECS=30 wait_for sh -c "[ \$(grep -c 'msg=backfilled' '$T/tap.log') -ge 2 ]" ||
+WAIT_SECS=30 wait_for grep -q 'msg="backfill written"' "$T/tap.log" ||
     fail "not backfilled: $(grep -E 'backfill|candles' "$T/tap.log")"
 WAIT_SECS=10 wait_for grep -q '"state":"ok"' "$T/out.ndjson" || fail "never ok again"
 ktap_stop
