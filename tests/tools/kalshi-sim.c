@@ -118,7 +118,7 @@ static struct {
 	unsigned long long trade_ids;
 	uint64_t	 rng;
 	int		 started;
-	int64_t		 t0_mono, game_t0;
+	int64_t		 t0_mono, t0_real, game_t0;
 	int64_t		*wp_t;		/* ESPN path: game wallclock ms */
 	double		*wp_p;		/* home win probability */
 	size_t		 wp_n, wp_i;
@@ -449,6 +449,7 @@ start_stream(void)
 		return;
 	S.started = 1;
 	S.t0_mono = time_mono_ms();
+	S.t0_real = time_now_ms();
 	if (S.wp_n == 0)
 		S.game_t0 = time_now_ms();
 	lws_sul_schedule(S.ctx, 0, &S.sul_tick, tick_cb, 1);
@@ -811,6 +812,14 @@ rest_markets(struct lws *wsi, int *status)
 	return o;
 }
 
+/* The game clock's time (s) at real time real_s. */
+static long long
+game_at(long long real_s)
+{
+	return (S.game_t0 + (long long)((double)(real_s * 1000 - S.t0_real) *
+	    S.speed)) / 1000;
+}
+
 /* /series/S/markets/T/candlesticks or /historical/markets/T/candlesticks:
  * the market's index, or -1. */
 static int
@@ -837,14 +846,14 @@ candle_market(const char *uri)
 
 /*
  * The candles of market k in [start_ts, end_ts]. With --espn the game
- * clock is the simulator's "now": the window asked for (real time) is
- * moved by the game clock's distance from it.
+ * clock is the simulator's "now": the window asked for (real seconds) is
+ * read on it, as the game time it was (or will be) at those instants.
  */
 static json_t *
 rest_candles(struct conn *c, int k)
 {
 	char a[32] = "", b[32] = "", per[16] = "";
-	long long from, to, shift = 0;
+	long long from, to;
 	const char *es;
 
 	S.candle_requests++;
@@ -875,10 +884,12 @@ rest_candles(struct conn *c, int k)
 	if (S.candle_requests <= S.candle_429 + S.candle_500 +
 	    S.candle_garbage)
 		return NULL;	/* the caller answers with a non-JSON body */
-	if (S.wp_n > 0 && S.started)
-		shift = (game_now() - time_now_ms()) / 1000;
+	if (S.wp_n > 0 && S.started) {
+		from = game_at(from);
+		to = game_at(to);
+	}
 	c->status = 200;
-	return ksim_candles_body(k, S.mk[k].ticker, from + shift, to + shift,
+	return ksim_candles_body(k, S.mk[k].ticker, from, to,
 	    S.candles_older ? KSIM_OLDER : KSIM_CURRENT, S.candle_drop_ask);
 }
 
