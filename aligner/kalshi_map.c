@@ -189,7 +189,9 @@ kalshi_insert(struct align *a, struct game *g, const struct kalshi_pt *pt)
  * A backfilled quote (a minute from before kalshi-tap followed the
  * market): a point of its own, from this market alone, where the game has
  * no point in that minute yet (a live one, the other market's candle, the
- * same line again). The market's latest state is left as it is.
+ * same line again). One older than a point already sent is stale: the
+ * clients' series stay in time order. The market's latest state is left
+ * as it is.
  */
 static int
 apply_backfill(struct align *a, const struct pquote *q, struct game *g,
@@ -212,6 +214,14 @@ apply_backfill(struct align *a, const struct pquote *q, struct game *g,
 	if (side != HOME)
 		pt.home = 1 - pt.home;
 	pt.home = tick_round6(pt.home);
+	for (i = g->kn; i > 0; i--)
+		if (!g->kp[i - 1].pending) {
+			if (q->ts < g->kp[i - 1].ts) {
+				a->st.quote_stale++;
+				return ALIGN_DUP;
+			}
+			break;
+		}
 	for (i = g->kn; i > 0 && g->kp[i - 1].ts > q->ts - 60000; i--)
 		if (g->kp[i - 1].ts <= q->ts) {
 			a->st.quote_dup++;

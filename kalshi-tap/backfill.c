@@ -186,7 +186,7 @@ bf_done(void *arg, const struct fetch_result *res)
 	json_error_t jerr;
 	json_t *doc = NULL;
 	char detail[64];
-	size_t skipped = 0, k;
+	size_t skipped = 0, k, i;
 	int n = -1;
 
 	t->bf_inflight = 0;
@@ -227,7 +227,14 @@ bf_done(void *arg, const struct fetch_result *res)
 		t->bf_failing = 0;
 		emit_state(t);
 	}
-	bf_schedule(t, BF_SPACING_MS);
+	/* The last one wanted: written now, ahead of more live quotes. */
+	for (i = 0; i < t->n_mk; i++)
+		if (t->mk[i].bf == BF_WANT)
+			break;
+	if (i == t->n_mk)
+		bf_flush(t);
+	else
+		bf_schedule(t, BF_SPACING_MS);
 }
 
 /* The series of a market: its event ticker up to the first '-'. */

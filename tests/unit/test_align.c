@@ -300,9 +300,6 @@ test_backfill(void)
 
 	feed(a, GAME_LINE);
 	T_EQ_INT(quote(a, IND, 605000, 0.60, 0.62, -1), ALIGN_OK);
-	T_EQ_INT(align_flush(a), 1);
-	T_CHECK(json_object_get(json_array_get(json_object_get(last_line(&s,
-	    0), "kalshi"), 0), "backfill") == NULL);
 	T_EQ_INT(bquote(a, IND, 120000, 0.50, 0.52), ALIGN_OK);
 	T_EQ_INT(bquote(a, IND, 60000, 0.40, 0.42), ALIGN_OK);
 	T_EQ_INT(bquote(a, NYK, 120000, 0.47, 0.49), ALIGN_DUP);
@@ -316,7 +313,9 @@ test_backfill(void)
 	T_EQ_INT(align_flush(a), 1);
 	t = last_line(&s, 0);
 	k = json_object_get(t, "kalshi");
-	T_EQ_INT(json_array_size(k), 3);
+	T_EQ_INT(json_array_size(k), 4);
+	T_CHECK(json_object_get(json_array_get(k, 3), "backfill") == NULL);
+	T_EQ_INT(num(t, "kalshi.3.ts"), 605000);
 	T_EQ_INT(num(t, "kalshi.0.ts"), 60000);
 	T_NEAR(num(t, "kalshi.0.home"), 0.41, 1e-9);
 	T_EQ_INT(num(t, "kalshi.1.ts"), 120000);
@@ -328,12 +327,15 @@ test_backfill(void)
 	    "backfill")));
 	T_CHECK(json_is_true(json_object_get(json_array_get(k, 2),
 	    "backfill")));
+	/* Older than a point sent: stale (the clients' order holds). */
+	T_EQ_INT(bquote(a, IND, 240000, 0.30, 0.32), ALIGN_DUP);
 	/* The live state is the live quote's: the next one goes on. */
 	T_EQ_INT(quote(a, IND, 610000, 0.61, 0.63, -1), ALIGN_OK);
 	T_EQ_INT(align_flush(a), 1);
 	T_NEAR(num(last_line(&s, 0), "kalshi.0.home"), 0.62, 1e-9);
 	align_get_stats(a, &st);
 	T_EQ_INT(st.quote_dup, 3);
+	T_EQ_INT(st.quote_stale, 2);	/* with the backfill:false one */
 	align_free(a);
 	json_decref(s.lines);
 }
