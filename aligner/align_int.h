@@ -44,6 +44,7 @@ struct kalshi_pt {
 	unsigned char	has;		/* HAS_* of the home market */
 	unsigned char	rule;
 	unsigned char	pending;
+	unsigned char	backfill;	/* from kalshi-tap's candles */
 };
 
 struct market {
@@ -97,6 +98,7 @@ struct pquote {
 	int64_t		ts;
 	double		bid, ask, last;
 	unsigned char	has;
+	unsigned char	backfill;	/* "backfill":true */
 };
 
 struct source {

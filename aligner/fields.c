@@ -24,7 +24,7 @@ static const struct {
 	[K_AWAY_SCORE] = { "away_score", 10 },
 	[K_TICKER] = { "ticker", 6 },		[K_BID] = { "bid", 3 },
 	[K_ASK] = { "ask", 3 },			[K_LAST] = { "last", 4 },
-	[K_PRICE] = { "price", 5 },
+	[K_PRICE] = { "price", 5 },		[K_BACKFILL] = { "backfill", 8 },
 };
 
 static int
@@ -113,6 +113,7 @@ fields_scan(const char *line, size_t len, struct fields *out)
 			p += 4;
 		} else if (end - p >= 4 && memcmp(p, "true", 4) == 0) {
 			v.kind = F_OTHER;
+			v.i = 1;
 			p += 4;
 		} else if (end - p >= 5 && memcmp(p, "false", 5) == 0) {
 			v.kind = F_OTHER;
@@ -169,8 +170,10 @@ fields_from_json(const json_t *obj, struct fields *out)
 			v->n = strlen(v->s);
 		} else if (json_is_null(j))
 			v->kind = F_NULL;
-		else
+		else {
 			v->kind = F_OTHER;
+			v->i = json_is_true(j);
+		}
 	}
 }
 

@@ -23,12 +23,12 @@ enum fkind {
 enum fkey {
 	K_TYPE, K_SRC, K_GAME_ID, K_PLAY_ID, K_TS, K_RECV_TS, K_SEQ, K_HOME,
 	K_PERIOD, K_CLOCK, K_HOME_SCORE, K_AWAY_SCORE, K_TICKER, K_BID, K_ASK,
-	K_LAST, K_PRICE, K_N
+	K_LAST, K_PRICE, K_BACKFILL, K_N
 };
 
 struct fval {
 	unsigned char	 kind;
-	int64_t		 i;	/* F_INT */
+	int64_t		 i;	/* F_INT; F_OTHER: 1 for true */
 	double		 d;	/* F_INT and F_REAL */
 	const char	*s;	/* F_STR: borrowed, not terminated */
 	size_t		 n;

@@ -185,6 +185,60 @@ kalshi_insert(struct align *a, struct game *g, const struct kalshi_pt *pt)
 		games_flush(a, g);
 }
 
+/*
+ * A backfilled quote (a minute from before kalshi-tap followed the
+ * market): a point of its own, from this market alone, where the game has
+ * no point in that minute yet (a live one, the other market's candle, the
+ * same line again). One older than a point already sent is stale: the
+ * clients' series stay in time order. The market's latest state is left
+ * as it is.
+ */
+static int
+apply_backfill(struct align *a, const struct pquote *q, struct game *g,
+    int side)
+{
+	struct kalshi_pt pt;
+	size_t i;
+
+	memset(&pt, 0, sizeof(pt));
+	/* As bidask: an empty side shows as a bid of 0 or an ask of 1. */
+	if ((q->has & (HAS_BID | HAS_ASK)) == (HAS_BID | HAS_ASK) &&
+	    q->bid > 0 && q->ask < 1) {
+		pt.home = (q->bid + q->ask) / 2;
+		pt.rule = side == HOME ? RULE_MID : RULE_AWAY_MID;
+	} else if (q->has & HAS_LAST) {
+		pt.home = q->last;
+		pt.rule = side == HOME ? RULE_LAST : RULE_AWAY_LAST;
+	} else
+		return ALIGN_IGNORED;
+	if (side != HOME)
+		pt.home = 1 - pt.home;
+	pt.home = tick_round6(pt.home);
+	for (i = g->kn; i > 0; i--)
+		if (!g->kp[i - 1].pending) {
+			if (q->ts < g->kp[i - 1].ts) {
+				a->st.quote_stale++;
+				return ALIGN_DUP;
+			}
+			break;
+		}
+	for (i = g->kn; i > 0 && g->kp[i - 1].ts > q->ts - 60000; i--)
+		if (g->kp[i - 1].ts <= q->ts) {
+			a->st.quote_dup++;
+			return ALIGN_DUP;
+		}
+	pt.ts = q->ts;
+	pt.backfill = 1;
+	if (side == HOME) {
+		pt.has = q->has;
+		pt.bid = q->bid;
+		pt.ask = q->ask;
+		pt.last = q->last;
+	}
+	kalshi_insert(a, g, &pt);
+	return ALIGN_OK;
+}
+
 /* A quote for a mapped market: dedupe, merge, and perhaps a point. */
 static int
 apply_quote(struct align *a, const struct pquote *q, struct game *g,
@@ -197,6 +251,8 @@ apply_quote(struct align *a, const struct pquote *q, struct game *g,
 	double p;
 	int rule;
 
+	if (q->backfill)
+		return apply_backfill(a, q, g, side);
 	if ((m = market_get(a, q->ticker)) == NULL) {
 		a->st.markets_full++;
 		return ALIGN_IGNORED;
@@ -319,6 +375,8 @@ kmap_feed_quote(struct align *a, const struct fields *f, int trade,
 		if ((r = fields_prob(&f->f[K_LAST], &q.last)) < 0)
 			return errbuf_set(err, "bad last"), ALIGN_BAD;
 		q.has |= r ? HAS_LAST : 0;
+		q.backfill = f->f[K_BACKFILL].kind == F_OTHER &&
+		    f->f[K_BACKFILL].i == 1;
 		a->st.quotes++;
 	}
 	r = resolve(a, q.ticker, &g, &side);

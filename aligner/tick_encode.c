@@ -66,7 +66,7 @@ put_kalshi(struct buf *b, const struct kalshi_pt *p, int *first)
 	}
 	buf_adds(b, ",\"rule\":\"");
 	buf_adds(b, rule_names[p->rule]);
-	buf_adds(b, "\"}");
+	buf_adds(b, p->backfill ? "\",\"backfill\":true}" : "\"}");
 }
 
 double

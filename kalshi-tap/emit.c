@@ -69,6 +69,8 @@ emit_state(struct tap *t)
 		emit_source(t, SOURCE_DEGRADED, t->disc_detail, t->disc_retry_ms);
 	else if (feed == FEED_FAILING)
 		emit_source(t, SOURCE_DEGRADED, detail, retry);
+	else if (t->bf_failing)
+		emit_source(t, SOURCE_DEGRADED, t->bf_detail, t->bf_retry_ms);
 	else if (feed == FEED_OK && t->disc_done_once)
 		emit_source(t, SOURCE_OK, ws_primary ? "websocket" : "rest polling",
 		    0);

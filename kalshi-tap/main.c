@@ -28,7 +28,7 @@
 
 #define USAGE "kalshi-tap [-hqvV] [-m ticker] [-S series] " \
 	"[-p interval] [-o output] [--ready-fd fd] [--state file] " \
-	"[--ws-url url] [--rest-url url] [-r file [-s speed]]"
+	"[--ws-url url] [--rest-url url] [--backfill dur] [-r file [-s speed]]"
 
 #define DEFAULT_WS	"wss://api.elections.kalshi.com/trade-api/ws/v2"
 #define DEFAULT_REST	"https://api.elections.kalshi.com/trade-api/v2"
@@ -57,6 +57,8 @@ help(void)
 "                             new --output connection (default 20000)\n"
 "      --state FILE           keep the quote lines written in FILE too, and\n"
 "                             resend them after a restart (see --max-history)\n"
+"      --backfill DUR         fetch the one-minute candles of a market first\n"
+"                             followed, this far back (default 6h; 0 off)\n"
 "      --ca-file FILE         also trust the CAs in this PEM file (TLS)\n"
 "  -r, --replay FILE          read recorded WS frames (JSONL, - stdin)\n"
 "  -s, --speed X              replay pacing, 0 = as fast as possible (1)\n"
@@ -69,7 +71,7 @@ help(void)
 }
 
 enum {
-	O_WS = 256, O_REST, O_DISC, O_DEAD, O_PING, O_FALLBACK,
+	O_WS = 256, O_BACKFILL, O_REST, O_DISC, O_DEAD, O_PING, O_FALLBACK,
 	O_GIVEUP, O_CA, O_HISTORY, O_STATE,
 };
 
@@ -124,6 +126,7 @@ teardown(void *arg, int code)
 	close_timer(&t->ping_timer);
 	close_timer(&t->poll_timer);
 	close_timer(&t->replay_timer);
+	backfill_close(t);
 	replay_fini(t);
 	fetch_free(t->rest);
 	t->rest = NULL;
@@ -272,6 +275,7 @@ tap_new(const struct tap_cfg *cfg)
 		uv_timer_init(&t->svc.loop, timers[i]);
 		timers[i]->data = t;
 	}
+	backfill_init(t);
 	return t;
 }
 
@@ -303,6 +307,7 @@ static void
 parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 {
 	static const struct option longopts[] = {
+		{ "backfill", required_argument, NULL, O_BACKFILL },
 		{ "ca-file", required_argument, NULL, O_CA },
 		{ "dead-timeout", required_argument, NULL, O_DEAD },
 		{ "discover-interval", required_argument, NULL, O_DISC },
@@ -339,6 +344,7 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 		.output = "-",
 		.speed = 1,
 		.ready_fd = -1,
+		.backfill_ms = 6 * 3600 * 1000LL,
 	};
 	int ch, speed_set = 0;
 
@@ -416,6 +422,12 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 		case O_HISTORY:
 			cfg.max_history = (size_t)opt_int_or_die("max-history",
 			    optarg, 1, 100000000);
+			break;
+		case O_BACKFILL:
+			/* Six days of minutes stay within one request. */
+			cfg.backfill_ms = strcmp(optarg, "0") == 0 ? 0 :
+			    opt_duration_or_die("backfill", optarg, 60000,
+			    6 * 86400000LL);
 			break;
 		case O_STATE:
 			if (*optarg == '\0')

@@ -170,6 +170,8 @@ markets_take(struct tap *t, const struct kalshi_market *km, int explicit)
 	else if (open)
 		m->closed_ms = 0;
 	m->following = open;
+	if (open)
+		backfill_want(t, m);
 	if (changed) {
 		log_info("market", "ticker=%s status=%s", m->m.ticker,
 		    log_str(m->m.status));

@@ -7,6 +7,7 @@
  *   state.c     the --state file
  *   discover.c  the REST market listing, every --discover-interval
  *   poll.c      REST quote polling (no key, or the WebSocket failing)
+ *   backfill.c  the minutes before a market was followed (candlesticks)
  *   feed.c      the WebSocket: subscription, seq checks, liveness
  *   replay.c    recorded frames instead of Kalshi
  * main.c fills the config, wires them together and runs the loop. None of
@@ -35,6 +36,7 @@ struct fetch;
 struct input;
 struct kws;
 struct output;
+struct bf_pend;
 
 #define TAP_MAX_LIST	64	/* --market / --series entries */
 #define MAX_MARKETS	1024
@@ -64,6 +66,7 @@ struct tap_cfg {
 	int		 ready_fd;
 	struct kalshi_key *key;		/* borrowed; NULL: REST polling */
 	const char	*key_id;
+	int64_t		 backfill_ms;	/* candle window; 0: no backfill */
 };
 
 struct mkt {
@@ -77,7 +80,11 @@ struct mkt {
 	int		 following;
 	int		 subscribed;	/* in the live WS subscription */
 	int		 seen;		/* in this discovery round */
+	int		 bf;		/* BF_* */
+	int64_t		 bf_end_ms;	/* followed since (wall ms) */
 };
+
+enum { BF_NONE = 0, BF_WANT, BF_DONE };
 
 enum feed { FEED_START, FEED_OK, FEED_FAILING };
 
@@ -146,6 +153,17 @@ struct tap {
 	unsigned long long st_added;	/* bytes appended since */
 	struct ratelimit st_rl;
 
+	/* backfill.c */
+	uv_timer_t	 bf_timer;
+	struct backoff	 bf_b;
+	struct mkt	*bf_mkt;	/* its request in flight */
+	int		 bf_inflight, bf_failing;
+	char		 bf_detail[160];
+	int64_t		 bf_retry_ms;
+	unsigned long long bf_skipped;	/* candles with missing fields */
+	struct bf_pend	*bf_pend;	/* fetched, written once all are */
+	size_t		 bf_npend, bf_cap;
+
 	struct ratelimit bad_rl;
 };
 
@@ -198,6 +216,12 @@ int	feed_open(struct tap *t, struct errbuf *err);
 void	feed_sync(struct tap *t);
 /* One parsed frame (live or replayed). Borrows msg. */
 void	feed_handle(struct tap *t, const struct kalshi_ws_msg *msg);
+
+/* backfill.c: init and close its timer; backfill_want: m is followed
+ * now, backfill it unless off, replaying, or its quotes are held. */
+void	backfill_init(struct tap *t);
+void	backfill_close(struct tap *t);
+void	backfill_want(struct tap *t, struct mkt *m);
 
 /* replay.c */
 int	replay_open(struct tap *t, struct errbuf *err);

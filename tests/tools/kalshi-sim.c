@@ -26,12 +26,13 @@
 #include "service.h"
 #include "timeutil.h"
 #include "kalshi-tap/kalshi_sign.h"
+#include "ksim_candles.h"
 
 #define USAGE "kalshi-sim [-hqvV] [--port N] [--pubkey FILE] " \
 	"[--key-id ID] [--espn FILE] [--speed X] [--interval MS] [--count N] " \
 	"[--tick DOLLARS] [--page-size N] [--ping-interval MS] " \
 	"[--sent-log FILE] [--ready-fd N] [--seed N] " \
-	"[--tls-cert FILE --tls-key FILE] [fault options]"
+	"[--tls-cert FILE --tls-key FILE] [--candles-older] [fault options]"
 
 #define NMARKETS	2
 #define MAX_CONNS	64
@@ -39,6 +40,8 @@
 #define MAX_QUEUE	4096
 #define WS_PATH		"/trade-api/ws/v2"
 #define REST_PREFIX	"/trade-api/v2/markets"
+#define SERIES_PREFIX	"/trade-api/v2/series/"
+#define HIST_PREFIX	"/trade-api/v2/historical/markets/"
 #define EVENT		"KXNBAGAME-25MAY31NYKIND"
 
 enum { CH_TICKER, CH_TRADE };
@@ -97,6 +100,9 @@ static struct {
 	long long	 drops, rest_fail, list_after, close_after;
 	long long	 reject_first, rejected;
 	int		 reject_auth;
+	int		 candles_older, replaying;
+	long long	 candle_429, candle_500, candle_garbage, candle_drop_ask;
+	long long	 candle_requests;
 	size_t		 ping_len;	/* ping payload bytes (zeros) */
 	uint64_t	 seed;
 	/* state */
@@ -112,7 +118,7 @@ static struct {
 	unsigned long long trade_ids;
 	uint64_t	 rng;
 	int		 started;
-	int64_t		 t0_mono, game_t0;
+	int64_t		 t0_mono, t0_real, game_t0;
 	int64_t		*wp_t;		/* ESPN path: game wallclock ms */
 	double		*wp_p;		/* home win probability */
 	size_t		 wp_n, wp_i;
@@ -383,7 +389,10 @@ set_price(double p, int64_t ts)
 			m->oi += floor(m->last_size / 2);
 			m->has_last = 1;
 		}
-		broadcast_market(i, taker, ts);
+		ksim_candles_record(i, ts, m->bid, m->ask, trade, m->last,
+		    m->volume, m->oi);
+		if (!S.replaying)
+			broadcast_market(i, taker, ts);
 	}
 	S.updates++;
 }
@@ -440,6 +449,7 @@ start_stream(void)
 		return;
 	S.started = 1;
 	S.t0_mono = time_mono_ms();
+	S.t0_real = time_now_ms();
 	if (S.wp_n == 0)
 		S.game_t0 = time_now_ms();
 	lws_sul_schedule(S.ctx, 0, &S.sul_tick, tick_cb, 1);
@@ -802,6 +812,87 @@ rest_markets(struct lws *wsi, int *status)
 	return o;
 }
 
+/* The game clock's time (s) at real time real_s. */
+static long long
+game_at(long long real_s)
+{
+	return (S.game_t0 + (long long)((double)(real_s * 1000 - S.t0_real) *
+	    S.speed)) / 1000;
+}
+
+/* /series/S/markets/T/candlesticks or /historical/markets/T/candlesticks:
+ * the market's index, or -1. */
+static int
+candle_market(const char *uri)
+{
+	const char *p = NULL, *end;
+	char t[96];
+	int k;
+
+	if (strncmp(uri, SERIES_PREFIX, strlen(SERIES_PREFIX)) == 0 &&
+	    (p = strstr(uri + strlen(SERIES_PREFIX), "/markets/")) != NULL)
+		p += strlen("/markets/");
+	else if (strncmp(uri, HIST_PREFIX, strlen(HIST_PREFIX)) == 0)
+		p = uri + strlen(HIST_PREFIX);
+	if (p == NULL || (end = strchr(p, '/')) == NULL ||
+	    strcmp(end, "/candlesticks") != 0 || end - p >= (long)sizeof(t))
+		return -1;
+	snprintf(t, sizeof(t), "%.*s", (int)(end - p), p);
+	for (k = 0; k < NMARKETS; k++)
+		if (strcmp(S.mk[k].ticker, t) == 0)
+			return k;
+	return -1;
+}
+
+/*
+ * The candles of market k in [start_ts, end_ts]. With --espn the game
+ * clock is the simulator's "now": the window asked for (real seconds) is
+ * read on it, as the game time it was (or will be) at those instants.
+ */
+static json_t *
+rest_candles(struct conn *c, int k)
+{
+	char a[32] = "", b[32] = "", per[16] = "";
+	long long from, to;
+	const char *es;
+
+	S.candle_requests++;
+	arg_value(c->wsi, "start_ts", a, sizeof(a));
+	arg_value(c->wsi, "end_ts", b, sizeof(b));
+	arg_value(c->wsi, "period_interval", per, sizeof(per));
+	log_info("candles query", "ticker=%s start_ts=%s end_ts=%s "
+	    "period_interval=%s n=%lld", S.mk[k].ticker, log_str(a),
+	    log_str(b), log_str(per), S.candle_requests);
+	if (opt_int(a, 0, INT64_MAX / 2000, &from, &es) != 0 ||
+	    opt_int(b, 0, INT64_MAX / 2000, &to, &es) != 0 ||
+	    strcmp(per, "1") != 0 || to < from) {
+		c->status = 400;
+		return json_pack("{s:{s:s, s:s}}", "error", "code",
+		    "bad_request", "message", "start_ts, end_ts, period_interval");
+	}
+	if (S.candle_requests <= S.candle_429) {
+		c->status = 429;
+		return json_pack("{s:{s:s, s:s}}", "error", "code",
+		    "too_many_requests", "message", "injected fault");
+	}
+	if (S.candle_requests <= S.candle_429 + S.candle_500) {
+		c->status = 500;
+		return json_pack("{s:{s:s, s:s}}", "error", "code",
+		    "internal_server_error", "message", "injected fault");
+	}
+	c->status = 200;
+	if (S.candle_requests <= S.candle_429 + S.candle_500 +
+	    S.candle_garbage)
+		return NULL;	/* the caller answers with a non-JSON body */
+	if (S.wp_n > 0 && S.started) {
+		from = game_at(from);
+		to = game_at(to);
+	}
+	c->status = 200;
+	return ksim_candles_body(k, S.mk[k].ticker, from, to,
+	    S.candles_older ? KSIM_OLDER : KSIM_CURRENT, S.candle_drop_ask);
+}
+
 static void
 http_request(struct conn *c, const char *uri)
 {
@@ -816,6 +907,15 @@ http_request(struct conn *c, const char *uri)
 		    "internal_server_error", "message", "injected fault");
 	} else if (strcmp(uri, REST_PREFIX) == 0)
 		body = rest_markets(c->wsi, &c->status);
+	else if ((k = candle_market(uri)) >= 0) {
+		if ((body = rest_candles(c, k)) == NULL) {
+			log_info("rest", "uri=%s status=200 fault=not-json",
+			    log_str(uri));
+			c->body = strdup("<html>upstream hiccup</html>");
+			c->body_len = c->body ? strlen(c->body) : 0;
+			return;
+		}
+	}
 	else if (strncmp(uri, REST_PREFIX "/", strlen(REST_PREFIX) + 1) == 0 &&
 	    (k = market_index(uri + strlen(REST_PREFIX) + 1)) >= 0) {
 		c->status = 200;
@@ -1102,6 +1202,7 @@ usage_full(void)
 "      --seed N            random seed for noise and sizes (default 1)\n"
 "      --tls-cert FILE --tls-key FILE  serve https and wss instead\n"
 "      --ready-fd N        write a newline to fd N once listening\n"
+"      --candles-older     candlesticks in the older shape (integer cents too)\n"
 "  -v, -q                  more, less logging;  -V version;  -h this help\n"
 "Faults (on the first --drops connections, default 1):\n"
 "      --drop-after N      close the connection after N data frames\n"
@@ -1113,7 +1214,11 @@ usage_full(void)
 "      --reject-first N    answer 401 to the first N WS handshakes\n"
 "      --rest-fail N       answer 500 to the first N REST requests\n"
 "      --list-after N      list the -NYK market as open only after N updates\n"
-"      --close-after N     close the -NYK market after N updates\n",
+"      --close-after N     close the -NYK market after N updates\n"
+"      --candle-429 N      answer 429 to the first N candlestick requests\n"
+"      --candle-500 N      then 500 to the next N\n"
+"      --candle-garbage N  then a body that is not JSON to the next N\n"
+"      --candle-drop-ask N the N-th candle served lacks yes_ask\n",
 	    USAGE);
 }
 
@@ -1127,7 +1232,7 @@ on_signal(int signum)
 
 enum {
 	O_KEYID = 256, O_SKEW, O_START, O_TICK, O_PAGE, O_PING, O_SENT, O_SEED,
-	O_READY, O_DROP, O_SILENT, O_GAP, O_MALF, O_DROPS, O_REJECT, O_RFAIL,
+	O_READY, O_DROP, O_SILENT, O_GAP, O_MALF, O_DROPS, O_REJECT, O_RFAIL, O_C429, O_C500, O_CGARB, O_CDROP, O_COLDER,
 	O_LIST, O_CLOSE, O_REJFIRST, O_CERT, O_KEY, O_PINGLEN,
 };
 
@@ -1144,6 +1249,11 @@ int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
+		{ "candle-429", required_argument, NULL, O_C429 },
+		{ "candle-500", required_argument, NULL, O_C500 },
+		{ "candle-drop-ask", required_argument, NULL, O_CDROP },
+		{ "candle-garbage", required_argument, NULL, O_CGARB },
+		{ "candles-older", no_argument, NULL, O_COLDER },
 		{ "close-after", required_argument, NULL, O_CLOSE },
 		{ "count", required_argument, NULL, 'n' },
 		{ "drop-after", required_argument, NULL, O_DROP },
@@ -1241,6 +1351,15 @@ main(int argc, char **argv)
 		    optarg, 1, 1000000000); break;
 		case O_RFAIL: S.rest_fail = opt_int_or_die("rest-fail", optarg,
 		    0, 1000000000); break;
+		case O_C429: S.candle_429 = opt_int_or_die("candle-429", optarg,
+		    0, 1000000000); break;
+		case O_C500: S.candle_500 = opt_int_or_die("candle-500", optarg,
+		    0, 1000000000); break;
+		case O_CGARB: S.candle_garbage = opt_int_or_die("candle-garbage",
+		    optarg, 0, 1000000000); break;
+		case O_CDROP: S.candle_drop_ask = opt_int_or_die(
+		    "candle-drop-ask", optarg, 0, 1000000000); break;
+		case O_COLDER: S.candles_older = 1; break;
 		default: bad_option(argv);
 		}
 	}
@@ -1271,8 +1390,15 @@ main(int argc, char **argv)
 		if (start != NULL)
 			S.game_t0 += (int64_t)(opt_double_or_die("start-offset",
 			    start, -1e7, 1e7) * 1000.0);
-		while (S.wp_i < S.wp_n && S.wp_t[S.wp_i] < S.game_t0)
+		/* The plays before the offset set prices unsent: the
+		 * candles a late subscriber can still fetch. */
+		S.replaying = 1;
+		while (S.wp_i < S.wp_n && S.wp_t[S.wp_i] < S.game_t0) {
+			set_price(S.wp_p[S.wp_i] + (rnd01() - 0.5) * 0.02,
+			    S.wp_t[S.wp_i]);
 			S.wp_i++;
+		}
+		S.replaying = 0;
 	}
 	if (S.sent_log_path != NULL &&
 	    (S.sent_log = fopen(S.sent_log_path, "a")) == NULL) {

@@ -278,6 +278,68 @@ test_kalshi_rule(void)
 	json_decref(s.lines);
 }
 
+/* Backfilled quotes: points of their own, in time order, flagged; one a
+ * minute (live, the other market, the same line again: dropped); the
+ * market's live state untouched. */
+static int
+bquote(struct align *a, const char *ticker, long long ts, double bid,
+    double ask)
+{
+	return feedf(a, "{\"type\":\"quote\",\"src\":\"kalshi\",\"ticker\":"
+	    "\"%s\",\"ts\":%lld,\"recv_ts\":9,\"bid\":%g,\"ask\":%g,"
+	    "\"backfill\":true}", ticker, ts, bid, ask);
+}
+
+static void
+test_backfill(void)
+{
+	struct sink s;
+	struct align *a = mk(&s, 0);
+	struct align_stats st;
+	json_t *t, *k;
+
+	feed(a, GAME_LINE);
+	T_EQ_INT(quote(a, IND, 605000, 0.60, 0.62, -1), ALIGN_OK);
+	T_EQ_INT(bquote(a, IND, 120000, 0.50, 0.52), ALIGN_OK);
+	T_EQ_INT(bquote(a, IND, 60000, 0.40, 0.42), ALIGN_OK);
+	T_EQ_INT(bquote(a, NYK, 120000, 0.47, 0.49), ALIGN_DUP);
+	T_EQ_INT(bquote(a, IND, 120000, 0.50, 0.52), ALIGN_DUP);
+	T_EQ_INT(bquote(a, IND, 660000, 0.70, 0.72), ALIGN_DUP);
+	T_EQ_INT(bquote(a, NYK, 180000, 0.45, 0.47), ALIGN_OK);
+	/* false is no backfill: a live quote, stale against 605000. */
+	T_EQ_INT(feedf(a, "{\"type\":\"quote\",\"ticker\":\"%s\","
+	    "\"ts\":1000,\"bid\":0.1,\"ask\":0.2,\"backfill\":false}", IND),
+	    ALIGN_DUP);
+	T_EQ_INT(align_flush(a), 1);
+	t = last_line(&s, 0);
+	k = json_object_get(t, "kalshi");
+	T_EQ_INT(json_array_size(k), 4);
+	T_CHECK(json_object_get(json_array_get(k, 3), "backfill") == NULL);
+	T_EQ_INT(num(t, "kalshi.3.ts"), 605000);
+	T_EQ_INT(num(t, "kalshi.0.ts"), 60000);
+	T_NEAR(num(t, "kalshi.0.home"), 0.41, 1e-9);
+	T_EQ_INT(num(t, "kalshi.1.ts"), 120000);
+	T_EQ_INT(num(t, "kalshi.2.ts"), 180000);
+	T_NEAR(num(t, "kalshi.2.home"), 0.54, 1e-9);
+	T_EQ_STR(json_string_value(json_object_get(json_array_get(k, 2),
+	    "rule")), "away_mid");
+	T_CHECK(json_is_true(json_object_get(json_array_get(k, 0),
+	    "backfill")));
+	T_CHECK(json_is_true(json_object_get(json_array_get(k, 2),
+	    "backfill")));
+	/* Older than a point sent: stale (the clients' order holds). */
+	T_EQ_INT(bquote(a, IND, 240000, 0.30, 0.32), ALIGN_DUP);
+	/* The live state is the live quote's: the next one goes on. */
+	T_EQ_INT(quote(a, IND, 610000, 0.61, 0.63, -1), ALIGN_OK);
+	T_EQ_INT(align_flush(a), 1);
+	T_NEAR(num(last_line(&s, 0), "kalshi.0.home"), 0.62, 1e-9);
+	align_get_stats(a, &st);
+	T_EQ_INT(st.quote_dup, 3);
+	T_EQ_INT(st.quote_stale, 2);	/* with the backfill:false one */
+	align_free(a);
+	json_decref(s.lines);
+}
+
 static void
 test_unmapped_then_game(void)
 {
@@ -564,6 +626,7 @@ main(void)
 	test_event_ticker();
 	test_wp_ticks();
 	test_kalshi_rule();
+	test_backfill();
 	test_unmapped_then_game();
 	test_map_file();
 	test_bounds_and_bad();

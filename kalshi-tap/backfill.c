@@ -1,0 +1,281 @@
+/*
+ * backfill: a market's one-minute candlesticks from before kalshi-tap
+ * followed it (--backfill DUR), as quote lines marked "backfill":true.
+ * One REST request at a time, BF_SPACING_MS apart; a failure (HTTP
+ * status, transport, a body that is not candles) is retried with the
+ * usual backoff and shows in the source state; never gives up, never
+ * waits on or holds back a live quote. The minutes of the markets wanting
+ * a backfill are written once all are fetched, in time order across them
+ * (a consumer's series stays in order). A market held in the --state
+ * file is not backfilled again.
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+
+#include "fetch.h"
+#include "ndjson.h"
+#include "output.h"
+#include "timeutil.h"
+
+#include "candles.h"
+#include "tap.h"
+
+#define BF_SPACING_MS	250	/* between two candle requests */
+#define BF_MAX_PEND	100000	/* minutes held before writing */
+
+/* A fetched minute of a market, not yet written. */
+struct bf_pend {
+	struct mkt		*m;
+	struct kalshi_candle	 c;
+};
+
+static void	bf_cb(uv_timer_t *h);
+
+static void
+bf_schedule(struct tap *t, int64_t delay)
+{
+	if (!t->stopping && !t->bf_inflight)
+		uv_timer_start(&t->bf_timer, bf_cb, (uint64_t)delay, 0);
+}
+
+void
+backfill_init(struct tap *t)
+{
+	uv_timer_init(&t->svc.loop, &t->bf_timer);
+	t->bf_timer.data = t;
+	backoff_init(&t->bf_b, (uint64_t)time_now_ms() ^ 0x3c3c);
+}
+
+void
+backfill_close(struct tap *t)
+{
+	free(t->bf_pend);
+	t->bf_pend = NULL;
+	t->bf_npend = t->bf_cap = 0;
+	if (!uv_is_closing((uv_handle_t *)&t->bf_timer))
+		uv_close((uv_handle_t *)&t->bf_timer, NULL);
+}
+
+void
+backfill_want(struct tap *t, struct mkt *m)
+{
+	if (m->bf != BF_NONE)
+		return;
+	/* Held in --state (or already written): its history is there. */
+	if (t->cfg->backfill_ms == 0 || t->cfg->replay != NULL ||
+	    m->h.n > 0) {
+		m->bf = BF_DONE;
+		return;
+	}
+	m->bf = BF_WANT;
+	m->bf_end_ms = time_now_ms();
+	bf_schedule(t, 0);
+}
+
+/* Writes one backfilled quote: held, kept in --state, sent. */
+static void
+bf_emit(struct tap *t, struct mkt *m, const struct kalshi_quote *q,
+    int64_t now)
+{
+	json_t *line = kalshi_quote_line(q, now);
+	size_t len;
+	char *s;
+
+	if (line == NULL)
+		return;
+	json_object_set_new(line, "backfill", json_true());
+	if ((s = ndjson_encode(line, &len)) != NULL) {
+		markets_hold(t, m, s, len, 0);
+		state_append(t, s, len);
+		if (t->out != NULL && output_connected(t->out))
+			output_write(t->out, s, len);
+		free(s);
+	}
+	json_decref(line);
+}
+
+static int
+by_time(const void *a, const void *b)
+{
+	const struct bf_pend *x = a, *y = b;
+
+	if (x->c.end_ts != y->c.end_ts)
+		return (x->c.end_ts > y->c.end_ts) - (x->c.end_ts < y->c.end_ts);
+	return (x->m > y->m) - (x->m < y->m);
+}
+
+/* Writes the minutes held, oldest first. */
+static void
+bf_flush(struct tap *t)
+{
+	struct kalshi_quote q;
+	int64_t now = time_now_ms();
+	size_t i;
+
+	qsort(t->bf_pend, t->bf_npend, sizeof(*t->bf_pend), by_time);
+	for (i = 0; i < t->bf_npend; i++) {
+		kalshi_candle_quote(&t->bf_pend[i].c, t->bf_pend[i].m->m.ticker,
+		    &q);
+		bf_emit(t, t->bf_pend[i].m, &q, now);
+	}
+	if (t->bf_npend > 0)
+		log_info("backfill written", "quotes=%zu", t->bf_npend);
+	t->bf_npend = 0;
+}
+
+/* Holds the k minutes of m (out of memory: writes what is held first;
+ * past that, the minutes are dropped with the warning). */
+static void
+bf_hold(struct tap *t, struct mkt *m, const struct kalshi_candle *c,
+    size_t k)
+{
+	size_t i;
+
+	if (t->bf_npend + k > t->bf_cap) {
+		size_t cap = t->bf_npend + k;
+		struct bf_pend *p;
+
+		if (cap < 1024)
+			cap = 1024;
+		if ((p = realloc(t->bf_pend, cap * sizeof(*p))) == NULL) {
+			log_warn("out of memory, backfill written unordered",
+			    "ticker=%s", m->m.ticker);
+			bf_flush(t);
+			if (t->bf_cap < k)
+				return;
+		} else {
+			t->bf_pend = p;
+			t->bf_cap = cap;
+		}
+	}
+	for (i = 0; i < k; i++) {
+		t->bf_pend[t->bf_npend].m = m;
+		t->bf_pend[t->bf_npend++].c = c[i];
+	}
+	if (t->bf_npend >= BF_MAX_PEND)
+		bf_flush(t);
+}
+
+static void
+bf_failed(struct tap *t, struct mkt *m, const char *detail)
+{
+	int64_t d = backoff_next(&t->bf_b);
+
+	backoff_keep_trying(&t->bf_b);
+	snprintf(t->bf_detail, sizeof(t->bf_detail), "backfill %.80s: %.60s",
+	    m->m.ticker, detail);
+	t->bf_failing = 1;
+	t->bf_retry_ms = d;
+	log_warn("backfill failed", "ticker=%s detail=%s failures=%u "
+	    "retry_in_ms=%lld", m->m.ticker, log_str(detail),
+	    t->bf_b.failures, (long long)d);
+	emit_state(t);
+	bf_schedule(t, d);
+}
+
+static void
+bf_done(void *arg, const struct fetch_result *res)
+{
+	struct tap *t = arg;
+	struct mkt *m = t->bf_mkt;
+	struct kalshi_candle *c = NULL;
+	struct errbuf err;
+	json_error_t jerr;
+	json_t *doc = NULL;
+	char detail[64];
+	size_t skipped = 0, k, i;
+	int n = -1;
+
+	t->bf_inflight = 0;
+	t->bf_mkt = NULL;
+	if (t->stopping || m == NULL)
+		return;
+	if (!res->ok || res->status != 200) {
+		if (res->ok)
+			snprintf(detail, sizeof(detail), "HTTP %ld",
+			    res->status);
+		else
+			snprintf(detail, sizeof(detail), "%.60s", res->error);
+		bf_failed(t, m, detail);
+		return;
+	}
+	if ((doc = json_loadb(res->body, res->len, 0, &jerr)) == NULL ||
+	    (c = calloc(KALSHI_CANDLES_MAX, sizeof(*c))) == NULL ||
+	    (n = kalshi_candles_parse(doc, c, KALSHI_CANDLES_MAX, &skipped,
+	    &err)) < 0) {
+		json_decref(doc);
+		free(c);
+		bf_failed(t, m, "bad body");
+		return;
+	}
+	json_decref(doc);
+	k = kalshi_candles_changes(c, (size_t)n, NULL);
+	bf_hold(t, m, c, k);
+	free(c);
+	m->bf = BF_DONE;
+	t->bf_skipped += skipped;
+	log_info("backfilled", "ticker=%s candles=%d quotes=%zu skipped=%zu",
+	    m->m.ticker, n, k, skipped);
+	if (skipped > 0)
+		log_warn("candles skipped", "ticker=%s skipped=%zu total=%llu",
+		    m->m.ticker, skipped, t->bf_skipped);
+	backoff_reset(&t->bf_b);
+	if (t->bf_failing) {
+		t->bf_failing = 0;
+		emit_state(t);
+	}
+	/* The last one wanted: written now, ahead of more live quotes. */
+	for (i = 0; i < t->n_mk; i++)
+		if (t->mk[i].bf == BF_WANT)
+			break;
+	if (i == t->n_mk)
+		bf_flush(t);
+	else
+		bf_schedule(t, BF_SPACING_MS);
+}
+
+/* The series of a market: its event ticker up to the first '-'. */
+static void
+series_of(const struct mkt *m, char *out, size_t len)
+{
+	const char *s = m->m.event_ticker[0] ? m->m.event_ticker : m->m.ticker;
+	size_t n = strcspn(s, "-");
+
+	snprintf(out, len, "%.*s", (int)n, s);
+}
+
+static void
+bf_cb(uv_timer_t *h)
+{
+	struct tap *t = h->data;
+	struct mkt *m = NULL;
+	struct errbuf err;
+	char url[1024], series[KALSHI_TICKER_MAX];
+	int64_t end, start;
+	size_t i;
+
+	if (t->stopping || t->bf_inflight)
+		return;
+	for (i = 0; i < t->n_mk && m == NULL; i++)
+		if (t->mk[i].bf == BF_WANT)
+			m = &t->mk[i];
+	if (m == NULL) {
+		bf_flush(t);
+		return;
+	}
+	end = m->bf_end_ms / 1000;
+	start = (m->bf_end_ms - t->cfg->backfill_ms) / 1000;
+	series_of(m, series, sizeof(series));
+	snprintf(url, sizeof(url), "%s/series/%s/markets/%s/candlesticks?"
+	    "start_ts=%lld&end_ts=%lld&period_interval=1", t->cfg->rest_url,
+	    series, m->m.ticker, (long long)start, (long long)end);
+	if (fetch_get(t->rest, url, NULL, NULL, bf_done, t, &err) != 0) {
+		bf_failed(t, m, err.msg);
+		return;
+	}
+	t->bf_inflight = 1;
+	t->bf_mkt = m;
+}
