@@ -169,7 +169,7 @@ bf_failed(struct tap *t, struct mkt *m, const char *detail)
 	    m->m.ticker, detail);
 	t->bf_failing = 1;
 	t->bf_retry_ms = d;
-	log_warn("backfill failed", "ticker=%s detail=%s failures=%u "
+	log_warn("backfill failed", "ticker=%s error=%s failures=%u "
 	    "retry_in_ms=%lld", m->m.ticker, log_str(detail),
 	    t->bf_b.failures, (long long)d);
 	emit_state(t);
