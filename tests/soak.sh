@@ -27,8 +27,8 @@
 # tests/lib/nginx.sh), and the clients connect through nginx, so that
 # those of a killed instance resume on the other with ?since=. The
 # kills add kill -9 of Redis (restarted empty: no persistence; at least
-# once) and of either instance (at least once, while the game runs;
-# never both at once), and Redis's RSS is in the table. The default,
+# once) and of an instance (the one most clients are on; at least once,
+# while the game runs, never before the other serves the game), and Redis's RSS is in the table. The default,
 # SOAK_TOPOLOGY=pipe, is one ws-fanout on the aligner's Unix socket.
 # Env: DURATION (minutes), SOAK_CLIENTS, SOAK_TOPOLOGY, SOAK_DIR (kept;
 # default $BUILD/soak), BUILD.
@@ -173,6 +173,8 @@ while [ "$(soak_now)" -lt "$D" ]; do
 		    ! grep -q ' kill redis ' "$SOAK_EVENTS"; then
 			stage=redis
 		fi
+		# Of two instances, the one most clients are on.
+		soak_is_fanout "$stage" && stage=$(soak_busiest)
 		# Not while a churn round runs (its clients do not reconnect),
 		# nor while another instance is not serving the game yet.
 		if soak_is_fanout "$stage" &&

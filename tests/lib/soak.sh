@@ -143,6 +143,21 @@ soak_is_fanout() {
 	return 1
 }
 
+# soak_busiest: the ws-fanout stage with the most WebSocket connections
+# (the first on a tie). Clients that moved stay where they are, so a
+# random pick would often kill the instance nobody is on.
+soak_busiest() {
+	best='' bestc=-1
+	for s in $SOAK_FANOUTS; do
+		c=$(curl -sf "http://127.0.0.1:$(soak_fanout_port "$s")/metrics" 2>/dev/null |
+		    awk '$1 == "ws_fanout_connections" { print $2 }')
+		if [ "${c:-0}" -gt "$bestc" ]; then
+			best=$s bestc=${c:-0}
+		fi
+	done
+	echo "$best"
+}
+
 # soak_game_known: every ws-fanout serves the game (after a restart,
 # once the aligner has reconnected and replayed it, or the instance has
 # rebuilt it from Redis).
