@@ -27,8 +27,10 @@
 # tests/lib/nginx.sh), and the clients connect through nginx, so that
 # those of a killed instance resume on the other with ?since=. The
 # kills add kill -9 of Redis (restarted empty: no persistence; at least
-# once) and of an instance (the one most clients are on; at least once,
-# while the game runs, never before the other serves the game), and Redis's RSS is in the table. The default,
+# once; not in the last 70 s, so that its RSS is judged in the tail)
+# and of an instance (the one most clients are on; at least once, while
+# the game runs, never before the other serves the game), and Redis's
+# RSS is in the table. The default,
 # SOAK_TOPOLOGY=pipe, is one ws-fanout on the aligner's Unix socket.
 # Env: DURATION (minutes), SOAK_CLIENTS, SOAK_TOPOLOGY, SOAK_DIR (kept;
 # default $BUILD/soak), BUILD.
@@ -105,9 +107,9 @@ GAME_END=$((D * 60 / 100))
 speed=$(python3 -c "print(round(($span + 30) / $GAME_END, 3))")
 pl_init "$T"
 echo "soak: $DURATION min, topology $SOAK_TOPOLOGY, game of ${span}s at x$speed (ends at ${GAME_END}s), $NCLIENTS clients, in $T"
-SOAK_T0=$(date +%s)
 soak_topology
 pl_sims "$speed" -30
+SOAK_T0=$(date +%s)
 for s in $SOAK_FANOUTS; do soak_start "$s"; done
 soak_lb
 soak_start aligner
@@ -133,6 +135,9 @@ next_churn=20
 next_sample=0
 CHURN=
 chaos_end=$((D - 25))
+# Redis is killed up to 45 s before the end of the chaos, so that its
+# last instance has a tail of at least 60 s whose RSS is judged.
+redis_end=$((chaos_end - 45))
 while [ "$(soak_now)" -lt "$D" ]; do
 	now=$(soak_now)
 	soak_supervise
@@ -149,6 +154,12 @@ while [ "$(soak_now)" -lt "$D" ]; do
 		fi
 		next_fault=$((now + 5 + $(soak_rand 11)))
 	fi
+	# Redis (when there is one) at least once: 15 s before the last
+	# moment it may be killed at the latest.
+	if [ "$SOAK_TOPOLOGY" = redis ] && [ "$now" -ge $((redis_end - 15)) ] &&
+	    [ "$now" -lt "$redis_end" ] && ! grep -q ' kill redis ' "$SOAK_EVENTS"; then
+		soak_kill redis
+	fi
 	if [ "$now" -lt "$chaos_end" ] && [ "$now" -ge "$next_kill" ]; then
 		# Any stage, at any time (kalshi-tap's --state file keeps its
 		# quote history across the kill, also after the game; Redis
@@ -158,20 +169,20 @@ while [ "$(soak_now)" -lt "$D" ]; do
 		while :; do
 			# shellcheck disable=SC2086 # a list of words
 			stage=$(soak_pick $SOAK_KILLABLE)
-			soak_is_fanout "$stage" || break
-			[ "$now" -lt "$GAME_END" ] && break
+			if soak_is_fanout "$stage"; then
+				[ "$now" -lt "$GAME_END" ] && break
+			elif [ "$stage" = redis ]; then
+				[ "$now" -lt "$redis_end" ] && break
+			else
+				break
+			fi
 		done
 		# A ws-fanout at least once: by half of the chaos at the
-		# latest, while the game runs. Redis (when there is one) at
-		# least once, by three quarters.
+		# latest, while the game runs.
 		if [ "$now" -ge $((chaos_end / 2)) ] &&
 		    ! grep -q ' kill \(ws-fanout\|fanout-[0-9]\) ' "$SOAK_EVENTS"; then
 			# shellcheck disable=SC2086 # a list of words
 			stage=$(soak_pick $SOAK_FANOUTS)
-		elif [ "$SOAK_TOPOLOGY" = redis ] &&
-		    [ "$now" -ge $((chaos_end * 3 / 4)) ] &&
-		    ! grep -q ' kill redis ' "$SOAK_EVENTS"; then
-			stage=redis
 		fi
 		# Of two instances, the one most clients are on.
 		soak_is_fanout "$stage" && stage=$(soak_busiest)
