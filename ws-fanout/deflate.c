@@ -1,0 +1,188 @@
+/*
+ * deflate: one zlib deflate stream for the process, reset before every
+ * message, its output copied into a new shared message; and a bounded,
+ * throwaway inflate for client messages. Must not keep anything per
+ * connection, nor inflate without a limit.
+ */
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <zlib.h>
+
+#include "deflate.h"
+
+struct deflater {
+	z_stream	 z;
+	size_t		 zmem;		/* what zlib allocated through us */
+	unsigned char	*out;		/* output buffer, grows to the largest */
+	size_t		 cap;
+};
+
+/* zlib's allocations, counted (a size header before each block). */
+static voidpf
+z_alloc(voidpf opaque, uInt items, uInt size)
+{
+	struct deflater *d = opaque;
+	size_t n;
+	size_t *p;
+
+	if (size != 0 && items > (SIZE_MAX - sizeof(size_t)) / size)
+		return Z_NULL;
+	n = (size_t)items * size;
+	if ((p = malloc(sizeof(size_t) + n)) == NULL)
+		return Z_NULL;
+	p[0] = n;
+	d->zmem += n;
+	return p + 1;
+}
+
+static void
+z_free(voidpf opaque, voidpf addr)
+{
+	struct deflater *d = opaque;
+	size_t *p = addr;
+
+	if (p == NULL)
+		return;
+	d->zmem -= p[-1];
+	free(p - 1);
+}
+
+struct deflater *
+deflater_new(int level, struct errbuf *err)
+{
+	struct deflater *d;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL) {
+		errbuf_set(err, "deflate: out of memory");
+		return NULL;
+	}
+	d->z.zalloc = z_alloc;
+	d->z.zfree = z_free;
+	d->z.opaque = d;
+	/* Raw deflate, a 32 KiB window: what every client accepts. */
+	if (deflateInit2(&d->z, level, Z_DEFLATED, -15, 8,
+	    Z_DEFAULT_STRATEGY) != Z_OK) {
+		errbuf_set(err, "deflate: cannot start zlib");
+		free(d);
+		return NULL;
+	}
+	return d;
+}
+
+void
+deflater_free(struct deflater *d)
+{
+	if (d == NULL)
+		return;
+	(void)deflateEnd(&d->z);
+	free(d->out);
+	free(d);
+}
+
+size_t
+deflater_mem(const struct deflater *d)
+{
+	return d->zmem + d->cap;
+}
+
+struct msg *
+deflater_msg(struct deflater *d, const struct msg *m)
+{
+	struct msg *z;
+	size_t need, n;
+	unsigned char *nb;
+	int rc;
+
+	if (m->len > (size_t)UINT32_MAX)
+		return NULL;
+	need = deflateBound(&d->z, (uLong)m->len) + 16;
+	if (need > d->cap) {
+		if ((nb = realloc(d->out, need)) == NULL)
+			return NULL;
+		d->out = nb;
+		d->cap = need;
+	}
+	if (deflateReset(&d->z) != Z_OK)
+		return NULL;
+	d->z.next_in = (Bytef *)(uintptr_t)(m->data + m->pre);
+	d->z.avail_in = (uInt)m->len;
+	d->z.next_out = d->out;
+	d->z.avail_out = (uInt)d->cap;
+	/* A sync flush ends on an empty stored block: 00 00 ff ff. */
+	rc = deflate(&d->z, Z_SYNC_FLUSH);
+	if ((rc != Z_OK && rc != Z_BUF_ERROR) || d->z.avail_in != 0 ||
+	    d->z.avail_out == 0)
+		return NULL;
+	n = d->cap - d->z.avail_out;
+	if (n < 4 || memcmp(d->out + n - 4, "\0\0\xff\xff", 4) != 0)
+		return NULL;
+	n -= 4;
+	if (n >= m->len)
+		return NULL;	/* does not pay: the plain one goes */
+	if ((z = msg_new(m->kind, m->pre, d->out, n)) == NULL)
+		return NULL;
+	z->epoch = m->epoch;
+	z->seq_from = m->seq_from;
+	z->seq_to = m->seq_to;
+	z->ingest_us = m->ingest_us;
+	z->rsv1 = 1;
+	z->plain_len = m->len;
+	return z;
+}
+
+long
+pmd_inflate_size(const unsigned char *p, size_t len, size_t limit)
+{
+	static const unsigned char tail[4] = { 0, 0, 0xff, 0xff };
+	unsigned char out[4096];
+	z_stream z;
+	size_t total = 0;
+	int rc = Z_OK, i;
+
+	if (len > (size_t)UINT32_MAX || limit > (size_t)LONG_MAX - sizeof(out))
+		return -2;
+	memset(&z, 0, sizeof(z));
+	if (inflateInit2(&z, -15) != Z_OK)
+		return -2;
+	/* The message, then the 00 00 ff ff its sender removed (§7.2.2). */
+	for (i = 0; i < 2 && rc != Z_STREAM_END; i++) {
+		z.next_in = i == 0 ? (Bytef *)(uintptr_t)p :
+		    (Bytef *)(uintptr_t)tail;
+		z.avail_in = i == 0 ? (uInt)len : (uInt)sizeof(tail);
+		while (z.avail_in > 0 && rc != Z_STREAM_END) {
+			z.next_out = out;
+			z.avail_out = sizeof(out);
+			rc = inflate(&z, Z_SYNC_FLUSH);
+			if (rc != Z_OK && rc != Z_STREAM_END &&
+			    rc != Z_BUF_ERROR) {
+				(void)inflateEnd(&z);
+				return -2;
+			}
+			total += sizeof(out) - z.avail_out;
+			if (total > limit) {
+				(void)inflateEnd(&z);
+				return -1;
+			}
+			if (rc == Z_BUF_ERROR && z.avail_out != 0)
+				break;	/* no progress possible */
+		}
+	}
+	/* Pending output zlib still holds for lack of room. */
+	while (rc == Z_OK && z.avail_out == 0) {
+		z.next_out = out;
+		z.avail_out = sizeof(out);
+		rc = inflate(&z, Z_SYNC_FLUSH);
+		total += sizeof(out) - z.avail_out;
+		if (total > limit) {
+			(void)inflateEnd(&z);
+			return -1;
+		}
+	}
+	(void)inflateEnd(&z);
+	if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
+		return -2;
+	return (long)total;
+}
