@@ -1,10 +1,9 @@
 /*
  * deflate: one zlib deflate stream for the process, reset before every
- * message, its output copied into a new shared message; and a bounded,
- * throwaway inflate for client messages. Must not keep anything per
- * connection, nor inflate without a limit.
+ * message, its output copied into a new shared message. Must not keep
+ * anything per connection. (Client messages are never inflated: lws
+ * 4.1 closes a frame with RSV1 set with 1002 before ws-fanout sees it.)
  */
-#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -131,58 +130,4 @@ deflater_msg(struct deflater *d, const struct msg *m)
 	z->rsv1 = 1;
 	z->plain_len = m->len;
 	return z;
-}
-
-long
-pmd_inflate_size(const unsigned char *p, size_t len, size_t limit)
-{
-	static const unsigned char tail[4] = { 0, 0, 0xff, 0xff };
-	unsigned char out[4096];
-	z_stream z;
-	size_t total = 0;
-	int rc = Z_OK, i;
-
-	if (len > (size_t)UINT32_MAX || limit > (size_t)LONG_MAX - sizeof(out))
-		return -2;
-	memset(&z, 0, sizeof(z));
-	if (inflateInit2(&z, -15) != Z_OK)
-		return -2;
-	/* The message, then the 00 00 ff ff its sender removed (§7.2.2). */
-	for (i = 0; i < 2 && rc != Z_STREAM_END; i++) {
-		z.next_in = i == 0 ? (Bytef *)(uintptr_t)p :
-		    (Bytef *)(uintptr_t)tail;
-		z.avail_in = i == 0 ? (uInt)len : (uInt)sizeof(tail);
-		while (z.avail_in > 0 && rc != Z_STREAM_END) {
-			z.next_out = out;
-			z.avail_out = sizeof(out);
-			rc = inflate(&z, Z_SYNC_FLUSH);
-			if (rc != Z_OK && rc != Z_STREAM_END &&
-			    rc != Z_BUF_ERROR) {
-				(void)inflateEnd(&z);
-				return -2;
-			}
-			total += sizeof(out) - z.avail_out;
-			if (total > limit) {
-				(void)inflateEnd(&z);
-				return -1;
-			}
-			if (rc == Z_BUF_ERROR && z.avail_out != 0)
-				break;	/* no progress possible */
-		}
-	}
-	/* Pending output zlib still holds for lack of room. */
-	while (rc == Z_OK && z.avail_out == 0) {
-		z.next_out = out;
-		z.avail_out = sizeof(out);
-		rc = inflate(&z, Z_SYNC_FLUSH);
-		total += sizeof(out) - z.avail_out;
-		if (total > limit) {
-			(void)inflateEnd(&z);
-			return -1;
-		}
-	}
-	(void)inflateEnd(&z);
-	if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
-		return -2;
-	return (long)total;
 }

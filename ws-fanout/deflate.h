@@ -2,8 +2,8 @@
  * deflate: permessage-deflate's compression for ws-fanout, once per
  * message. One deflater (one zlib stream, reset for every message:
  * server_no_context_takeover) serves the whole process, so a connection
- * holds no zlib state; its memory is counted for /metrics. Also the
- * bounded inflate of a client's compressed message. No I/O, no sockets.
+ * holds no zlib state; its memory is counted for /metrics. No I/O, no
+ * sockets.
  */
 #ifndef FANOUT_DEFLATE_H
 #define FANOUT_DEFLATE_H
@@ -27,14 +27,5 @@ void	deflater_free(struct deflater *d);
 struct msg *deflater_msg(struct deflater *d, const struct msg *m);
 /* Bytes zlib and the output buffer hold now (a gauge). */
 size_t	deflater_mem(const struct deflater *d);
-
-/*
- * Inflates one compressed message of len bytes (borrowed) with no
- * earlier context, writing nothing anywhere: returns its inflated size,
- * -1 when that is over limit (stopping there: a deflate bomb costs at
- * most the work of limit bytes), -2 when it is not valid deflate data.
- * Pure but for zlib's allocations (about 44 KiB while it runs).
- */
-long	pmd_inflate_size(const unsigned char *p, size_t len, size_t limit);
 
 #endif

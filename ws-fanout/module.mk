@@ -32,7 +32,7 @@ UNIT_test_fanout_wscheck_SRCS := ws-fanout/wscheck.c
 FUZZ_TARGETS += tests/fuzz/fuzz_fanout_path.c tests/fuzz/fuzz_fanout_frames.c \
 	tests/fuzz/fuzz_fanout_wscheck.c tests/fuzz/fuzz_fanout_bentry.c \
 	tests/fuzz/fuzz_fanout_pmd.c
-FUZZ_fuzz_fanout_pmd_SRCS := ws-fanout/pmd.c ws-fanout/deflate.c ws-fanout/msg.c
+FUZZ_fuzz_fanout_pmd_SRCS := ws-fanout/pmd.c
 FUZZ_fuzz_fanout_wscheck_SRCS := ws-fanout/wscheck.c
 FUZZ_fuzz_fanout_bentry_SRCS := ws-fanout/bentry.c ws-fanout/wspath.c
 FUZZ_fuzz_fanout_path_SRCS := ws-fanout/wspath.c
