@@ -34,4 +34,4 @@ expect_eq "two negotiated" "$(metric ws_fanout_deflate_connections_total)" 2
 expect_eq "bytes before" "$(metric ws_fanout_deflate_in_bytes_total)" "$plain"
 expect_eq "bytes after" "$(metric ws_fanout_deflate_out_bytes_total)" "$comp"
 mem=$(metric ws_fanout_deflate_memory_bytes)
-[ "$mem" -gt 0 ] && [ "$mem" -lt 1048576 ] || fail "compressor memory $mem"
+{ [ "$mem" -gt 0 ] && [ "$mem" -lt 1048576 ]; } || fail "compressor memory $mem"

@@ -6,7 +6,7 @@
 . "$ROOT/tests/lib.sh"
 . "$ROOT/tests/tools/ws-load-lib.sh"
 need_py
-cd "$T"
+cd "$T" || fail "cd"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=courtside test CA" \
     -keyout ca.key -out ca.pem 2>/dev/null || fail "CA"
 openssl req -newkey rsa:2048 -nodes -subj "/CN=localhost" -keyout srv.key \
