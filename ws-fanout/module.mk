@@ -8,6 +8,7 @@ TOOL_ws-fanout_SRCS := ws-fanout/main.c ws-fanout/server.c ws-fanout/fanout.c \
 	ws-fanout/wswrite.c ws-fanout/http.c ws-fanout/heap.c ws-fanout/edge.c \
 	ws-fanout/feed.c ws-fanout/input_redis.c ws-fanout/deflate.c \
 	$(FANOUT_CORE)
+TOOL_ws-fanout_SRCS += ws-fanout/app.c
 
 TEST_TOOLS += ws-load
 TOOL_ws-load_SRCS := tests/tools/ws-load.c tests/tools/ws-load-hist.c \
