@@ -3,7 +3,8 @@
 # a halftime snapshot (240 ESPN + 1200 Kalshi points), the lean client
 # (ws-load -F plain, -Z offering the extension and inflating). For each:
 # payload bytes per snapshot on the wire, connect->snapshot one at a time
-# (200) and in a burst of 1000, and the server's CPU for the burst.
+# (200) and in a burst of 1000, the server's CPU for each, and memory
+# per idle connection (VmRSS growth over 2000 clients / 2000).
 # nchan's nchan_deflate_message_for_websocket is not measured here.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -27,6 +28,7 @@ ids=$(seq 401800001 401800010 | paste -sd, -)
 ulimit -n 20000 2>/dev/null || true
 . "$ROOT/tests/lib/port.sh"
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
+rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
 
 start_fanout() {
 	FPORT=$(free_port)
@@ -70,6 +72,28 @@ print(json.dumps({"client": "deflate" if sys.argv[1] == "-Z" else "plain",
 PY
 }
 
+# idle CLIENT: 2000 clients that got their snapshot and wait.
+idle() {
+	cf=$1
+	start_fanout
+	r0=$(rss_kb "$SPID")
+	rm -f "$T/idle.ready"
+	"$L" clients "$cf" -a "127.0.0.1:$FPORT" -g "$ids" -n 2000 -S 20 -b 2 \
+	    -c 2000 -d 4 -R "$T/idle.ready" -t 60 >"$T/idle.json" 2>/dev/null &
+	lp=$!
+	while [ ! -f "$T/idle.ready" ] && kill -0 $lp 2>/dev/null; do sleep 0.1; done
+	sleep 2
+	r1=$(rss_kb "$SPID")
+	wait $lp || true
+	kill "$SPID"; wait "$SPID" 2>/dev/null || true
+	SPID=
+	ok=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["established"])' "$T/idle.json" 2>/dev/null || echo 0)
+	echo "{\"client\":\"$( [ "$cf" = -Z ] && echo deflate || echo plain)\",\"idle_clients\":$ok,\"bytes_per_idle_conn\":$(( (r1 - r0) * 1024 / (ok > 0 ? ok : 1) ))}"
+}
+
+for cf in -F -Z; do
+	idle "$cf"
+done
 for mode in serial burst; do
 	for cf in -F -Z; do
 		run "$cf" "$mode"
