@@ -187,6 +187,8 @@ service_run(struct service *s, int ready_fd)
 		log_warn("readiness notification failed", "error=%s",
 		    log_str(err.msg));
 	uv_run(&s->loop, UV_RUN_DEFAULT);
+	if (s->on_ended != NULL)
+		s->on_ended(s->arg);
 	service_loop_close(&s->loop);
 	return s->exit_code;
 }

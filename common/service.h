@@ -43,6 +43,13 @@ struct service {
 	void		*arg;
 	int		 stopping;	/* service_stop was called */
 	int		 exit_code;	/* the first stop's code */
+	/*
+	 * Optional, set after service_init: called once the loop has run
+	 * out, before service_run closes every handle left, to free what
+	 * owns handles of its own (a libwebsockets context) while they are
+	 * still open.
+	 */
+	void		(*on_ended)(void *arg);
 };
 
 /*

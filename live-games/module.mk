@@ -3,7 +3,8 @@ TOOLS += live-games
 TOOL_live-games_SRCS := live-games/main.c live-games/live.c \
 	live-games/body.c live-games/cache.c live-games/route.c \
 	live-games/db.c live-games/server.c live-games/conn.c \
-	live-games/framing.c live-games/edge.c live-games/tlsfiles.c
+	live-games/framing.c live-games/edge.c live-games/tlsfiles.c \
+	live-games/options.c
 # schema_sql.c is generated from schema.sql, the one copy of the schema:
 # each line a C string, with \, " and tabs escaped.
 $(BUILD)/gen/live-games/schema_sql.c: live-games/schema.sql live-games/module.mk

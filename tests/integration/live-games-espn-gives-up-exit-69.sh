@@ -34,5 +34,9 @@ WAIT_SECS=30 wait_for sh -c "! kill -0 $LG" || fail "still running"
 wait $LG || rc=$?
 expect_eq "exit status" $rc 69
 grep -q 'msg="espn down"' "$T/lg.err" || fail "no log: $(cat "$T/lg.err")"
+# Giving up is no signal: the stop says the status it exits with.
+grep -q 'msg=stopping status=69' "$T/lg.err" ||
+    fail "no stopping status=69: $(cat "$T/lg.err")"
+if grep -q 'signal=0' "$T/lg.err"; then fail "logged signal=0"; fi
 expect_eq "scoreboard requests" "$(grep -c scoreboard "$T/sim.log")" 4
 exit 0

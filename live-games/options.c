@@ -1,0 +1,212 @@
+/*
+ * options: live-games' command line (see options.h), moved out of main.c
+ * as it was.
+ */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errbuf.h"
+#include "log.h"
+#include "opts.h"
+#include "options.h"
+
+#define USAGE LIVE_USAGE
+#define DEFAULT_ESPN "https://site.api.espn.com/apis/site/v2/sports/basketball/nba"
+
+enum { OPT_INIT_DB = 256, OPT_READY_FD, OPT_REQUEST_TIMEOUT, OPT_TLS_CERT,
+	OPT_TLS_KEY, OPT_TRUST_PROXY, OPT_MAX_PENDING, OPT_MAX_PENDING_IP };
+
+static const struct option longopts[] = {
+	{ "cors-origin",	required_argument, NULL, 'c' },
+	{ "db",			required_argument, NULL, 'd' },
+	{ "espn-base-url",	required_argument, NULL, 'e' },
+	{ "give-up",		required_argument, NULL, 'g' },
+	{ "help",		no_argument,	   NULL, 'h' },
+	{ "init-db",		no_argument,	   NULL, OPT_INIT_DB },
+	{ "listen",		required_argument, NULL, 'l' },
+	{ "max-pending",	required_argument, NULL, OPT_MAX_PENDING },
+	{ "max-pending-per-ip",	required_argument, NULL,
+	    OPT_MAX_PENDING_IP },
+	{ "quiet",		no_argument,	   NULL, 'q' },
+	{ "ready-fd",		required_argument, NULL, OPT_READY_FD },
+	{ "request-timeout",	required_argument, NULL,
+	    OPT_REQUEST_TIMEOUT },
+	{ "max-stale",		required_argument, NULL, 's' },
+	{ "cache-ttl",		required_argument, NULL, 't' },
+	{ "tls-cert",		required_argument, NULL, OPT_TLS_CERT },
+	{ "tls-key",		required_argument, NULL, OPT_TLS_KEY },
+	{ "trust-proxy",	required_argument, NULL, OPT_TRUST_PROXY },
+	{ "version",		no_argument,	   NULL, 'V' },
+	{ "verbose",		no_argument,	   NULL, 'v' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static void
+usage(void)
+{
+	printf("usage: %s\n\n"
+	    "Serves GET /api/live/games: the NBA games live now (ESPN's\n"
+	    "scoreboard) with their names from Postgres espn.scoreboard_games.\n\n"
+	    "  -c, --cors-origin ORIGIN  send Access-Control-Allow-Origin: ORIGIN\n"
+	    "  -d, --db CONNINFO         libpq connection string (default $DATABASE_URL)\n"
+	    "  -e, --espn-base-url URL   ESPN NBA API base\n"
+	    "                            (default %s)\n"
+	    "  -g, --give-up COUNT       exit 69 after COUNT ESPN failures in a row\n"
+	    "                            (default 10, 0: never)\n"
+	    "  -h, --help                this help\n"
+	    "      --init-db             create the schema (schema.sql) and exit\n"
+	    "  -l, --listen [ADDR:]PORT  HTTP address (default 8000, every interface)\n"
+	    "      --max-pending N       connections open at most (default 1024;\n"
+	    "                            more wait in the kernel's backlog)\n"
+	    "      --max-pending-per-ip N  of them from one address (default 64;\n"
+	    "                            --trust-proxy peers are not capped)\n"
+	    "  -q, --quiet               log less (repeat for errors only)\n"
+	    "      --ready-fd FD         write a newline to FD once serving\n"
+	    "      --request-timeout DURATION\n"
+	    "                            close a connection that has not sent its\n"
+	    "                            request, or read its answer, in this long\n"
+	    "                            (default 5s, 1s..60s)\n"
+	    "  -s, --max-stale DURATION  serve the last good list this long when\n"
+	    "                            ESPN fails, then 503 (default 5m)\n"
+	    "  -t, --cache-ttl DURATION  refresh at most this often, 10s..30s\n"
+	    "                            (default 15s)\n"
+	    "      --tls-cert FILE       serve HTTPS with this PEM certificate chain\n"
+	    "      --tls-key FILE        and this PEM private key (both or neither)\n"
+	    "      --trust-proxy CIDR[,CIDR...]\n"
+	    "                            believe X-Forwarded-For and X-Real-IP from\n"
+	    "                            these proxies (default: no one)\n"
+	    "  -V, --version             print the version\n"
+	    "  -v, --verbose             log more\n",
+	    USAGE, DEFAULT_ESPN);
+	exit(0);
+}
+
+/* "8000", ":8000", "127.0.0.1:8000". Fills *iface (a new string or NULL). */
+static int
+parse_listen(const char *s, char **iface)
+{
+	const char *colon = strrchr(s, ':');
+	long long port;
+
+	*iface = NULL;
+	if (colon != NULL && colon != s) {
+		if ((*iface = strndup(s, (size_t)(colon - s))) == NULL)
+			opt_usage_error("out of memory");
+	}
+	port = opt_int_or_die("--listen", colon ? colon + 1 : s, 0, 65535);
+	return (int)port;
+}
+
+void
+live_options(struct live_opts *o, int argc, char **argv)
+{
+	struct errbuf err;
+	int ch;
+
+	memset(o, 0, sizeof(*o));
+	o->db = getenv("DATABASE_URL");
+	o->espn = DEFAULT_ESPN;
+	o->ready_fd = -1;
+	o->port = 8000;
+	o->ttl = 15000;
+	o->max_stale = 300000;
+	o->req_timeout = 5000;
+	o->give_up = 10;
+	o->max_pending = 1024;
+	o->max_pending_ip = 64;
+	while ((ch = getopt_long(argc, argv, "c:d:e:g:hl:qs:t:Vv", longopts,
+	    NULL)) != -1) {
+		switch (ch) {
+		case 'c':
+			o->cors = optarg;
+			break;
+		case 'd':
+			o->db = optarg;
+			break;
+		case 'e':
+			o->espn = optarg;
+			break;
+		case 'g':
+			o->give_up = (unsigned)opt_int_or_die("--give-up", optarg,
+			    0, 1000000);
+			break;
+		case 'h':
+			usage();
+			break;
+		case OPT_INIT_DB:
+			o->init_db = 1;
+			break;
+		case 'l':
+			free(o->iface);
+			o->port = parse_listen(optarg, &o->iface);
+			break;
+		case OPT_MAX_PENDING:
+			o->max_pending = (unsigned)opt_int_or_die("--max-pending",
+			    optarg, 1, 65535);
+			break;
+		case OPT_MAX_PENDING_IP:
+			o->max_pending_ip = (unsigned)opt_int_or_die(
+			    "--max-pending-per-ip", optarg, 1, 65535);
+			break;
+		case 'q':
+			log_quiet();
+			break;
+		case OPT_READY_FD:
+			o->ready_fd = (int)opt_int_or_die("--ready-fd", optarg, 0,
+			    1 << 20);
+			break;
+		case OPT_REQUEST_TIMEOUT:
+			o->req_timeout = opt_duration_or_die("--request-timeout",
+			    optarg, 1000, 60000);
+			break;
+		case 's':
+			o->max_stale = opt_duration_or_die("--max-stale", optarg,
+			    1000, 86400000);
+			break;
+		case 't':
+			o->ttl = opt_duration_or_die("--cache-ttl", optarg, 10000,
+			    30000);
+			break;
+		case OPT_TLS_CERT:
+			o->tls_cert = optarg;
+			break;
+		case OPT_TLS_KEY:
+			o->tls_key = optarg;
+			break;
+		case OPT_TRUST_PROXY:
+			if (proxyaddr_parse(&o->trust, optarg, &err) == -1) {
+				free(o->iface);
+				opt_usage_error("--trust-proxy: %s", err.msg);
+			}
+			o->have_trust = 1;
+			break;
+		case 'V':
+			opt_version();
+			break;
+		case 'v':
+			log_verbose();
+			break;
+		default:
+			fprintf(stderr, "usage: %s\n", USAGE);
+			free(o->iface);
+			exit(EXIT_USAGE);
+		}
+	}
+	if (optind != argc) {
+		free(o->iface);
+		opt_usage_error("unexpected argument: %s", argv[optind]);
+	}
+	if (o->cors != NULL && (o->cors[0] == '\0' ||
+	    strpbrk(o->cors, "\r\n") != NULL)) {
+		free(o->iface);
+		opt_usage_error("--cors-origin: invalid");
+	}
+	if ((o->tls_cert == NULL) != (o->tls_key == NULL)) {
+		free(o->iface);
+		opt_usage_error("--tls-cert and --tls-key go together");
+	}
+	if (o->db == NULL)
+		o->db = "";	/* libpq's own defaults: PGHOST, PGDATABASE ... */
+}
