@@ -23,7 +23,7 @@ BUILD      ?= build$(if $(SANITIZE),-san)
 FUZZ_SECONDS ?= 30
 DURATION   ?= 5
 
-PKGS       := libcurl libwebsockets jansson libpq libuv openssl hiredis
+PKGS       := libcurl libwebsockets jansson libpq libuv openssl hiredis zlib
 
 PKG_CONFIG ?= pkg-config
 DEPS_CMD   ?= sh tests/deps.sh

@@ -9,7 +9,7 @@ PKGS="build-essential pkg-config clang libclang-rt-14-dev
 libcurl4-openssl-dev libwebsockets-dev libjansson-dev libpq-dev libuv1-dev
 libssl-dev libhiredis-dev postgresql redis-server curl jq python3 valgrind
 shellcheck mandoc cppcheck clang-tidy openssl procps python3-websockets chromium
-nginx-light bsdutils"
+nginx-light bsdutils zlib1g-dev"
 [ "${1:-}" = bench ] && PKGS="$PKGS wrk libnginx-mod-nchan"
 missing=
 for p in $PKGS; do

@@ -20,8 +20,20 @@
 # disconnected at the end or lost a point, a churn client failed, a
 # process grew in the tail (> 10% + 4 MiB, past its first 10 s) or a
 # sanitizer spoke; 0 otherwise.
-# Env: DURATION (minutes), SOAK_CLIENTS, SOAK_DIR (kept; default
-# $BUILD/soak), BUILD.
+#
+# SOAK_TOPOLOGY=redis: the aligner writes to a redis-server
+# (tests/lib/redis.sh; -o redis://), two ws-fanout instances read it
+# (-i redis://) behind nginx (contrib/nginx/courtside.conf through
+# tests/lib/nginx.sh), and the clients connect through nginx, so that
+# those of a killed instance resume on the other with ?since=. The
+# kills add kill -9 of Redis (restarted empty: no persistence; at least
+# once; not in the last 70 s, so that its RSS is judged in the tail)
+# and of an instance (the one most clients are on; at least once, while
+# the game runs, never before the other serves the game), and Redis's
+# RSS is in the table. The default,
+# SOAK_TOPOLOGY=pipe, is one ws-fanout on the aligner's Unix socket.
+# Env: DURATION (minutes), SOAK_CLIENTS, SOAK_TOPOLOGY, SOAK_DIR (kept;
+# default $BUILD/soak), BUILD.
 set -eu
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 BUILD=${BUILD:-build}
@@ -46,6 +58,7 @@ case $DURATION in ''|*[!0-9]*) fail "DURATION: minutes, a whole number" ;; esac
 [ "$DURATION" -ge 2 ] || fail "DURATION: at least 2 minutes"
 D=$((DURATION * 60))
 NCLIENTS=${SOAK_CLIENTS:-100}
+SOAK_TOPOLOGY=${SOAK_TOPOLOGY:-pipe}
 SOAK_EVENTS=$T/events
 SOAK_RSS=$T/rss
 : >"$SOAK_EVENTS"
@@ -93,22 +106,23 @@ PY
 GAME_END=$((D * 60 / 100))
 speed=$(python3 -c "print(round(($span + 30) / $GAME_END, 3))")
 pl_init "$T"
-echo "soak: $DURATION min, game of ${span}s at x$speed (ends at ${GAME_END}s), $NCLIENTS clients, in $T"
+echo "soak: $DURATION min, topology $SOAK_TOPOLOGY, game of ${span}s at x$speed (ends at ${GAME_END}s), $NCLIENTS clients, in $T"
+soak_topology
 pl_sims "$speed" -30
 SOAK_T0=$(date +%s)
-pl_start ws-fanout
-pl_start aligner
-pl_start espn-poll
-pl_start kalshi-tap
+for s in $SOAK_FANOUTS; do soak_start "$s"; done
+soak_lb
+soak_start aligner
+soak_start espn-poll
+soak_start kalshi-tap
 for s in $SOAK_STAGES; do soak_event start "$s pid=$(pl_pid "$s")"; done
-WAIT_SECS=30 wait_for sh -c "curl -sf http://127.0.0.1:$PL_WS_PORT/metrics |
-    grep -q 'game_id=\"$PL_GAME\"'" || fail "ws-fanout never heard of the game"
+WAIT_SECS=30 wait_for soak_game_known || fail "ws-fanout never heard of the game"
 
 # The clients that stay for the whole run: 8 per source address
 # (ws-fanout allows 10 per address), from 127.0.0.10 up. They reconnect
 # when ws-fanout is killed (-k), resuming with ?since=.
 mkdir -p "$T/clients"
-"$BIN/ws-load" clients -k -a "127.0.0.1:$PL_WS_PORT" -g "$PL_GAME" -n "$NCLIENTS" \
+"$BIN/ws-load" clients -k -a "127.0.0.1:$SOAK_PORT" -g "$PL_GAME" -n "$NCLIENTS" \
     -S $(( (NCLIENTS + 7) / 8 )) -b 10 -D "$T/clients" -d $((D + 60)) \
     -t $((D + 120)) \
     >"$T/clients.json" 2>"$T/clients.err" &
@@ -119,8 +133,13 @@ next_fault=$((5 + $(soak_rand 10)))
 next_kill=$((10 + $(soak_rand 15)))
 next_churn=20
 next_sample=0
+outage_ok=0
+cleared=
 CHURN=
 chaos_end=$((D - 25))
+# Redis is killed up to 45 s before the end of the chaos, so that its
+# last instance has a tail of at least 60 s whose RSS is judged.
+redis_end=$((chaos_end - 45))
 while [ "$(soak_now)" -lt "$D" ]; do
 	now=$(soak_now)
 	soak_supervise
@@ -129,35 +148,55 @@ while [ "$(soak_now)" -lt "$D" ]; do
 		next_sample=$((now + 2))
 	fi
 	if [ "$now" -lt "$chaos_end" ] && [ "$now" -ge "$next_fault" ]; then
-		# The long outage only while there is time to recover from it.
-		if [ "$now" -lt $((chaos_end - 60)) ]; then
+		# The long outage only while there is time to recover from it,
+		# and never two within 60 s: they queue up (four picked in 74 s
+		# kept the summary failing for the rest of a 3-minute run).
+		if [ "$now" -lt $((chaos_end - 60)) ] && [ "$now" -ge "$outage_ok" ]; then
 			soak_espn_fault outage
+			tail -n 1 "$SOAK_EVENTS" | grep -q '@summary' &&
+			    outage_ok=$((now + 60))
 		else
 			soak_espn_fault
 		fi
 		next_fault=$((now + 5 + $(soak_rand 11)))
 	fi
+	# Redis (when there is one) at least once: 15 s before the last
+	# moment it may be killed at the latest.
+	if [ "$SOAK_TOPOLOGY" = redis ] && [ "$now" -ge $((redis_end - 15)) ] &&
+	    [ "$now" -lt "$redis_end" ] && ! grep -q ' kill redis ' "$SOAK_EVENTS"; then
+		soak_kill redis
+	fi
 	if [ "$now" -lt "$chaos_end" ] && [ "$now" -ge "$next_kill" ]; then
 		# Any stage, at any time (kalshi-tap's --state file keeps its
-		# quote history across the kill, also after the game), but
+		# quote history across the kill, also after the game; Redis
+		# comes back empty and the aligner republishes), but a
 		# ws-fanout only while the game runs: one instance lives
 		# through the whole tail, and its RSS there is judged.
 		while :; do
 			# shellcheck disable=SC2086 # a list of words
 			stage=$(soak_pick $SOAK_KILLABLE)
-			case $stage in
-			ws-fanout) [ "$now" -lt "$GAME_END" ] && break ;;
-			*) break ;;
-			esac
+			if soak_is_fanout "$stage"; then
+				[ "$now" -lt "$GAME_END" ] && break
+			elif [ "$stage" = redis ]; then
+				[ "$now" -lt "$redis_end" ] && break
+			else
+				break
+			fi
 		done
-		# ws-fanout at least once: by half of the chaos at the latest.
+		# A ws-fanout at least once: by half of the chaos at the
+		# latest, while the game runs.
 		if [ "$now" -ge $((chaos_end / 2)) ] &&
-		    ! grep -q ' kill ws-fanout ' "$SOAK_EVENTS"; then
-			stage=ws-fanout
+		    ! grep -q ' kill \(ws-fanout\|fanout-[0-9]\) ' "$SOAK_EVENTS"; then
+			# shellcheck disable=SC2086 # a list of words
+			stage=$(soak_pick $SOAK_FANOUTS)
 		fi
-		# Not while a churn round runs: its clients do not reconnect.
-		if [ "$stage" = ws-fanout ] && [ -n "$CHURN" ] &&
-		    soak_alive "$CHURN"; then
+		# Of two instances, the one most clients are on.
+		soak_is_fanout "$stage" && stage=$(soak_busiest)
+		# Not while a churn round runs (its clients do not reconnect),
+		# nor while another instance is not serving the game yet.
+		if soak_is_fanout "$stage" &&
+		    { { [ -n "$CHURN" ] && soak_alive "$CHURN"; } ||
+		    ! soak_game_known; }; then
 			next_kill=$((now + 1))
 		else
 			soak_kill "$stage"
@@ -169,13 +208,19 @@ while [ "$(soak_now)" -lt "$D" ]; do
 	if [ "$now" -ge "$next_churn" ] && [ "$now" -lt "$chaos_end" ] &&
 	    { [ -z "$CHURN" ] || ! soak_alive "$CHURN"; } && soak_game_known; then
 		[ -n "$CHURN" ] && { wait "$CHURN" 2>/dev/null || soak_event churn-failed ""; }
-		"$BIN/ws-load" churn -a "127.0.0.1:$PL_WS_PORT" -g "$PL_GAME" \
+		"$BIN/ws-load" churn -a "127.0.0.1:$SOAK_PORT" -g "$PL_GAME" \
 		    -n 200 -r 2 -S 50 -b 100 -z 0 -t 60 >>"$T/churn.json" \
 		    2>>"$T/churn.err" &
 		CHURN=$!
 		bg "$CHURN"
 		soak_event churn "pid=$CHURN"
 		next_churn=$((now + 20 + $(soak_rand 20)))
+	fi
+	# The end of the chaos: ESPN faults not yet used up are dropped.
+	if [ "$now" -ge "$chaos_end" ] && [ -z "$cleared" ]; then
+		curl -sf "http://127.0.0.1:$(cat "$PL_DIR/espn-sim.port")/_sim/fault?clear=1" \
+		    >/dev/null 2>&1 && soak_event fault "espn cleared"
+		cleared=1
 	fi
 	if ! soak_alive "$CLIENTS"; then
 		soak_event clients-ended ""
@@ -184,18 +229,25 @@ while [ "$(soak_now)" -lt "$D" ]; do
 	sleep 0.5
 done
 
-# The end: the clients stop and report; ws-fanout stops gracefully.
+# The end: the clients stop and report; each ws-fanout stops
+# gracefully (frc: the first non-zero status).
 [ -n "$CHURN" ] && { wait "$CHURN" 2>/dev/null || soak_event churn-failed ""; }
-curl -sf "http://127.0.0.1:$PL_WS_PORT/metrics" >"$T/metrics" || true
+for s in $SOAK_FANOUTS; do
+	curl -sf "http://127.0.0.1:$(soak_fanout_port "$s")/metrics" >"$T/metrics-$s" || true
+done
 kill -INT "$CLIENTS" 2>/dev/null || true
 crc=0
 wait "$CLIENTS" || crc=$?
-fanout=$(pl_pid ws-fanout)
-kill -TERM "$fanout"
 frc=0
-wait "$fanout" || frc=$?
-rm -f "$PL_DIR/ws-fanout.pid"
-soak_event fanout-exit "status=$frc"
+for s in $SOAK_FANOUTS; do
+	fanout=$(pl_pid "$s")
+	kill -TERM "$fanout"
+	st=0
+	wait "$fanout" || st=$?
+	rm -f "$PL_DIR/$s.pid"
+	soak_event fanout-exit "$s status=$st"
+	[ "$frc" -ne 0 ] || frc=$st
+done
 pl_stop
 
 # Points lost: every client's final series against the recorded game.
@@ -213,10 +265,11 @@ san=0
 if grep -l 'Sanitizer\|runtime error:' "$T"/*.log "$T"/*.err >/dev/null 2>&1; then
 	san=1
 fi
-python3 - "$T" "$D" "$GAME_END" "$NCLIENTS" "$lost" "$crc" "$frc" "$san" <<'PY'
+python3 - "$T" "$D" "$GAME_END" "$NCLIENTS" "$lost" "$crc" "$frc" "$san" "$SOAK_FANOUTS" <<'PY'
 import json, os, sys, collections
 T, D, GAME_END, N = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 lost, crc, frc, san = int(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7]), int(sys.argv[8])
+FANOUTS = sys.argv[9].split()
 bad = []
 ev = [l.split(" ", 2) for l in open(os.path.join(T, "events")) if l.strip()]
 count = collections.Counter(e[1] for e in ev)
@@ -241,9 +294,19 @@ print("reconnects: %d connections lost or refused, %d reconnect attempts, "
          c.get("reconnects", 0), c.get("clients_reconnected", 0)))
 if c.get("first_msgs", 0) != N or disc or crc:
     bad.append("clients disconnected or without snapshot")
-if kills.get("ws-fanout") and c.get("clients_reconnected", 0) < N:
-    bad.append("ws-fanout was killed but only %d of %d clients reconnected"
-               % (c.get("clients_reconnected", 0), N))
+# One ws-fanout: all its clients were on it. Two: at least as many as
+# the killed instance had connections (clients=N in the kill event) must
+# have reconnected.
+fkills = [e[2].split() for e in ev if e[1] == "kill" and e[2].split()[0] in FANOUTS]
+if fkills:
+    need = N if len(FANOUTS) == 1 else max(
+        int(w.split("=")[1]) for k in fkills for w in k if w.startswith("clients="))
+    need = min(need, N)
+    print("ws-fanout kills: %d, largest number of clients on a killed one %d"
+          % (len(fkills), need))
+    if c.get("clients_reconnected", 0) < need:
+        bad.append("a ws-fanout was killed but only %d of %d clients reconnected"
+                   % (c.get("clients_reconnected", 0), need))
 print("points lost: %d of %d clients' final series differ from the recorded game" % (lost, N))
 if lost:
     bad.append("points lost")
@@ -297,7 +360,7 @@ for name in sorted({k[0] for k in inst}):
         else:
             print("    pid %s: tail %d s, %d -> %d KiB: flat" % (k[1], tail[-1][0] - tail[0][0], first, last))
 # Warnings and errors per stage log.
-for name in ("espn-poll", "kalshi-tap", "aligner", "ws-fanout", "kalshi-sim", "espn-sim"):
+for name in ["espn-poll", "kalshi-tap", "aligner"] + FANOUTS + ["kalshi-sim", "espn-sim"]:
     p = os.path.join(T, name + ".log")
     if not os.path.exists(p):
         continue
@@ -311,12 +374,13 @@ for name in ("espn-poll", "kalshi-tap", "aligner", "ws-fanout", "kalshi-sim", "e
                 msgs[l[i:i + 60].split('" ')[0] + '"' if i >= 0 else "?"] += 1
     print("  %-10s warn %d, error %d, fatal %d%s" % (name, lv["warn"], lv["error"], lv["fatal"],
           ("; top: " + ", ".join("%s x%d" % kv for kv in msgs.most_common(3))) if msgs else ""))
-try:
-    m = dict(l.split()[:2] for l in open(os.path.join(T, "metrics")) if l and not l.startswith("#") and " " in l)
-    keys = [k for k in m if any(w in k for w in ("input_skipped", "resyncs", "rejected", "connections_total", "input_lines"))]
-    print("ws-fanout metrics at the end (its last instance): " + ", ".join("%s %s" % (k.replace("ws_fanout_", ""), m[k]) for k in sorted(keys)))
-except OSError:
-    pass
+for f in FANOUTS:
+    try:
+        m = dict(l.split()[:2] for l in open(os.path.join(T, "metrics-" + f)) if l and not l.startswith("#") and " " in l)
+        keys = [k for k in m if any(w in k for w in ("input_skipped", "resyncs", "rejected", "connections_total", "input_lines", "resumes_total", "broker_connects", "broker_rebuilds", "broker_gaps", "broker_skipped"))]
+        print("%s metrics at the end (its last instance): " % f + ", ".join("%s %s" % (k.replace("ws_fanout_", ""), m[k]) for k in sorted(keys)))
+    except OSError:
+        pass
 for b in bad:
     print("SOAK FAIL: %s" % b)
 print("soak: %s" % ("FAIL" if bad else "ok"))

@@ -64,7 +64,7 @@ struct client {
 	size_t		 rx_len;
 	unsigned short	 close_code;
 	unsigned	 live:1, need_snapshot:1, want_ping:1,
-			 awaiting_pong:1;
+			 awaiting_pong:1, pmd:1;	/* pmd: permessage-deflate */
 };
 
 /* lws' per-session storage: a subscriber, or a plain HTTP answer. */
@@ -92,6 +92,7 @@ struct server {
 	struct lws_context	*ctx;
 	struct lws_vhost	*vhost;
 	struct acceptor		*acc;		/* edge.c's */
+	struct deflater		*deflater;	/* NULL: deflate off */
 	struct pending		*pd_head, *pd_tail;	/* by deadline */
 	struct pending		*pd_orphans;	/* adoption failed, closing */
 	struct pending		*adopting;	/* inside lws_adopt */
@@ -141,6 +142,9 @@ int	wswrite_can_direct(const struct client *c);
 size_t	wswrite_direct(struct server *s, struct client *c, struct msg **ms,
 	    size_t n, size_t limit);
 void	wswrite_count(struct server *s, const struct msg *m);
+/* What c gets for m: m, or m's compressed variant (built once); borrowed. */
+struct msg *wswrite_pick(struct server *s, const struct client *c,
+	    struct msg *m);
 int	wswrite_writable(struct server *s, struct client *c);
 
 /* edge.c: accept, pre-upgrade deadlines, client address, checks. */

@@ -24,8 +24,9 @@
 static const char usage[] =
     "ws-fanout [-qv] [-B bytes] [-c max] [-H count] [-i input] "
     "[-l [host:]port] [-p max] [-Q bytes] [-r rate] [-w dir] "
-    "[--idle-timeout dur] [--max-line bytes] [--max-message bytes] "
-    "[--max-pending n] [--max-pending-per-ip n] [--ping-interval dur] "
+    "[--deflate-min bytes] [--idle-timeout dur] [--max-line bytes] "
+    "[--max-message bytes] [--max-pending n] [--max-pending-per-ip n] "
+    "[--no-deflate] [--ping-interval dur] "
     "[--pong-timeout dur] [--ready-fd fd] [--request-timeout dur] "
     "[--sndbuf bytes] [--stats-interval dur] [--tls-cert file] "
     "[--tls-key file] [--trust-proxy cidr[,cidr ...]]";
@@ -45,6 +46,9 @@ static const char help[] =
     "  -B, --queue-budget BYTES  queued bytes over all clients (default 268435456)\n"
     "  -H, --history N         updates held per game for ?since= (default 600)\n"
     "  -r, --rate N            messages per client per second (default 10)\n"
+    "      --deflate-min BYTES compress messages this long and longer for\n"
+    "                          permessage-deflate clients (default 1024)\n"
+    "      --no-deflate        never negotiate permessage-deflate\n"
     "      --ping-interval DUR ping clients this often (default 30s)\n"
     "      --pong-timeout DUR  close when no pong within (default 5s)\n"
     "      --idle-timeout DUR  close after no pong for (default 5m)\n"
@@ -69,7 +73,9 @@ static const char help[] =
     "  -V, --version           the version\n";
 
 enum {
-	OPT_IDLE = 256,
+	OPT_DEFLATE_MIN = 256,
+	OPT_NO_DEFLATE,
+	OPT_IDLE,
 	OPT_MAX_LINE,
 	OPT_MAX_MESSAGE,
 	OPT_MAX_PENDING,
@@ -99,6 +105,8 @@ static const struct option longopts[] = {
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "version",		no_argument,	   NULL, 'V' },
 	{ "www",		required_argument, NULL, 'w' },
+	{ "deflate-min",	required_argument, NULL, OPT_DEFLATE_MIN },
+	{ "no-deflate",		no_argument,	   NULL, OPT_NO_DEFLATE },
 	{ "idle-timeout",	required_argument, NULL, OPT_IDLE },
 	{ "max-line",		required_argument, NULL, OPT_MAX_LINE },
 	{ "max-message",	required_argument, NULL, OPT_MAX_MESSAGE },
@@ -202,6 +210,13 @@ parse_args(struct app *a, int argc, char **argv)
 			a->max_line = (size_t)opt_int_or_die("max-line", optarg,
 			    1024, 1LL << 30);
 			break;
+		case OPT_DEFLATE_MIN:
+			a->scfg.deflate_min = (size_t)opt_int_or_die(
+			    "deflate-min", optarg, 1, 1LL << 30);
+			break;
+		case OPT_NO_DEFLATE:
+			a->scfg.deflate_off = 1;
+			break;
 		case OPT_MAX_MESSAGE:
 			a->scfg.max_client_msg = (size_t)opt_int_or_die(
 			    "max-message", optarg, 1, 1 << 20);
@@ -288,6 +303,7 @@ main(int argc, char **argv)
 	a.scfg.pong_timeout_ms = 5000;
 	a.scfg.idle_timeout_ms = 300000;
 	a.scfg.max_client_msg = 1024;
+	a.scfg.deflate_min = 1024;
 	a.scfg.request_timeout_ms = 5000;
 	a.scfg.max_pending = 1024;
 	parse_args(&a, argc, argv);

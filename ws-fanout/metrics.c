@@ -164,6 +164,16 @@ metrics_render(const struct metrics *m, struct buf *b)
 	if (m->heap_bytes >= 0)
 		gauge(b, "heap_bytes", "Heap bytes in use (allocated, not "
 		    "yet freed).", (unsigned long long)m->heap_bytes);
+	counter(b, "deflate_connections_total", "Clients that negotiated "
+	    "permessage-deflate.", m->conns_deflate);
+	counter(b, "deflate_messages_total", "Messages compressed (once "
+	    "each, for every client that negotiated).", m->deflated);
+	counter(b, "deflate_in_bytes_total", "Bytes of the messages "
+	    "compressed, before.", m->deflate_in);
+	counter(b, "deflate_out_bytes_total", "Bytes of the messages "
+	    "compressed, after.", m->deflate_out);
+	gauge(b, "deflate_memory_bytes", "Compressor memory (one zlib "
+	    "stream and its output buffer).", m->deflate_mem);
 	buf_addf(b, "# HELP ws_fanout_write_age_seconds Age of a message from "
 	    "ingest to write.\n# TYPE ws_fanout_write_age_seconds histogram\n");
 	for (i = 0; i < METRICS_BUCKETS; i++) {
@@ -206,6 +216,9 @@ metrics_logfmt(const struct metrics *m, struct buf *b)
 	for (i = 0; i < REJECT_NREASONS; i++)
 		buf_addf(b, " rejected_%s=%llu", reject_names[i],
 		    m->rejected[i]);
+	if (m->deflated)
+		buf_addf(b, " deflated=%llu deflate_in=%llu deflate_out=%llu",
+		    m->deflated, m->deflate_in, m->deflate_out);
 	buf_addf(b, " age_p50_us=%" PRId64 " age_p99_us=%" PRId64
 	    " age_max_us=%" PRId64, hist_quantile(&m->age, 0.5),
 	    hist_quantile(&m->age, 0.99), m->age.max_us);

@@ -64,6 +64,12 @@ struct metrics {
 	unsigned long long	merges;
 	unsigned long long	queued_bytes;	/* gauge */
 	long long		heap_bytes;	/* gauge; < 0: not known */
+	/* permessage-deflate (deflate.c, wswrite.c) */
+	unsigned long long	conns_deflate;	/* negotiated it, ever */
+	unsigned long long	deflated;	/* messages compressed (once each) */
+	unsigned long long	deflate_in;	/* their bytes before */
+	unsigned long long	deflate_out;	/* and after */
+	unsigned long long	deflate_mem;	/* compressor memory (gauge) */
 	struct hist		age;		/* ingest to write */
 	struct broker_stats	broker;
 };

@@ -39,8 +39,10 @@ msg_ref(struct msg *m)
 void
 msg_unref(struct msg *m)
 {
-	if (m != NULL && --m->refs == 0)
+	if (m != NULL && --m->refs == 0) {
+		msg_unref(m->z);
 		free(m);
+	}
 }
 
 size_t
@@ -59,7 +61,7 @@ msg_frame(struct msg *m, size_t *total)
 	if (m->pre < hl)
 		return NULL;
 	p -= hl;
-	p[0] = 0x81;		/* FIN, text */
+	p[0] = m->rsv1 ? 0xc1 : 0x81;	/* FIN, (RSV1,) text */
 	if (hl == 2)
 		p[1] = (unsigned char)n;
 	else if (hl == 4) {

@@ -35,6 +35,14 @@ struct msg {
 	int64_t		 ingest_us;	/* oldest tick in it (0: none) */
 	size_t		 pre;		/* headroom before the payload */
 	size_t		 len;		/* payload bytes */
+	/*
+	 * Its permessage-deflate variant, built once, when the first
+	 * subscriber that negotiated it needs it (wswrite.c); owned.
+	 */
+	struct msg	*z;
+	size_t		 plain_len;	/* compressed one: bytes it stands for */
+	unsigned	 z_done:1;	/* z built, or found not to pay */
+	unsigned	 rsv1:1;	/* this is a compressed one */
 	unsigned char	 data[];	/* pre + len bytes */
 };
 
@@ -50,11 +58,15 @@ msg_payload(struct msg *m)
 }
 /* Takes a reference; returns m. */
 struct msg *msg_ref(struct msg *m);
-/* Drops a reference; frees on the last one. NULL is a no-op. */
+/*
+ * Drops a reference; frees on the last one (its compressed variant
+ * with it). NULL is a no-op.
+ */
 void	msg_unref(struct msg *m);
 /*
  * Writes m's WebSocket frame header (one final text frame, unmasked: the
- * same bytes for every subscriber) into the end of its headroom. Returns
+ * same bytes for every subscriber; RSV1 set on a compressed one) into
+ * the end of its headroom. Returns
  * where the frame starts, with *total its length header included; NULL
  * when the headroom is too small (it needs up to 10 bytes).
  */

@@ -16,9 +16,11 @@
 #include <libwebsockets.h>
 
 #include "conn.h"
+#include "deflate.h"
 #include "heap.h"
 #include "log.h"
 #include "lwslog.h"
+#include "pmd.h"
 #include "wscheck.h"
 #include "wspath.h"
 #include "timeutil.h"
@@ -108,6 +110,48 @@ confirm_upgrade(struct server *s, struct lws *wsi, char *proto)
 	return 0;
 }
 
+/*
+ * Whether the upgrade's Sec-WebSocket-Extensions has a permessage-deflate
+ * offer we take (pmd.c). Asked twice, for the 101's header and at
+ * ESTABLISHED, with the same answer: nothing is kept in between.
+ */
+static int
+wants_deflate(struct server *s, struct lws *wsi)
+{
+	char v[PMD_MAX_HEADER + 1];
+	int n;
+
+	if (s->deflater == NULL ||
+	    lws_hdr_total_length(wsi, WSI_TOKEN_EXTENSIONS) > PMD_MAX_HEADER ||
+	    (n = lws_hdr_copy(wsi, v, sizeof(v), WSI_TOKEN_EXTENSIONS)) <= 0)
+		return 0;
+	return pmd_accept(v, (size_t)n);
+}
+
+/*
+ * The 101's extension answer, added through lws' header hook: lws'
+ * own permessage-deflate keeps zlib streams per connection and
+ * compresses every write again, for every client.
+ */
+static int
+add_headers(struct server *s, struct lws *wsi,
+    struct lws_process_html_args *a)
+{
+	unsigned char *p, *end;
+
+	if (a == NULL || !wants_deflate(s, wsi))
+		return 0;
+	p = (unsigned char *)a->p;
+	end = p + a->max_len;
+	if (lws_add_http_header_by_token(wsi, WSI_TOKEN_EXTENSIONS,
+	    (const unsigned char *)PMD_ANSWER, (int)strlen(PMD_ANSWER), &p,
+	    end))
+		return -1;
+	a->max_len -= (int)(p - (unsigned char *)a->p);
+	a->p = (char *)p;
+	return 0;
+}
+
 /* Small frames must not wait for Nagle and the peer's delayed ACK. */
 static void
 tune_socket(struct server *s, struct lws *wsi)
@@ -135,6 +179,8 @@ established(struct server *s, struct lws *wsi, struct client *c)
 	clientq_init(&c->q);
 	c->live = 1;
 	c->last_pong_ms = (int64_t)uv_now(s->loop);
+	if ((c->pmd = (unsigned)wants_deflate(s, wsi)) != 0)
+		mt->conns_deflate++;
 	edge_client_addr(s, wsi, 0, ip, sizeof(ip));
 	c->ip = iplimit_take(s->ips, ip);
 	mt->conns_total++;
@@ -250,6 +296,8 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 	switch (reason) {
 	case LWS_CALLBACK_HTTP_CONFIRM_UPGRADE:
 		return confirm_upgrade(s, wsi, in);
+	case LWS_CALLBACK_ADD_HEADERS:
+		return add_headers(s, wsi, in);
 	case LWS_CALLBACK_ESTABLISHED:
 		established(s, wsi, &p->c);
 		edge_done(s, wsi);
@@ -463,12 +511,22 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
 		errbuf_set(err, "out of memory");
 		return NULL;
 	}
+	if (!cfg->deflate_off && (s->deflater = deflater_new(6, err)) == NULL) {
+		iplimit_free(s->ips);
+		free(s->scratch);
+		free(s->since_buf);
+		free(s);
+		return NULL;
+	}
+	if (s->deflater != NULL)
+		cfg->metrics->deflate_mem = deflater_mem(s->deflater);
 	if (cfg->lws_verbose)
 		lvl |= LLL_NOTICE;
 	lwslog_init(lvl);
 
 	/* Bound before lws: a taken port fails here, with nothing to undo. */
 	if (edge_start(s, err) == -1) {
+		deflater_free(s->deflater);
 		iplimit_free(s->ips);
 		free(s->scratch);
 		free(s->since_buf);
@@ -504,6 +562,7 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
 	    (s->vhost = lws_get_vhost_by_name(s->ctx, "courtside")) == NULL) {
 		if (s->ctx != NULL)
 			lws_context_destroy(s->ctx);
+		deflater_free(s->deflater);
 		iplimit_free(s->ips);
 		free(s->scratch);
 		free(s->since_buf);
@@ -606,6 +665,8 @@ server_free(struct server *s)
 	}
 	iplimit_free(s->ips);
 	s->ips = NULL;
+	deflater_free(s->deflater);
+	s->deflater = NULL;
 	free(s->since_buf);
 	free(s->scratch);
 	s->timers_open = 5;

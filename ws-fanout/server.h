@@ -39,6 +39,8 @@ struct server_cfg {
 	const struct proxyaddr *trust;	/* trusted proxies or NULL; borrowed */
 	const char	*tls_cert;	/* PEM files, or NULL: plain */
 	const char	*tls_key;
+	size_t		 deflate_min;	/* compress messages this long up */
+	int		 deflate_off;	/* never negotiate permessage-deflate */
 	struct rooms	*rooms;		/* borrowed */
 	struct metrics	*metrics;	/* borrowed */
 };

@@ -12,6 +12,7 @@
 #include <libwebsockets.h>
 
 #include "conn.h"
+#include "deflate.h"
 #include "log.h"
 #include "timeutil.h"
 
@@ -46,6 +47,32 @@ hand_tail(struct client *c, unsigned char *p, size_t n)
 }
 
 /*
+ * The compressed variant is built the first time a subscriber that
+ * negotiated permessage-deflate needs m; every later one gets the same
+ * bytes. A message under the threshold, or one deflate would not
+ * shrink, goes plain (RSV1 clear).
+ */
+struct msg *
+wswrite_pick(struct server *s, const struct client *c, struct msg *m)
+{
+	struct metrics *mt = s->cfg.metrics;
+
+	if (!c->pmd || s->deflater == NULL || m->rsv1 ||
+	    m->len < s->cfg.deflate_min)
+		return m;
+	if (!m->z_done) {
+		m->z_done = 1;
+		if ((m->z = deflater_msg(s->deflater, m)) != NULL) {
+			mt->deflated++;
+			mt->deflate_in += m->len;
+			mt->deflate_out += m->z->len;
+		}
+		mt->deflate_mem = deflater_mem(s->deflater);
+	}
+	return m->z != NULL ? m->z : m;
+}
+
+/*
  * The fast path: writes up to n queued-or-new messages (each at most
  * limit bytes) to c's socket with one sendmsg, bypassing lws's
  * one-write-per-writable-callback. Returns how many messages left
@@ -57,6 +84,7 @@ wswrite_direct(struct server *s, struct client *c, struct msg **ms, size_t n,
     size_t limit)
 {
 	struct iovec iov[16];
+	struct msg *pk[16];
 	struct msghdr mh;
 	size_t i, k, total, done;
 	ssize_t w;
@@ -69,8 +97,9 @@ wswrite_direct(struct server *s, struct client *c, struct msg **ms, size_t n,
 	if (n > sizeof(iov) / sizeof(iov[0]))
 		n = sizeof(iov) / sizeof(iov[0]);
 	for (k = 0; k < n; k++) {
-		if (ms[k]->len > limit ||
-		    (iov[k].iov_base = msg_frame(ms[k], &total)) == NULL)
+		pk[k] = wswrite_pick(s, c, ms[k]);
+		if (pk[k]->len > limit ||
+		    (iov[k].iov_base = msg_frame(pk[k], &total)) == NULL)
 			break;
 		iov[k].iov_len = total;
 	}
@@ -93,7 +122,7 @@ wswrite_direct(struct server *s, struct client *c, struct msg **ms, size_t n,
 			done = 0;
 		} else
 			done -= iov[i].iov_len;
-		wswrite_count(s, ms[i]);
+		wswrite_count(s, pk[i]);
 	}
 	return i;
 }
@@ -120,6 +149,30 @@ wswrite_count(struct server *s, const struct msg *m)
 	}
 }
 
+/*
+ * A fragment of a compressed message, framed here (lws_write cannot set
+ * RSV1): RSV1 on the first frame only (RFC 7692 §6.1).
+ */
+static int
+write_raw_fragment(struct server *s, struct client *c, size_t n, int fin)
+{
+	unsigned char *p = s->scratch + LWS_PRE;
+	size_t hl = n < 126 ? 2 : 4;	/* n <= CHUNK < 65536 */
+
+	memcpy(p, msg_payload(c->cur) + c->cur_off, n);
+	p -= hl;
+	p[0] = (unsigned char)((fin ? 0x80 : 0) |
+	    (c->cur_off == 0 ? 0x41 : 0x00));
+	if (hl == 2)
+		p[1] = (unsigned char)n;
+	else {
+		p[1] = 126;
+		p[2] = (unsigned char)(n >> 8);
+		p[3] = (unsigned char)n;
+	}
+	return lws_write(c->wsi, p, hl + n, LWS_WRITE_RAW) < 0 ? -1 : 0;
+}
+
 /* Writes the next fragment of c->cur; the last one completes it. */
 static int
 write_chunk(struct server *s, struct client *c)
@@ -133,10 +186,15 @@ write_chunk(struct server *s, struct client *c)
 	flags = c->cur_off == 0 ? LWS_WRITE_TEXT : LWS_WRITE_CONTINUATION;
 	if (c->cur_off + n < m->len)
 		flags |= LWS_WRITE_NO_FIN;
-	memcpy(s->scratch + LWS_PRE, msg_payload(m) + c->cur_off, n);
-	if (lws_write(c->wsi, s->scratch + LWS_PRE, n,
-	    (enum lws_write_protocol)flags) < 0)
-		return -1;
+	if (m->rsv1) {
+		if (write_raw_fragment(s, c, n, c->cur_off + n == m->len) < 0)
+			return -1;
+	} else {
+		memcpy(s->scratch + LWS_PRE, msg_payload(m) + c->cur_off, n);
+		if (lws_write(c->wsi, s->scratch + LWS_PRE, n,
+		    (enum lws_write_protocol)flags) < 0)
+			return -1;
+	}
 	c->cur_off += n;
 	if (c->cur_off == m->len) {
 		wswrite_count(s, m);
@@ -155,9 +213,21 @@ write_chunk(struct server *s, struct client *c)
 static int
 write_msg(struct server *s, struct client *c, struct msg *m)
 {
+	unsigned char *f;
+	size_t total;
+
 	if (m->len > CHUNK && !lws_partial_buffered(c->wsi) &&
 	    wswrite_direct(s, c, &m, 1, s->cfg.client_queue) == 1)
 		return 0;
+	m = wswrite_pick(s, c, m);
+	if (m->rsv1 && m->len <= CHUNK) {
+		/* Framed in its headroom, RSV1 set: lws writes it as is. */
+		if ((f = msg_frame(m, &total)) == NULL ||
+		    lws_write(c->wsi, f, total, LWS_WRITE_RAW) < 0)
+			return -1;
+		wswrite_count(s, m);
+		return 0;
+	}
 	if (m->len > CHUNK) {
 		c->cur = msg_ref(m);
 		c->cur_off = 0;

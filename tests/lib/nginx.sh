@@ -42,17 +42,19 @@ nginx_site() {
 	awk -v listen="$listen" -v ws="$NGINX_WS" -v live="$NGINX_LIVE" \
 	    -v app="$NGINX_APP" -v tls="$tls" -v cert="${NGINX_TLS_CERT:-}" \
 	    -v key="${NGINX_TLS_KEY:-}" '
-	function servers(list,   a, n, i) {
+	function servers(list,   a, n, i, rest) {
+		rest = $0	# the parameters after the address are kept
+		sub(/^\tserver [^ ;]+/, "", rest)
 		n = split(list, a, " ")
 		for (i = 1; i <= n; i++)
-			printf "\tserver 127.0.0.1:%s;\n", a[i]
+			printf "\tserver 127.0.0.1:%s%s\n", a[i], rest
 		done++
 	}
 	/^upstream courtside_ws_fanout / { blk = "ws" }
 	/^upstream courtside_live_games / { blk = "live" }
 	/^upstream courtside_app / { blk = "app" }
 	/^}/ { blk = "" }
-	blk == "ws" && /^\tserver 127\.0\.0\.1:8080;/ { servers(ws); next }
+	blk == "ws" && /^\tserver 127\.0\.0\.1:8080[ ;]/ { servers(ws); next }
 	blk == "live" && /^\tserver 127\.0\.0\.1:8000;/ { servers(live); next }
 	blk == "app" && /^\tserver 127\.0\.0\.1:[0-9]+;.*CHANGE/ { servers(app); next }
 	/^\tlisten 80;$/ {

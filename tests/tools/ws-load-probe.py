@@ -9,7 +9,8 @@ raw socket where a test needs to misbehave (never read, never pong).
   status URL               print the HTTP status of a refused upgrade, or 101
   hold URL N [SRC]         open N connections from address SRC, print one
                            status per connection, keep them until stdin ends
-  send URL BYTES           send one message of BYTES bytes; print the close
+  send URL BYTES           send one message of BYTES bytes (uncompressed);
+                           print the close
   stall URL SECS UNTIL     connect with a tiny receive buffer, read nothing
                            for SECS, then read until a message contains UNTIL;
                            print every message
@@ -71,8 +72,11 @@ async def hold(url, n, src):
 
 
 async def send(url, nbytes):
+    # Uncompressed: ws-fanout (lws 4.1) closes a compressed client
+    # message with 1002 whatever its size (ws-fanout-deflate-bomb-1002).
     try:
-        async with websockets.connect(url, max_size=None) as ws:
+        async with websockets.connect(url, max_size=None,
+                                      compression=None) as ws:
             await ws.recv()
             await ws.send("x" * nbytes)
             while True:

@@ -499,10 +499,12 @@ report(struct load *ld)
 	printf("{\"clients\":%u,\"started\":%u,\"established\":%u,"
 	    "\"first_msgs\":%u,\"failed\":%u,\"closed\":%u,\"msgs\":%llu,"
 	    "\"bytes\":%llu,\"stamps\":%llu,\"measured_msgs\":%llu,"
-	    "\"secs\":%.3f,\"connect_us\":%s,\"latency_us\":%s,"
+	    "\"secs\":%.3f,\"wire_bytes\":%llu,\"deflated_msgs\":%llu,"
+	    "\"connect_us\":%s,\"latency_us\":%s,"
 	    "\"negative_latency\":%" PRId64 "}\n", ld->n, ld->started,
 	    ld->established, ld->firsts, ld->failed, ld->closed, ld->msgs,
-	    ld->bytes, ld->stamps, ld->msgs - ld->msgs_at_measure, secs, cj,
+	    ld->bytes, ld->stamps, ld->msgs - ld->msgs_at_measure, secs,
+	    ld->wire_bytes, ld->deflated_msgs, cj,
 	    lj, ld->latency_us.neg);
 	fflush(stdout);
 }
@@ -843,11 +845,12 @@ static const char usage[] =
     "usage: ws-load clients [-s] [-a host:port] [-b first] [-c rate] "
     "[-d secs] [-D dir] [-e string] [-F] [-g ids] [-k] [-m msgs] "
     "[-n clients] [-P prefix] [-q query] [-R file] [-S sources] "
-    "[-t timeout]\n"
+    "[-t timeout] [-Z]\n"
     "         (-k: a client whose connection ends or fails reconnects "
     "after 0.1-2 s,\n"
     "         resuming with ?since=EPOCH:SEQ, until the run ends;\n"
-    "         -F: our own lean client instead of libwebsockets)\n"
+    "         -F: our own lean client instead of libwebsockets;\n"
+    "         -Z: -F offering permessage-deflate, inflating what comes)\n"
     "       ws-load churn [-a host:port] [-b first] [-c rate] [-g ids] "
     "[-n clients] [-r rounds] [-S sources] [-t round_timeout] [-x pid] "
     "[-z settle_ms]\n"
@@ -884,7 +887,7 @@ main(int argc, char **argv)
 	ld.src_base = 1;
 	ld.timeout = 60;
 	while ((ch = getopt(argc, argv, ld.churn ? "a:b:c:g:hn:r:S:t:x:z:" :
-	    "a:b:c:d:D:e:Fg:hkm:n:P:q:R:sS:t:")) != -1) {
+	    "a:b:c:d:D:e:Fg:hkm:n:P:q:R:sS:t:Z")) != -1) {
 		switch (ch) {
 		case 'a':
 			snprintf(ld.host, sizeof(ld.host), "%s", optarg);
@@ -899,6 +902,7 @@ main(int argc, char **argv)
 		case 'D': ld.dump_dir = optarg; break;
 		case 'e': ld.until_str = optarg; break;
 		case 'F': ld.raw = 1; break;
+		case 'Z': ld.raw = 1; ld.deflate = 1; break;
 		case 'R': ld.ready_file = optarg; break;
 		case 'g':
 			free(ld.games);

@@ -109,6 +109,11 @@ struct load {
 	char			 raw_accept[32];	/* the answer it needs */
 	char			*raw_rbuf;	/* every read lands here */
 	size_t			 raw_rcap;
+	int			 deflate;	/* -Z: offer permessage-deflate */
+	char			*zbuf;		/* a message inflated */
+	size_t			 zcap;
+	unsigned long long	 wire_bytes;	/* data payload bytes read */
+	unsigned long long	 deflated_msgs;	/* of the messages, compressed */
 	unsigned long long	 drops, attempts, reconnects;
 	unsigned		 clients_reconnected;
 	unsigned		 down_failed, down_closed;	/* at the end */
