@@ -115,14 +115,15 @@ bf_flush(struct tap *t)
 	int64_t now = time_now_ms();
 	size_t i;
 
+	if (t->bf_npend == 0)
+		return;	/* and bf_pend may still be NULL: no qsort */
 	qsort(t->bf_pend, t->bf_npend, sizeof(*t->bf_pend), by_time);
 	for (i = 0; i < t->bf_npend; i++) {
 		kalshi_candle_quote(&t->bf_pend[i].c, t->bf_pend[i].m->m.ticker,
 		    &q);
 		bf_emit(t, t->bf_pend[i].m, &q, now);
 	}
-	if (t->bf_npend > 0)
-		log_info("backfill written", "quotes=%zu", t->bf_npend);
+	log_info("backfill written", "quotes=%zu", t->bf_npend);
 	t->bf_npend = 0;
 }
 
