@@ -143,7 +143,7 @@ game_get(struct oredis *s, const char *id)
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		return NULL;
 	memcpy(g->id, id, n + 1);
-	snprintf(g->key, sizeof(g->key), "%s:game:%s", s->url.name, id);
+	(void)redis_url_game_key(&s->url, id, g->key, sizeof(g->key));
 	s->games[s->ngames++] = g;
 	return g;
 }
@@ -598,7 +598,7 @@ oredis_open(uv_loop_t *loop, const char *spec, const struct output_cfg *cfg,
 		s->checkpoint = 2;
 	s->window = s->cfg.max_queue < WINDOW_MAX ? s->cfg.max_queue :
 	    WINDOW_MAX;
-	snprintf(s->index_key, sizeof(s->index_key), "%s:games", s->url.name);
+	(void)redis_url_index_key(&s->url, s->index_key, sizeof(s->index_key));
 	snprintf(s->maxlen, sizeof(s->maxlen), "%zu", s->cfg.redis_maxlen);
 	snprintf(s->imaxlen, sizeof(s->imaxlen), "%d", INDEX_MAXLEN);
 	snprintf(s->ttl, sizeof(s->ttl), "%" PRId64, s->cfg.redis_expire_s);

@@ -2,6 +2,7 @@
  * redis_url: the redis://[HOST][:PORT]/NAME parser. Pure; must not look
  * names up or touch the network (redis.c does that).
  */
+#include <stdio.h>
 #include <string.h>
 
 #include "redis_url.h"
@@ -106,4 +107,23 @@ redis_url_parse(const char *s, struct redis_url *u, struct errbuf *err)
 			return errbuf_set(err, "bad character in NAME");
 	memcpy(u->name, p, n + 1);
 	return 0;
+}
+
+static int
+fits(int n, size_t len)
+{
+	return n >= 0 && (size_t)n < len ? 0 : -1;
+}
+
+int
+redis_url_game_key(const struct redis_url *u, const char *id, char *buf,
+    size_t len)
+{
+	return fits(snprintf(buf, len, "%s:game:%s", u->name, id), len);
+}
+
+int
+redis_url_index_key(const struct redis_url *u, char *buf, size_t len)
+{
+	return fits(snprintf(buf, len, "%s:games", u->name), len);
 }

@@ -6,6 +6,8 @@
 #ifndef COURTSIDE_REDIS_URL_H
 #define COURTSIDE_REDIS_URL_H
 
+#include <stddef.h>
+
 #include "errbuf.h"
 
 #define REDIS_URL_HOST_MAX	253
@@ -27,5 +29,14 @@ int	redis_url_is(const char *s);
  * then unspecified. Borrows s.
  */
 int	redis_url_parse(const char *s, struct redis_url *u, struct errbuf *err);
+/*
+ * The stream layout, shared by the writer (aligner) and every reader
+ * (ws-fanout): NAME:game:ID, one stream per game, and NAME:games, the
+ * index. Each writes into buf (len bytes) and returns 0, or -1 when the
+ * key does not fit.
+ */
+int	redis_url_game_key(const struct redis_url *u, const char *id, char *buf,
+	    size_t len);
+int	redis_url_index_key(const struct redis_url *u, char *buf, size_t len);
 
 #endif

@@ -125,7 +125,7 @@ game_add(struct iredis *s, const char *id)
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		return NULL;
 	snprintf(g->id, sizeof(g->id), "%s", id);
-	snprintf(g->key, sizeof(g->key), "%s:game:%s", s->url.name, id);
+	(void)redis_url_game_key(&s->url, id, g->key, sizeof(g->key));
 	g->want_rebuild = g->forced = 1;
 	s->games[s->ngames++] = g;
 	s->bs->games = s->ngames;
@@ -740,7 +740,7 @@ iredis_open(uv_loop_t *loop, const char *spec, const struct input_cfg *icfg,
 	memset(bs, 0, sizeof(*bs));
 	bs->enabled = 1;
 	s->rl = (struct ratelimit)RATELIMIT_INIT(10000, 5);
-	snprintf(s->index_key, sizeof(s->index_key), "%s:games", s->url.name);
+	(void)redis_url_index_key(&s->url, s->index_key, sizeof(s->index_key));
 	memset(&rcfg, 0, sizeof(rcfg));
 	rcfg.url = s->url;
 	rcfg.base_ms = 100;

@@ -68,5 +68,18 @@ main(void)
 		snprintf(s, sizeof(s), "redis://%s%s/x", longname, longname);
 		T_CHECK(bad(s));
 	}
+	/* The stream layout writer and readers share. */
+	{
+		struct redis_url u;
+		struct errbuf err;
+		char key[64];
+
+		T_EQ_INT(redis_url_parse("redis://h/cs", &u, &err), 0);
+		T_EQ_INT(redis_url_game_key(&u, "401772994", key, sizeof(key)), 0);
+		T_EQ_STR(key, "cs:game:401772994");
+		T_EQ_INT(redis_url_index_key(&u, key, sizeof(key)), 0);
+		T_EQ_STR(key, "cs:games");
+		T_EQ_INT(redis_url_game_key(&u, "401772994", key, 10), -1);
+	}
 	return t_done("redis_url");
 }
