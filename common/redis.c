@@ -10,10 +10,10 @@
 
 #include <hiredis/hiredis.h>
 #include <hiredis/async.h>
-#include <hiredis/adapters/libuv.h>
 
 #include "backoff.h"
 #include "redis.h"
+#include "redis_uv.h"
 #include "timeutil.h"
 
 struct redis_conn {
@@ -115,7 +115,13 @@ connect_to(struct redis_conn *rc, const char *ip)
 		went_down(rc, rc->why);
 		return;
 	}
-	if (redisLibuvAttach(ac, rc->loop) != REDIS_OK) {
+	/*
+	 * Keepalive (15 s idle, then probes): a Redis whose machine went
+	 * away without a reset is noticed in under a minute, while one
+	 * that is merely slow to answer is waited for.
+	 */
+	(void)redisEnableKeepAlive(&ac->c);
+	if (redis_uv_attach(ac, rc->loop) == -1) {
 		redisAsyncFree(ac);
 		went_down(rc, "cannot attach to the loop");
 		return;
