@@ -18,6 +18,7 @@
 #include "clientq.h"
 #include "iplimit.h"
 #include "server.h"
+#include "wscheck.h"
 
 /*
  * Messages longer than this go out as fragments of this size, copied
@@ -62,6 +63,8 @@ struct client {
 	int64_t		 last_pong_ms;
 	int64_t		 ping_sent_ms;
 	size_t		 rx_len;
+	struct wscheck_rx rx;		/* its frame headers (rxguard) */
+	int		 fd;
 	unsigned short	 close_code;
 	unsigned	 live:1, need_snapshot:1, want_ping:1,
 			 awaiting_pong:1, pmd:1;	/* pmd: permessage-deflate */
@@ -82,6 +85,7 @@ struct edge_counters {
 	unsigned long long	bad_requests;	/* Content-Length, TE: 400 */
 	unsigned long long	bad_handshakes;	/* version 426, key 400 */
 	unsigned long long	bad_close_codes;	/* answered 1002 */
+	unsigned long long	unmasked_frames;	/* closed 1002 */
 	unsigned long long	forwarded_malformed;	/* XFF, X-Real-IP */
 };
 

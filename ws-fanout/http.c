@@ -148,6 +148,10 @@ render_edge(const struct server *s, struct buf *b)
 	    "codes not valid on the wire, answered with 1002.\n"
 	    "# TYPE ws_fanout_bad_close_codes_total counter\n"
 	    "ws_fanout_bad_close_codes_total %llu\n", e->bad_close_codes);
+	buf_addf(b, "# HELP ws_fanout_unmasked_frames_total Clients that "
+	    "sent an unmasked frame, closed with 1002.\n"
+	    "# TYPE ws_fanout_unmasked_frames_total counter\n"
+	    "ws_fanout_unmasked_frames_total %llu\n", e->unmasked_frames);
 	buf_addf(b, "# HELP ws_fanout_forwarded_malformed_total "
 	    "X-Forwarded-For or X-Real-IP values from a trusted proxy that "
 	    "were not addresses (the proxy's address was used).\n"

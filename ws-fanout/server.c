@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -21,6 +22,7 @@
 #include "log.h"
 #include "lwslog.h"
 #include "pmd.h"
+#include "rxguard.h"
 #include "wscheck.h"
 #include "wspath.h"
 #include "timeutil.h"
@@ -176,6 +178,8 @@ established(struct server *s, struct lws *wsi, struct client *c)
 
 	memset(c, 0, sizeof(*c));
 	c->wsi = wsi;
+	c->fd = (int)lws_get_socket_fd(wsi);
+	rxguard_watch(c->fd, &c->rx, c);
 	clientq_init(&c->q);
 	c->live = 1;
 	c->last_pong_ms = (int64_t)uv_now(s->loop);
@@ -229,6 +233,7 @@ closed(struct server *s, struct client *c)
 	if (!c->live)
 		return;
 	c->live = 0;
+	rxguard_forget(c->fd);
 	pong_done(s, c);
 	clientq_clear(&c->q, &s->budget);
 	msg_unref(c->cur);
@@ -259,6 +264,29 @@ receive(struct server *s, struct lws *wsi, struct client *c, size_t len)
 		return -1;
 	}
 	return 0;
+}
+
+/*
+ * An unmasked frame from the client (rxguard; RFC 6455 §5.1): nothing
+ * more goes out to it but a close with 1002, at once.
+ */
+static void
+on_unmasked(void *owner)
+{
+	struct client *c = owner;
+	struct server *s;
+
+	if (!c->live)
+		return;
+	s = lws_context_user(lws_get_context(c->wsi));
+	s->edge.unmasked_frames++;
+	clientq_clear(&c->q, &s->budget);
+	s->cfg.metrics->queued_bytes = s->budget.used;
+	msg_unref(c->cur);
+	c->cur = NULL;
+	c->need_snapshot = c->q.resync = c->want_ping = 0;
+	c->close_code = LWS_CLOSE_STATUS_PROTOCOL_ERR;
+	want_write(c);
 }
 
 /*
@@ -490,6 +518,7 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
 {
 	struct lws_context_creation_info info;
 	struct server *s;
+	struct rlimit rl;
 	void *loops[1];
 	int lvl = LLL_ERR | LLL_WARN;
 
@@ -586,6 +615,13 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
 	s->pong.data = s;
 	uv_idle_init(loop, &s->fanout);
 	s->fanout.data = s;
+	if (getrlimit(RLIMIT_NOFILE, &rl) != 0 || rl.rlim_cur > (1u << 20))
+		rl.rlim_cur = 1u << 20;
+	if (rxguard_init(loop, (int)rl.rlim_cur, on_unmasked) == -1) {
+		server_free(s);
+		errbuf_set(err, "out of memory");
+		return NULL;
+	}
 	return s;
 }
 
@@ -654,6 +690,7 @@ server_free(struct server *s)
 #endif
 	lws_context_destroy(s->ctx);
 	s->ctx = NULL;
+	rxguard_fini();
 	edge_free(s, timer_closed);
 	for (r = rooms_first(s->cfg.rooms); r != NULL; r = room_next(r)) {
 		struct subs *sb = room_user(r);

@@ -107,3 +107,54 @@ wscheck_content_length(const char *const *vals, size_t n)
 	}
 	return 1;
 }
+
+/* Header bytes once the second is known: 2, the length's 0/2/8, mask. */
+static size_t
+header_len(const unsigned char *h)
+{
+	unsigned len7 = h[1] & 0x7f;
+
+	return 2 + (len7 == 126 ? 2 : len7 == 127 ? 8 : 0) +
+	    ((h[1] & 0x80) ? 4 : 0);
+}
+
+size_t
+wscheck_rx(struct wscheck_rx *st, const unsigned char *p, size_t n)
+{
+	size_t i = 0, start = 0, k;
+	int here = 0;	/* the header being read began in these bytes */
+	uint64_t len;
+
+	if (st->bad)
+		return 0;
+	while (i < n) {
+		if (st->left > 0) {
+			k = n - i < st->left ? n - i : (size_t)st->left;
+			st->left -= k;
+			i += k;
+			continue;
+		}
+		if (st->have == 0) {
+			start = i;
+			here = 1;
+		}
+		st->hdr[st->have++] = p[i++];
+		if (st->have < 2)
+			continue;
+		if (!(st->hdr[1] & 0x80)) {
+			st->bad = 1;
+			return here ? start : 0;
+		}
+		if (st->have < header_len(st->hdr))
+			continue;
+		len = st->hdr[1] & 0x7f;
+		if (len == 126)
+			len = (uint64_t)st->hdr[2] << 8 | st->hdr[3];
+		else if (len == 127)
+			for (len = 0, k = 2; k < 10; k++)
+				len = len << 8 | st->hdr[k];
+		st->left = len;
+		st->have = 0;
+	}
+	return n;
+}

@@ -7,6 +7,7 @@
 #define FANOUT_WSCHECK_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 /* 1 when Sec-WebSocket-Version (NULL: missing) is exactly "13". */
 int	wscheck_version(const char *v);
@@ -24,5 +25,23 @@ int	wscheck_close_code(unsigned code);
  * differ, which is a request to refuse with 400 and close.
  */
 int	wscheck_content_length(const char *const *vals, size_t n);
+
+/*
+ * The frame headers of one client's byte stream after the upgrade, fed
+ * as it is read off the socket (RFC 6455 §5.2): every client frame must
+ * be masked (§5.1). Zero it at the upgrade; owned by the connection.
+ */
+struct wscheck_rx {
+	uint64_t	 left;		/* payload bytes still to skip */
+	unsigned char	 hdr[14];	/* the header being read */
+	unsigned char	 have;		/* bytes of it so far */
+	unsigned char	 bad;		/* an unmasked frame was seen */
+};
+/*
+ * How many of the n bytes at p may reach the WebSocket parser: n while
+ * every frame is masked; at an unmasked frame, the bytes before its
+ * header (0 if the header began in earlier bytes), and 0 from then on.
+ */
+size_t	wscheck_rx(struct wscheck_rx *st, const unsigned char *p, size_t n);
 
 #endif

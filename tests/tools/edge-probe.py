@@ -12,8 +12,13 @@ sees, one fact per line.
                                lines as the server closes them
   close-code HOST PORT PATH CODE   upgrade, send a masked close with CODE,
                                print the code the server answers with
-  unmasked HOST PORT PATH      upgrade, send an unmasked ping, print
-                               "close CODE" or "pong" or "nothing"
+  unmasked HOST PORT PATH [HOW]  upgrade, send a ping and print "close
+                               CODE", "closed" (no close frame), "pong" or
+                               "nothing"; HOW: unmasked (the default),
+                               split (unmasked, its header's two bytes
+                               sent apart), after-text (unmasked, after a
+                               masked text message sent byte by byte) or
+                               masked (a valid ping)
   upgrade HOST PORT PATH [HEADER...]  a handshake with extra headers
                                ("Name: value"), print the status line
   no-pong HOST PORT PATH WAIT  upgrade, never answer a ping; print
@@ -27,6 +32,7 @@ sees, one fact per line.
 """
 import base64
 import os
+import ssl
 import select
 import socket
 import struct
@@ -40,6 +46,10 @@ def connect(host, port, src=None, timeout=5):
         s.bind((src, 0))
     s.settimeout(timeout)
     s.connect((host, int(port)))
+    # EDGE_PROBE_CA=PEM: the server speaks TLS, verified against PEM.
+    if os.environ.get("EDGE_PROBE_CA"):
+        ctx = ssl.create_default_context(cafile=os.environ["EDGE_PROBE_CA"])
+        s = ctx.wrap_socket(s, server_hostname="localhost")
     return s
 
 
@@ -142,7 +152,8 @@ def frame(opcode, payload, masked=True):
 
 
 def frames(s, wait=3.0):
-    """Yields (opcode, payload) of the server's frames until close or wait."""
+    """Yields (opcode, payload) of the server's frames until wait, and
+    ("eof", b"") if the server closes the connection."""
     buf, t0 = b"", time.monotonic()
     while time.monotonic() - t0 < wait:
         while len(buf) >= 2:
@@ -169,6 +180,7 @@ def frames(s, wait=3.0):
             except OSError:
                 chunk = b""
             if not chunk:
+                yield "eof", b""
                 return
             buf += chunk
 
@@ -188,13 +200,24 @@ def cmd_close_code(host, port, path, code):
     print("no close")
 
 
-def cmd_unmasked(host, port, path):
+def cmd_unmasked(host, port, path, how="unmasked"):
     s, status, _ = handshake(host, port, path)
     if " 101 " not in status + " ":
         print("status " + status)
         return
     time.sleep(0.3)
-    s.sendall(frame(9, b"hi", masked=False))
+    ping = frame(9, b"hi", masked=(how == "masked"))
+    if how == "split":
+        s.sendall(ping[:1])
+        time.sleep(0.3)
+        s.sendall(ping[1:])
+    elif how == "after-text":
+        for b in frame(1, b"hello"):
+            s.sendall(bytes([b]))
+            time.sleep(0.01)
+        s.sendall(ping)
+    else:
+        s.sendall(ping)
     for op, payload in frames(s):
         if op == 8:
             print("close %s" % (struct.unpack(">H", payload[:2])[0]
@@ -202,6 +225,9 @@ def cmd_unmasked(host, port, path):
             return
         if op == 10:
             print("pong")
+            return
+        if op == "eof":
+            print("closed")
             return
     print("nothing")
 
