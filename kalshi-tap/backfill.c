@@ -3,11 +3,14 @@
  * followed it (--backfill DUR), as quote lines marked "backfill":true.
  * One REST request at a time, BF_SPACING_MS apart; a failure (HTTP
  * status, transport, a body that is not candles) is retried with the
- * usual backoff and shows in the source state; never gives up, never
- * waits on or holds back a live quote. The minutes of the markets wanting
- * a backfill are written once all are fetched, in time order across them
- * (a consumer's series stays in order). A market held in the --state
- * file is not backfilled again.
+ * usual backoff and shows in the source state; never gives up. The
+ * minutes of the markets wanting a backfill are written once all are
+ * fetched, in time order across them, and live lines (quotes, trades)
+ * wait until then (a consumer's series stays in time order), but no
+ * longer than BF_HOLD_MS or BF_HOLD_MAX lines, and not past a failed
+ * request: then they go out, and minutes written later that are older
+ * than them are stale to the aligner. A market held in the --state file
+ * is not backfilled again.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -25,6 +28,8 @@
 
 #define BF_SPACING_MS	250	/* between two candle requests */
 #define BF_MAX_PEND	100000	/* minutes held before writing */
+#define BF_HOLD_MS	30000	/* a live line waits for a backfill */
+#define BF_HOLD_MAX	10000	/* live lines waiting, at most */
 
 /* A fetched minute of a market, not yet written. */
 struct bf_pend {
@@ -32,7 +37,73 @@ struct bf_pend {
 	struct kalshi_candle	 c;
 };
 
+/* A live line waiting for the backfill to be written. */
+struct bf_live {
+	struct bf_live	*next;
+	struct mkt	*m;		/* a quote's; NULL: a trade */
+	char		*s;
+	size_t		 len;
+};
+
 static void	bf_cb(uv_timer_t *h);
+
+/*
+ * Writes the live lines that waited, in the order they came; nohold:
+ * nothing waits again until every backfill wanted now is written (one
+ * failed, or waiting took too long).
+ */
+static void
+bf_release(struct tap *t, int nohold)
+{
+	struct bf_live *l;
+	size_t n = t->bf_nlive;
+
+	uv_timer_stop(&t->bf_hold_timer);
+	t->bf_holding = 0;
+	t->bf_nohold = nohold;
+	while ((l = t->bf_live) != NULL) {
+		t->bf_live = l->next;
+		emit_quote_text(t, l->m, l->s, l->len);	/* at exit too */
+		free(l->s);
+		free(l);
+	}
+	t->bf_live_tail = NULL;
+	t->bf_nlive = 0;
+	if (n > 0 && nohold)
+		log_warn("live quotes sent before the backfill", "lines=%zu",
+		    n);
+}
+
+static void
+bf_hold_cb(uv_timer_t *h)
+{
+	bf_release(h->data, 1);
+}
+
+int
+backfill_hold_live(struct tap *t, struct mkt *m, char *s, size_t len)
+{
+	struct bf_live *l;
+
+	if (!t->bf_holding || t->stopping)
+		return 0;
+	if (t->bf_nlive >= BF_HOLD_MAX || (l = malloc(sizeof(*l))) == NULL) {
+		bf_release(t, 1);
+		return 0;
+	}
+	l->next = NULL;
+	l->m = m;
+	l->s = s;
+	l->len = len;
+	if (t->bf_live_tail != NULL)
+		t->bf_live_tail->next = l;
+	else
+		t->bf_live = l;
+	t->bf_live_tail = l;
+	if (t->bf_nlive++ == 0)
+		uv_timer_start(&t->bf_hold_timer, bf_hold_cb, BF_HOLD_MS, 0);
+	return 1;
+}
 
 static void
 bf_schedule(struct tap *t, int64_t delay)
@@ -46,17 +117,22 @@ backfill_init(struct tap *t)
 {
 	uv_timer_init(&t->svc.loop, &t->bf_timer);
 	t->bf_timer.data = t;
+	uv_timer_init(&t->svc.loop, &t->bf_hold_timer);
+	t->bf_hold_timer.data = t;
 	backoff_init(&t->bf_b, (uint64_t)time_now_ms() ^ 0x3c3c);
 }
 
 void
 backfill_close(struct tap *t)
 {
+	bf_release(t, 0);
 	free(t->bf_pend);
 	t->bf_pend = NULL;
 	t->bf_npend = t->bf_cap = 0;
 	if (!uv_is_closing((uv_handle_t *)&t->bf_timer))
 		uv_close((uv_handle_t *)&t->bf_timer, NULL);
+	if (!uv_is_closing((uv_handle_t *)&t->bf_hold_timer))
+		uv_close((uv_handle_t *)&t->bf_hold_timer, NULL);
 }
 
 void
@@ -72,6 +148,8 @@ backfill_want(struct tap *t, struct mkt *m)
 	}
 	m->bf = BF_WANT;
 	m->bf_end_ms = time_now_ms();
+	if (!t->bf_nohold)
+		t->bf_holding = 1;
 	bf_schedule(t, 0);
 }
 
@@ -88,10 +166,7 @@ bf_emit(struct tap *t, struct mkt *m, const struct kalshi_quote *q,
 		return;
 	json_object_set_new(line, "backfill", json_true());
 	if ((s = ndjson_encode(line, &len)) != NULL) {
-		markets_hold(t, m, s, len, 0);
-		state_append(t, s, len);
-		if (t->out != NULL && output_connected(t->out))
-			output_write(t->out, s, len);
+		emit_quote_text(t, m, s, len);
 		free(s);
 	}
 	json_decref(line);
@@ -115,16 +190,22 @@ bf_flush(struct tap *t)
 	int64_t now = time_now_ms();
 	size_t i;
 
-	if (t->bf_npend == 0)
-		return;	/* and bf_pend may still be NULL: no qsort */
-	qsort(t->bf_pend, t->bf_npend, sizeof(*t->bf_pend), by_time);
-	for (i = 0; i < t->bf_npend; i++) {
-		kalshi_candle_quote(&t->bf_pend[i].c, t->bf_pend[i].m->m.ticker,
-		    &q);
-		bf_emit(t, t->bf_pend[i].m, &q, now);
+	if (t->bf_npend > 0) {
+		/* bf_pend may still be NULL with nothing in it: no qsort. */
+		qsort(t->bf_pend, t->bf_npend, sizeof(*t->bf_pend), by_time);
+		for (i = 0; i < t->bf_npend; i++) {
+			kalshi_candle_quote(&t->bf_pend[i].c,
+			    t->bf_pend[i].m->m.ticker, &q);
+			bf_emit(t, t->bf_pend[i].m, &q, now);
+		}
+		log_info("backfill written", "quotes=%zu", t->bf_npend);
+		t->bf_npend = 0;
 	}
-	log_info("backfill written", "quotes=%zu", t->bf_npend);
-	t->bf_npend = 0;
+	/* Then the live lines that waited for it, unless more are wanted. */
+	for (i = 0; i < t->n_mk; i++)
+		if (t->mk[i].bf == BF_WANT)
+			return;
+	bf_release(t, 0);
 }
 
 /* Holds the k minutes of m (out of memory: writes what is held first;
@@ -170,6 +251,7 @@ bf_failed(struct tap *t, struct mkt *m, const char *detail)
 	    m->m.ticker, detail);
 	t->bf_failing = 1;
 	t->bf_retry_ms = d;
+	bf_release(t, 1);	/* live quotes do not wait on a retry */
 	log_warn("backfill failed", "ticker=%s error=%s failures=%u "
 	    "retry_in_ms=%lld", m->m.ticker, log_str(detail),
 	    t->bf_b.failures, (long long)d);

@@ -77,6 +77,24 @@ emit_state(struct tap *t)
 }
 
 void
+emit_quote_text(struct tap *t, struct mkt *m, const char *s, size_t len)
+{
+	if (m == NULL) {
+		if (t->out != NULL)
+			output_write(t->out, s, len);
+		return;
+	}
+	markets_hold(t, m, s, len, 0);
+	state_append(t, s, len);
+	/*
+	 * A unix: consumer that is away gets the history when it comes
+	 * back; queueing too would send these twice.
+	 */
+	if (t->out != NULL && output_connected(t->out))
+		output_write(t->out, s, len);
+}
+
+void
 emit_quote(struct tap *t, struct mkt *m, const struct kalshi_quote *q,
     int64_t recv)
 {
@@ -88,15 +106,25 @@ emit_quote(struct tap *t, struct mkt *m, const struct kalshi_quote *q,
 	m->has_q = 1;
 	if ((line = kalshi_quote_line(q, recv)) == NULL)
 		return;
-	if ((s = ndjson_encode(line, &len)) != NULL) {
-		markets_hold(t, m, s, len, 0);
-		state_append(t, s, len);
-		/*
-		 * A unix: consumer that is away gets the history when it
-		 * comes back; queueing too would send these twice.
-		 */
-		if (t->out != NULL && output_connected(t->out))
-			output_write(t->out, s, len);
+	if ((s = ndjson_encode(line, &len)) != NULL &&
+	    !backfill_hold_live(t, m, s, len)) {
+		emit_quote_text(t, m, s, len);
+		free(s);
+	}
+	json_decref(line);
+}
+
+void
+emit_trade(struct tap *t, json_t *line)
+{
+	size_t len;
+	char *s;
+
+	if (line == NULL)
+		return;
+	if ((s = ndjson_encode(line, &len)) != NULL &&
+	    !backfill_hold_live(t, NULL, s, len)) {
+		emit_quote_text(t, NULL, s, len);
 		free(s);
 	}
 	json_decref(line);

@@ -89,7 +89,7 @@ feed_handle(struct tap *t, const struct kalshi_ws_msg *mp)
 		if ((m = markets_find(t, msg.trade.ticker)) == NULL ||
 		    !m->following)
 			return;
-		emit_line(t, kalshi_trade_line(&msg.trade, now));
+		emit_trade(t, kalshi_trade_line(&msg.trade, now));
 		break;
 	case KALSHI_MSG_SUBSCRIBED:
 		log_info("subscribed", "channel=%s sid=%lld", msg.channel,

@@ -37,6 +37,7 @@ struct input;
 struct kws;
 struct output;
 struct bf_pend;
+struct bf_live;
 
 #define TAP_MAX_LIST	64	/* --market / --series entries */
 #define MAX_MARKETS	1024
@@ -163,6 +164,11 @@ struct tap {
 	unsigned long long bf_skipped;	/* candles with missing fields */
 	struct bf_pend	*bf_pend;	/* fetched, written once all are */
 	size_t		 bf_npend, bf_cap;
+	struct bf_live	*bf_live, *bf_live_tail;	/* live, waiting */
+	size_t		 bf_nlive;
+	int		 bf_holding;	/* live lines wait for a backfill */
+	int		 bf_nohold;	/* not now: one failed or took long */
+	uv_timer_t	 bf_hold_timer;	/* how long they may wait */
 
 	struct ratelimit bad_rl;
 };
@@ -178,9 +184,16 @@ void	emit_source(struct tap *t, enum source_state state, const char *detail,
 	    int64_t retry_ms);
 /* Writes the source state: the worst of discovery and the live feed. */
 void	emit_state(struct tap *t);
-/* Writes q as m's latest quote (held, appended to --state, sent). */
+/* Writes q as m's latest quote (held, appended to --state, sent), or
+ * has it wait for m's backfill (backfill_hold_live). */
 void	emit_quote(struct tap *t, struct mkt *m, const struct kalshi_quote *q,
 	    int64_t recv);
+/* Writes one quote line s of m: held, appended to --state, sent; with
+ * m NULL (a trade), only sent. */
+void	emit_quote_text(struct tap *t, struct mkt *m, const char *s,
+	    size_t len);
+/* Writes a trade line (taken over), or has it wait as quotes do. */
+void	emit_trade(struct tap *t, json_t *line);
 /* An output's on_connect: market lines, every quote held, the source. */
 void	emit_resend(void *arg, struct output *out);
 
@@ -222,6 +235,13 @@ void	feed_handle(struct tap *t, const struct kalshi_ws_msg *msg);
 void	backfill_init(struct tap *t);
 void	backfill_close(struct tap *t);
 void	backfill_want(struct tap *t, struct mkt *m);
+/*
+ * A live line (a quote of m, or a trade: m NULL; s, len taken over when
+ * 1 is returned) waits while a backfill is on its way, so its minutes go
+ * out first and every line stays in order: at most BF_HOLD_MS and
+ * BF_HOLD_MAX lines, and not past a failed request.
+ */
+int	backfill_hold_live(struct tap *t, struct mkt *m, char *s, size_t len);
 
 /* replay.c */
 int	replay_open(struct tap *t, struct errbuf *err);

@@ -389,14 +389,20 @@ edge_free(struct server *s, uv_close_cb closed)
 {
 	struct pending *p;
 
-	/* lws' context is gone: what is left of the records goes too. */
+	/*
+	 * lws' context is gone: what is left of the records goes too. Its
+	 * connections are freed later, from the loop (WSI_DESTROY then finds
+	 * no record: a freed one there was a crash at exit).
+	 */
 	while ((p = s->pd_head) != NULL) {
 		s->pd_head = p->next;
+		lws_set_opaque_user_data(p->wsi, NULL);
 		free(p);
 	}
 	s->pd_tail = NULL;
 	while ((p = s->pd_orphans) != NULL) {
 		s->pd_orphans = p->next;
+		lws_set_opaque_user_data(p->wsi, NULL);
 		free(p);
 	}
 	acceptor_free(s->acc);

@@ -5,8 +5,9 @@
 # whose closing bid or ask changed, from tip-off, with ts = the candle's
 # end, equal to what the simulator's candlesticks say (quiet minutes add
 # nothing, no-trade minutes carry no "last"), each minute once, all before
-# the first live quote's time. The older candle shape (integer cents)
-# gives the very same lines.
+# the first live quote's time, and written before any live quote (the
+# live ones wait for the backfill). The older candle shape (integer
+# cents) gives the very same lines.
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
 . "$ROOT/tests/tools/kalshi-sim-lib.sh"
@@ -78,6 +79,12 @@ for tk in $IND $NYK; do
 	    (map(select(.backfill|not)) | min_by(.ts).ts)' "$T/current.out" >/dev/null ||
 	    fail "$tk: a backfilled quote is not older than the live ones"
 done
+# Written before the live quotes, in the file's order too.
+jq -r 'select(.type=="quote") | if .backfill then "b" else "l" end' \
+    "$T/current.out" | awk '$1 == "l" { live = 1 } $1 == "b" && live { bad++ }
+    END { exit bad > 0 }' || fail "a backfilled quote was written after a live one"
+grep -q 'live quotes sent before the backfill' "$T/current.tap.log" &&
+    fail "the live quotes did not wait for the backfill"
 # No-trade minutes are there, without last; trade minutes carry it.
 [ "$(count_lines '.backfill and .last == null' "$T/current.out")" -gt 0 ] ||
     fail "no backfilled minute without a trade"

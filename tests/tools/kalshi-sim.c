@@ -79,6 +79,8 @@ struct conn {
 	char		*body;
 	size_t		 body_len;
 	int		 status;
+	lws_sorted_usec_list_t sul;	/* --candle-delay */
+	int		 delayed;
 };
 
 static struct {
@@ -102,6 +104,7 @@ static struct {
 	int		 reject_auth;
 	int		 candles_older, replaying;
 	long long	 candle_429, candle_500, candle_garbage, candle_drop_ask;
+	long long	 candle_delay_ms;
 	long long	 candle_requests;
 	size_t		 ping_len;	/* ping payload bytes (zeros) */
 	uint64_t	 seed;
@@ -933,6 +936,16 @@ http_request(struct conn *c, const char *uri)
 /* ------------------------------------------------------------------ */
 /* lws */
 
+/* --candle-delay: a candlestick answer goes out this late. */
+static void
+candle_delayed(lws_sorted_usec_list_t *sul)
+{
+	struct conn *c = lws_container_of(sul, struct conn, sul);
+
+	c->delayed = 0;
+	lws_callback_on_writable(c->wsi);
+}
+
 static int
 add_conn(struct conn *c)
 {
@@ -1038,6 +1051,8 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 
 	switch (reason) {
 	case LWS_CALLBACK_HTTP:
+		if (c->delayed)
+			lws_sul_cancel(&c->sul);
 		memset(c, 0, sizeof(*c));
 		c->wsi = wsi;
 		snprintf(uri, sizeof(uri), "%s", (const char *)in);
@@ -1050,6 +1065,12 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		    "application/json", c->body_len, &p, end) ||
 		    lws_finalize_write_http_header(wsi, hdr + LWS_PRE, &p, end))
 			return -1;
+		if (S.candle_delay_ms > 0 && candle_market(uri) >= 0) {
+			c->delayed = 1;
+			lws_sul_schedule(S.ctx, 0, &c->sul, candle_delayed,
+			    S.candle_delay_ms * 1000);
+			return 0;
+		}
 		lws_callback_on_writable(wsi);
 		return 0;
 	case LWS_CALLBACK_HTTP_WRITEABLE:
@@ -1057,6 +1078,10 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 			return 0;
 		return write_http(c);
 	case LWS_CALLBACK_CLOSED_HTTP:
+		if (c != NULL && c->delayed) {
+			lws_sul_cancel(&c->sul);
+			c->delayed = 0;
+		}
 		if (c != NULL) {
 			free(c->body);
 			c->body = NULL;
@@ -1218,7 +1243,8 @@ usage_full(void)
 "      --candle-429 N      answer 429 to the first N candlestick requests\n"
 "      --candle-500 N      then 500 to the next N\n"
 "      --candle-garbage N  then a body that is not JSON to the next N\n"
-"      --candle-drop-ask N the N-th candle served lacks yes_ask\n",
+"      --candle-drop-ask N the N-th candle served lacks yes_ask\n"
+"      --candle-delay MS   answer every candlestick request MS late\n",
 	    USAGE);
 }
 
@@ -1232,7 +1258,7 @@ on_signal(int signum)
 
 enum {
 	O_KEYID = 256, O_SKEW, O_START, O_TICK, O_PAGE, O_PING, O_SENT, O_SEED,
-	O_READY, O_DROP, O_SILENT, O_GAP, O_MALF, O_DROPS, O_REJECT, O_RFAIL, O_C429, O_C500, O_CGARB, O_CDROP, O_COLDER,
+	O_READY, O_DROP, O_SILENT, O_GAP, O_MALF, O_DROPS, O_REJECT, O_RFAIL, O_C429, O_C500, O_CGARB, O_CDROP, O_COLDER, O_CDELAY,
 	O_LIST, O_CLOSE, O_REJFIRST, O_CERT, O_KEY, O_PINGLEN,
 };
 
@@ -1250,6 +1276,7 @@ main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "candle-429", required_argument, NULL, O_C429 },
+		{ "candle-delay", required_argument, NULL, O_CDELAY },
 		{ "candle-500", required_argument, NULL, O_C500 },
 		{ "candle-drop-ask", required_argument, NULL, O_CDROP },
 		{ "candle-garbage", required_argument, NULL, O_CGARB },
@@ -1360,6 +1387,8 @@ main(int argc, char **argv)
 		case O_CDROP: S.candle_drop_ask = opt_int_or_die(
 		    "candle-drop-ask", optarg, 0, 1000000000); break;
 		case O_COLDER: S.candles_older = 1; break;
+		case O_CDELAY: S.candle_delay_ms = opt_int_or_die(
+		    "candle-delay", optarg, 0, 60000); break;
 		default: bad_option(argv);
 		}
 	}
