@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include <curl/curl.h>
 
@@ -20,6 +21,7 @@ struct req {
 	size_t		 len, cap;
 	int		 too_big;
 	char		*etag, *last_modified;
+	int64_t		 retry_after_ms;	/* -1: none */
 	fetch_done_fn	 done;
 	void		*arg;
 	char		 errbuf[CURL_ERROR_SIZE];
@@ -144,6 +146,31 @@ header_value(const char *line, size_t n, size_t name_len)
 	return s;
 }
 
+/*
+ * A Retry-After value (RFC 9110 §10.2.3: delay-seconds or an HTTP date)
+ * as a delay in ms from now, at most a day; -1 when it is neither.
+ */
+static int64_t
+retry_after(const char *v)
+{
+	char *end;
+	long long secs;
+	time_t when;
+
+	if (*v >= '0' && *v <= '9') {
+		secs = strtoll(v, &end, 10);
+		if (*end != '\0')
+			return -1;
+	} else {
+		if ((when = curl_getdate(v, NULL)) == -1)
+			return -1;
+		secs = (long long)(when - time(NULL));
+		if (secs < 0)
+			secs = 0;
+	}
+	return (secs > 86400 ? 86400 : secs) * 1000;
+}
+
 static size_t
 on_header(char *line, size_t size, size_t nmemb, void *arg)
 {
@@ -155,6 +182,13 @@ on_header(char *line, size_t size, size_t nmemb, void *arg)
 		free(r->etag);
 		free(r->last_modified);
 		r->etag = r->last_modified = NULL;
+		r->retry_after_ms = -1;
+	} else if (n > 12 && strncasecmp(line, "Retry-After:", 12) == 0 &&
+	    n < 256) {
+		char *v = header_value(line, n, 12);
+
+		r->retry_after_ms = v != NULL ? retry_after(v) : -1;
+		free(v);
 	} else if (n > 5 && strncasecmp(line, "ETag:", 5) == 0 &&
 	    n < 1024) {
 		free(r->etag);
@@ -182,6 +216,7 @@ check_done(struct fetch *f)
 			continue;
 		curl_easy_getinfo(msg->easy_handle, CURLINFO_PRIVATE, &r);
 		memset(&res, 0, sizeof(res));
+		res.retry_after_ms = -1;
 		curl_easy_getinfo(r->easy, CURLINFO_RESPONSE_CODE, &res.status);
 		curl_easy_getinfo(r->easy, CURLINFO_SIZE_DOWNLOAD_T, &wire);
 		res.wire_bytes = (long long)wire;
@@ -192,6 +227,7 @@ check_done(struct fetch *f)
 			res.len = r->len;
 			res.etag = r->etag;
 			res.last_modified = r->last_modified;
+			res.retry_after_ms = r->retry_after_ms;
 		} else {
 			if (r->too_big)
 				snprintf(err, sizeof(err),
@@ -365,6 +401,7 @@ fetch_get(struct fetch *f, const char *url, const char *etag,
 		return errbuf_set(err, "curl_easy_init failed");
 	}
 	r->f = f;
+	r->retry_after_ms = -1;
 	r->easy = e;
 	r->done = done;
 	r->arg = arg;

@@ -34,6 +34,8 @@ struct fetch_result {
 	const char	*etag;		/* response validators, NULL if none */
 	const char	*last_modified;
 	long long	 wire_bytes;	/* bytes received (compressed) */
+	int64_t		 retry_after_ms;	/* Retry-After as a delay from
+					   now (at most a day), or -1 */
 };
 
 /* Called once per fetch_get that returned 0, unless the fetch is freed. */

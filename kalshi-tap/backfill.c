@@ -30,6 +30,7 @@
 #define BF_MAX_PEND	100000	/* minutes held before writing */
 #define BF_HOLD_MS	30000	/* a live line waits for a backfill */
 #define BF_HOLD_MAX	10000	/* live lines waiting, at most */
+#define BF_RETRY_AFTER_MAX 600000	/* a 429's Retry-After, at most */
 
 /* A fetched minute of a market, not yet written. */
 struct bf_pend {
@@ -241,10 +242,15 @@ bf_hold(struct tap *t, struct mkt *m, const struct kalshi_candle *c,
 		bf_flush(t);
 }
 
+/* A request failed: retry after the backoff, or at_least ms if longer. */
 static void
-bf_failed(struct tap *t, struct mkt *m, const char *detail)
+bf_failed(struct tap *t, struct mkt *m, const char *detail, int64_t at_least)
 {
 	int64_t d = backoff_next(&t->bf_b);
+
+	if (at_least > d)
+		d = at_least < BF_RETRY_AFTER_MAX ? at_least :
+		    BF_RETRY_AFTER_MAX;
 
 	backoff_keep_trying(&t->bf_b);
 	snprintf(t->bf_detail, sizeof(t->bf_detail), "backfill %.80s: %.60s",
@@ -282,7 +288,9 @@ bf_done(void *arg, const struct fetch_result *res)
 			    res->status);
 		else
 			snprintf(detail, sizeof(detail), "%.60s", res->error);
-		bf_failed(t, m, detail);
+		/* A 429 (or a 503) says when to come back: not sooner. */
+		bf_failed(t, m, detail, res->ok && (res->status == 429 ||
+		    res->status == 503) ? res->retry_after_ms : -1);
 		return;
 	}
 	if ((doc = json_loadb(res->body, res->len, 0, &jerr)) == NULL ||
@@ -291,7 +299,7 @@ bf_done(void *arg, const struct fetch_result *res)
 	    &err)) < 0) {
 		json_decref(doc);
 		free(c);
-		bf_failed(t, m, "bad body");
+		bf_failed(t, m, "bad body", -1);
 		return;
 	}
 	json_decref(doc);
@@ -356,7 +364,7 @@ bf_cb(uv_timer_t *h)
 	    "start_ts=%lld&end_ts=%lld&period_interval=1", t->cfg->rest_url,
 	    series, m->m.ticker, (long long)start, (long long)end);
 	if (fetch_get(t->rest, url, NULL, NULL, bf_done, t, &err) != 0) {
-		bf_failed(t, m, err.msg);
+		bf_failed(t, m, err.msg, -1);
 		return;
 	}
 	t->bf_inflight = 1;

@@ -4,7 +4,8 @@
 # JSON: each shows in a source line (degraded, with the reason), is retried
 # with backoff, and the backfill then completes; a candle without yes_ask
 # is skipped and counted. Live quotes flow meanwhile: the first is written
-# before any backfilled one. Requests are one at a time, spaced.
+# before any backfilled one. Requests are one at a time, spaced, and the
+# 429's Retry-After (3 s) is waited out before the next.
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
 . "$ROOT/tests/tools/kalshi-sim-lib.sh"
@@ -12,7 +13,8 @@ ESPN=$ROOT/tests/data/espn/summary-nba-401772994.json
 
 ksim_keys tap
 ksim_start --pubkey "$T/tap.pub.pem" --espn "$ESPN" --start-offset 2400 --speed 40 \
-    --candle-429 1 --candle-500 1 --candle-garbage 1 --candle-drop-ask 5
+    --candle-429 1 --candle-retry-after 3 --candle-500 1 --candle-garbage 1 \
+    --candle-drop-ask 5
 KTAP_KEY_ID=k KTAP_KEY="$T/tap.pem"
 ktap_start
 WAIT_SECS=30 wait_for grep -q 'msg="backfill written"' "$T/tap.log" ||
@@ -25,6 +27,11 @@ expect_eq "source lines" \
       grep -v '^ok' | sed 's/backfill KXNBAGAME-25MAY31NYKIND-[A-Z]*/backfill M/' | tr '\n' '|')" \
     "degraded: backfill M: HTTP 429|degraded: backfill M: HTTP 500|degraded: backfill M: bad body|"
 expect_eq "candle requests" "$(grep -c 'msg="candles query"' "$T/sim.log")" 5
+# The request after the 429 came no sooner than its Retry-After.
+gap=$(grep 'msg="candles query"' "$T/sim.log" | head -n 2 | sed 's/^ts=\([^ ]*\) .*/\1/' |
+    while read -r ts; do date -d "$ts" +%s%3N; done | awk 'NR == 1 { a = $1 } NR == 2 { print $1 - a }')
+note "ms between the 429 and the next request: $gap"
+[ "$gap" -ge 3000 ] || fail "the retry after a 429 with Retry-After: 3 came $gap ms later"
 grep -q 'msg="candles skipped".*skipped=1 total=1' "$T/tap.log" ||
     fail "the candle without yes_ask was not counted"
 expect_eq "markets backfilled" \

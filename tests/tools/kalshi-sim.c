@@ -105,6 +105,7 @@ static struct {
 	int		 candles_older, replaying;
 	long long	 candle_429, candle_500, candle_garbage, candle_drop_ask;
 	long long	 candle_delay_ms;
+	long long	 candle_retry_after;	/* s, on a 429; 0: none */
 	long long	 candle_requests;
 	size_t		 ping_len;	/* ping payload bytes (zeros) */
 	uint64_t	 seed;
@@ -1062,8 +1063,19 @@ callback(struct lws *wsi, enum lws_callback_reasons reason, void *user,
 		p = hdr + LWS_PRE;
 		end = hdr + sizeof(hdr) - 1;
 		if (lws_add_http_common_headers(wsi, (unsigned)c->status,
-		    "application/json", c->body_len, &p, end) ||
-		    lws_finalize_write_http_header(wsi, hdr + LWS_PRE, &p, end))
+		    "application/json", c->body_len, &p, end))
+			return -1;
+		if (c->status == 429 && S.candle_retry_after > 0) {
+			char ra[24];
+			int n = snprintf(ra, sizeof(ra), "%lld",
+			    S.candle_retry_after);
+
+			if (lws_add_http_header_by_name(wsi,
+			    (const unsigned char *)"retry-after:",
+			    (const unsigned char *)ra, n, &p, end))
+				return -1;
+		}
+		if (lws_finalize_write_http_header(wsi, hdr + LWS_PRE, &p, end))
 			return -1;
 		if (S.candle_delay_ms > 0 && candle_market(uri) >= 0) {
 			c->delayed = 1;
@@ -1244,7 +1256,8 @@ usage_full(void)
 "      --candle-500 N      then 500 to the next N\n"
 "      --candle-garbage N  then a body that is not JSON to the next N\n"
 "      --candle-drop-ask N the N-th candle served lacks yes_ask\n"
-"      --candle-delay MS   answer every candlestick request MS late\n",
+"      --candle-delay MS   answer every candlestick request MS late\n"
+"      --candle-retry-after S  a 429 says Retry-After: S\n",
 	    USAGE);
 }
 
@@ -1258,7 +1271,7 @@ on_signal(int signum)
 
 enum {
 	O_KEYID = 256, O_SKEW, O_START, O_TICK, O_PAGE, O_PING, O_SENT, O_SEED,
-	O_READY, O_DROP, O_SILENT, O_GAP, O_MALF, O_DROPS, O_REJECT, O_RFAIL, O_C429, O_C500, O_CGARB, O_CDROP, O_COLDER, O_CDELAY,
+	O_READY, O_DROP, O_SILENT, O_GAP, O_MALF, O_DROPS, O_REJECT, O_RFAIL, O_C429, O_C500, O_CGARB, O_CDROP, O_COLDER, O_CDELAY, O_CRETRY,
 	O_LIST, O_CLOSE, O_REJFIRST, O_CERT, O_KEY, O_PINGLEN,
 };
 
@@ -1277,6 +1290,7 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "candle-429", required_argument, NULL, O_C429 },
 		{ "candle-delay", required_argument, NULL, O_CDELAY },
+		{ "candle-retry-after", required_argument, NULL, O_CRETRY },
 		{ "candle-500", required_argument, NULL, O_C500 },
 		{ "candle-drop-ask", required_argument, NULL, O_CDROP },
 		{ "candle-garbage", required_argument, NULL, O_CGARB },
@@ -1389,6 +1403,8 @@ main(int argc, char **argv)
 		case O_COLDER: S.candles_older = 1; break;
 		case O_CDELAY: S.candle_delay_ms = opt_int_or_die(
 		    "candle-delay", optarg, 0, 60000); break;
+		case O_CRETRY: S.candle_retry_after = opt_int_or_die(
+		    "candle-retry-after", optarg, 0, 3600); break;
 		default: bad_option(argv);
 		}
 	}
