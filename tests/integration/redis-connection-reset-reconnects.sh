@@ -27,7 +27,9 @@ WAIT_SECS=10 wait_for sh -c "[ \"\$(awk '{ n[\$1] = 1 } END { print length(n) }'
 n=$(grep -c 'msg="broker lost"' "$T/wf.err")
 expect_eq "ws-fanout: connections lost" "$n" 2
 # TCP keepalive on the broker connection: a vanished peer is noticed.
-ss -tno state established "dst 127.0.0.1:$(cat "$T/rd.port")" | grep -q keepalive ||
+# (ss shows one timer: a retransmit one hides it while data is in flight.)
+WAIT_SECS=5 wait_for sh -c "ss -tno state established 'dst 127.0.0.1:$(cat "$T/rd.port")' |
+    grep -q keepalive" ||
     fail "no TCP keepalive on ws-fanout's Redis connection: $(ss -tno "dst 127.0.0.1:$(cat "$T/rd.port")")"
 c=$(curl -sf "http://127.0.0.1:$p/metrics" | awk '$1 == "ws_fanout_broker_connects_total" { print $2 }')
 expect_eq "ws-fanout: broker connects" "$c" 3
