@@ -4,7 +4,10 @@
 # (ws-load -F plain, -Z offering the extension and inflating). For each:
 # payload bytes per snapshot on the wire, connect->snapshot one at a time
 # (200) and in a burst of 1000, the server's CPU for each, and memory
-# per idle connection (VmRSS growth over 2000 clients / 2000).
+# per idle connection (VmRSS growth over 2000 clients / 2000). The
+# "deflate-wire" rows offer the extension but do not inflate (ws-load
+# -Z -W): the client's own inflating of 1000 snapshots on these 2 cores
+# is then out of the figure, which is the server's.
 # nchan's nchan_deflate_message_for_websocket is not measured here.
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -51,10 +54,11 @@ run() {
 	cf=$1 mode=$2
 	start_fanout
 	c0=$(cpu_ticks "$SPID")
+	# shellcheck disable=SC2086 # client flags, word-split on purpose
 	if [ "$mode" = serial ]; then
-		"$L" clients "$cf" -a "127.0.0.1:$FPORT" -g "$ids" -n 200 -S 20 -s -t 60 >"$T/c.json" 2>/dev/null || true
+		"$L" clients $cf -a "127.0.0.1:$FPORT" -g "$ids" -n 200 -S 20 -s -t 60 >"$T/c.json" 2>/dev/null || true
 	else
-		"$L" clients "$cf" -a "127.0.0.1:$FPORT" -g "$ids" -n 1000 -S 10 -b 2 -t 60 >"$T/c.json" 2>/dev/null || true
+		"$L" clients $cf -a "127.0.0.1:$FPORT" -g "$ids" -n 1000 -S 10 -b 2 -t 60 >"$T/c.json" 2>/dev/null || true
 	fi
 	c1=$(cpu_ticks "$SPID")
 	kill "$SPID"; wait "$SPID" 2>/dev/null || true
@@ -64,7 +68,8 @@ import json, sys
 o = json.load(open(sys.argv[3]))
 c = o["connect_us"]
 n = max(o["first_msgs"], 1)
-print(json.dumps({"client": "deflate" if sys.argv[1] == "-Z" else "plain",
+print(json.dumps({"client": {"-Z": "deflate", "-Z -W": "deflate-wire"}.get(
+    sys.argv[1], "plain"),
     "connect": sys.argv[2], "clients": o["clients"], "ok": o["first_msgs"],
     "bytes_per_snapshot": o["wire_bytes"] // n, "p50_us": c["p50"],
     "p99_us": c["p99"], "max_us": c["max"],
@@ -95,7 +100,7 @@ for cf in -F -Z; do
 	idle "$cf"
 done
 for mode in serial burst; do
-	for cf in -F -Z; do
+	for cf in -F -Z "-Z -W"; do
 		run "$cf" "$mode"
 	done
 done

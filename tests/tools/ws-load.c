@@ -845,12 +845,14 @@ static const char usage[] =
     "usage: ws-load clients [-s] [-a host:port] [-b first] [-c rate] "
     "[-d secs] [-D dir] [-e string] [-F] [-g ids] [-k] [-m msgs] "
     "[-n clients] [-P prefix] [-q query] [-R file] [-S sources] "
-    "[-t timeout] [-Z]\n"
+    "[-t timeout] [-W] [-Z]\n"
     "         (-k: a client whose connection ends or fails reconnects "
     "after 0.1-2 s,\n"
     "         resuming with ?since=EPOCH:SEQ, until the run ends;\n"
     "         -F: our own lean client instead of libwebsockets;\n"
-    "         -Z: -F offering permessage-deflate, inflating what comes)\n"
+    "         -Z: -F offering permessage-deflate, inflating what comes;\n"
+    "         -W: with -Z, no inflating: a compressed message counts as it\n"
+    "         arrives, so the server's time is measured, not ours)\n"
     "       ws-load churn [-a host:port] [-b first] [-c rate] [-g ids] "
     "[-n clients] [-r rounds] [-S sources] [-t round_timeout] [-x pid] "
     "[-z settle_ms]\n"
@@ -887,7 +889,7 @@ main(int argc, char **argv)
 	ld.src_base = 1;
 	ld.timeout = 60;
 	while ((ch = getopt(argc, argv, ld.churn ? "a:b:c:g:hn:r:S:t:x:z:" :
-	    "a:b:c:d:D:e:Fg:hkm:n:P:q:R:sS:t:Z")) != -1) {
+	    "a:b:c:d:D:e:Fg:hkm:n:P:q:R:sS:t:WZ")) != -1) {
 		switch (ch) {
 		case 'a':
 			snprintf(ld.host, sizeof(ld.host), "%s", optarg);
@@ -903,6 +905,7 @@ main(int argc, char **argv)
 		case 'e': ld.until_str = optarg; break;
 		case 'F': ld.raw = 1; break;
 		case 'Z': ld.raw = 1; ld.deflate = 1; break;
+		case 'W': ld.no_inflate = 1; break;
 		case 'R': ld.ready_file = optarg; break;
 		case 'g':
 			free(ld.games);

@@ -110,6 +110,7 @@ struct load {
 	char			*raw_rbuf;	/* every read lands here */
 	size_t			 raw_rcap;
 	int			 deflate;	/* -Z: offer permessage-deflate */
+	int			 no_inflate;	/* -W: count it, do not inflate */
 	char			*zbuf;		/* a message inflated */
 	size_t			 zcap;
 	unsigned long long	 wire_bytes;	/* data payload bytes read */
