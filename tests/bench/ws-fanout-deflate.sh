@@ -4,7 +4,9 @@
 # (ws-load -F plain, -Z offering the extension and inflating). For each:
 # payload bytes per snapshot on the wire, connect->snapshot one at a time
 # (200) and in a burst of 1000, the server's CPU for each, and memory
-# per idle connection (VmRSS growth over 2000 clients / 2000). The
+# per idle connection (VmRSS growth over 2000 clients / 2000, and the
+# growth of the heap in use, ws_fanout_heap_bytes, which pages and the
+# allocator's slack do not blur). The
 # "deflate-wire" rows offer the extension but do not inflate (ws-load
 # -Z -W): the client's own inflating of 1000 snapshots on these 2 cores
 # is then out of the figure, which is the server's.
@@ -32,6 +34,7 @@ ulimit -n 20000 2>/dev/null || true
 . "$ROOT/tests/lib/port.sh"
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
+heap() { curl -sf "http://127.0.0.1:$FPORT/metrics" | awk '$1 == "ws_fanout_heap_bytes" { print $2 }'; }
 
 start_fanout() {
 	FPORT=$(free_port)
@@ -82,6 +85,7 @@ idle() {
 	cf=$1
 	start_fanout
 	r0=$(rss_kb "$SPID")
+	h0=$(heap)
 	rm -f "$T/idle.ready"
 	"$L" clients "$cf" -a "127.0.0.1:$FPORT" -g "$ids" -n 2000 -S 20 -b 2 \
 	    -c 2000 -d 4 -R "$T/idle.ready" -t 60 >"$T/idle.json" 2>/dev/null &
@@ -89,11 +93,12 @@ idle() {
 	while [ ! -f "$T/idle.ready" ] && kill -0 $lp 2>/dev/null; do sleep 0.1; done
 	sleep 2
 	r1=$(rss_kb "$SPID")
+	h1=$(heap)
 	wait $lp || true
 	kill "$SPID"; wait "$SPID" 2>/dev/null || true
 	SPID=
 	ok=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["established"])' "$T/idle.json" 2>/dev/null || echo 0)
-	echo "{\"client\":\"$( [ "$cf" = -Z ] && echo deflate || echo plain)\",\"idle_clients\":$ok,\"bytes_per_idle_conn\":$(( (r1 - r0) * 1024 / (ok > 0 ? ok : 1) ))}"
+	echo "{\"client\":\"$( [ "$cf" = -Z ] && echo deflate || echo plain)\",\"idle_clients\":$ok,\"bytes_per_idle_conn\":$(( (r1 - r0) * 1024 / (ok > 0 ? ok : 1) )),\"heap_bytes_per_idle_conn\":$(( (${h1:-0} - ${h0:-0}) / (ok > 0 ? ok : 1) ))}"
 }
 
 for cf in -F -Z; do
