@@ -13,7 +13,8 @@ TOOL_ws-fanout_SRCS += ws-fanout/app.c
 
 TEST_TOOLS += ws-load
 TOOL_ws-load_SRCS := tests/tools/ws-load.c tests/tools/ws-load-hist.c \
-	tests/tools/ws-load-feed.c tests/tools/ws-load-raw.c
+	tests/tools/ws-load-feed.c tests/tools/ws-load-raw.c \
+	tests/tools/ws-load-churn.c
 
 # The machine's own limit for the same fan-out: plain TCP, no WebSocket.
 TEST_TOOLS += fanout-floor

@@ -130,6 +130,17 @@ void	conn_established(struct load *, struct conn *);
 void	on_message(struct load *, struct conn *, const char *, size_t);
 void	conn_closed(struct load *, struct conn *);
 
+/* ws-load.c: the run's timers and its end. */
+void	stop_all(struct load *);
+void	on_stop_timer(uv_timer_t *);
+void	on_pace(uv_timer_t *);
+
+/* ws-load-churn.c: a round starts, ends, is checked; the summary. */
+void	churn_round_start(struct load *);
+void	churn_closed(struct load *);
+void	churn_check(struct load *);
+void	churn_report(struct load *, const char *cj, double secs);
+
 /* ws-load-raw.c */
 int	raw_init(struct load *);
 void	raw_fini(struct load *);
