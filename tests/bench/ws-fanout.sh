@@ -94,6 +94,11 @@ http {
 	uwsgi_temp_path $T/ngx/uwsgi;
 	scgi_temp_path $T/ngx/scgi;
 	nchan_max_reserved_memory 256M;
+	# The feed publishes on one kept-alive connection: nginx's default
+	# keepalive_requests (1000) closed it ten seconds into a 10 games x
+	# 10/s feed, and the 10k run then compared against nothing.
+	keepalive_requests 100000000;
+	keepalive_timeout 1h;
 	server {
 		listen 127.0.0.1:$NPORT;
 		location ~ ^/pub/([0-9]+)\$ {

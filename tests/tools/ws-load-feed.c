@@ -10,6 +10,7 @@
 #include <inttypes.h>
 #include <netdb.h>
 #include <stdarg.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -40,6 +41,7 @@ struct feed {
 	int		 together;	/* -T: all games' ticks at once */
 	const char	*out;
 	const char	*nchan;		/* host:port of nchan publisher */
+	unsigned long	 nchan_reconnects;
 	int		 pad;		/* extra bytes per live point */
 	double		 linger;	/* keep the output open after */
 	double		 warmup;	/* seconds between history and live */
@@ -152,7 +154,11 @@ connect_tcp(const char *hostport)
 	return fd;
 }
 
-/* POSTs body to /pub/ID on the kept-alive connection; reads the reply. */
+/*
+ * POSTs body to /pub/ID on the kept-alive connection; reads the reply.
+ * A connection nginx closed between two publishes (its keepalive_requests
+ * or keepalive_timeout) is made again once and the publish repeated.
+ */
 static void
 nchan_publish(struct feed *f, const char *id, const char *body, size_t n)
 {
@@ -161,11 +167,12 @@ nchan_publish(struct feed *f, const char *id, const char *body, size_t n)
 	ssize_t r;
 	char *end, *cl;
 	long clen = 0;
-	int hl;
+	int hl, again = 1;
 
 	hl = snprintf(hdr, sizeof(hdr), "POST /pub/%s HTTP/1.1\r\n"
 	    "Host: localhost\r\nContent-Type: application/json\r\n"
 	    "Accept: text/json\r\nContent-Length: %zu\r\n\r\n", id, n);
+retry:
 	write_all(f->fd, hdr, (size_t)hl);
 	write_all(f->fd, body, n);
 	for (;;) {
@@ -174,6 +181,19 @@ nchan_publish(struct feed *f, const char *id, const char *body, size_t n)
 			exit(74);
 		}
 		r = read(f->fd, resp + got, sizeof(resp) - 1 - got);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0 && got == 0 && again) {
+			again = 0;
+			close(f->fd);
+			if ((f->fd = connect_tcp(f->nchan)) < 0) {
+				fprintf(stderr, "ws-load feed: nchan: cannot "
+				    "connect again\n");
+				exit(74);
+			}
+			f->nchan_reconnects++;
+			goto retry;
+		}
 		if (r <= 0) {
 			fprintf(stderr, "ws-load feed: nchan closed\n");
 			exit(74);
@@ -192,6 +212,16 @@ nchan_publish(struct feed *f, const char *id, const char *body, size_t n)
 	if (strncmp(resp, "HTTP/1.1 20", 11) != 0) {
 		fprintf(stderr, "ws-load feed: nchan: %.40s\n", resp);
 		exit(74);
+	}
+	/* The last request nginx takes on this connection: a new one. */
+	if ((cl = strstr(resp, "\r\nConnection: close")) != NULL && cl < end) {
+		close(f->fd);
+		if ((f->fd = connect_tcp(f->nchan)) < 0) {
+			fprintf(stderr, "ws-load feed: nchan: cannot connect "
+			    "again\n");
+			exit(74);
+		}
+		f->nchan_reconnects++;
 	}
 }
 
@@ -307,6 +337,7 @@ feed_main(int argc, char **argv)
 	int64_t start, due, end, interval;
 	long j, k;
 
+	signal(SIGPIPE, SIG_IGN);	/* a closed socket: EPIPE, said */
 	memset(&f, 0, sizeof(f));
 	f.games = 1;
 	f.rate = 10;
