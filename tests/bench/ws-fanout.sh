@@ -13,7 +13,11 @@
 # WebSocket: what this machine's kernel alone costs), IDLE (5000),
 # CLIENT (lean: ws-load -F, our own RFC 6455 client, the default; lws:
 # libwebsockets' client, whose byte-at-a-time parsing of what it receives
-# costs more than either server at these rates).
+# costs more than either server at these rates; deflate: the lean client
+# offering permessage-deflate and counting compressed messages without
+# inflating them, ws-load -Z -W, with nchan's
+# nchan_deflate_message_for_websocket on), PARTS ("broadcast idle
+# connect stall": fewer to run only those).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=$ROOT/${BUILD:-build}/bin
@@ -38,8 +42,13 @@ CLIENTS=${CLIENTS:-1000 10000}
 case ${CLIENT:-lean} in
 lean) CF=-F ;;
 lws) CF= ;;
-*) echo "ws-fanout bench: CLIENT is lean or lws"; exit 64 ;;
+deflate) CF="-Z -W" ;;
+*) echo "ws-fanout bench: CLIENT is lean, lws or deflate"; exit 64 ;;
 esac
+PARTS=${PARTS:-broadcast idle connect stall}
+part() { case " $PARTS " in *" $1 "*) return 0 ;; esac; return 1; }
+NCHAN_DEFLATE=
+[ "${CLIENT:-lean}" = deflate ] && NCHAN_DEFLATE="nchan_deflate_message_for_websocket on;"
 SECS=${SECS:-10}
 GAMES=${GAMES:-10}
 ids=$(seq 401800001 $((401800000 + GAMES)) | paste -sd, -)
@@ -48,6 +57,7 @@ ulimit -n 20000 2>/dev/null || true
 
 . "$ROOT/tests/lib/port.sh"
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
+cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 nginx_worker() { pgrep -P "$(cat "$T/nginx.pid")" | head -n 1; }
 
 have_nchan=0
@@ -106,6 +116,7 @@ http {
 			nchan_channel_id \$1;
 			nchan_message_buffer_length 10;
 			nchan_message_timeout 60s;
+			$NCHAN_DEFLATE
 		}
 		location ~ ^/ws/live/([0-9]+)\$ {
 			nchan_subscriber websocket;
@@ -244,20 +255,25 @@ connect_test() {
 	if [ "$srv" = ws-fanout ]; then start_fanout; else start_nchan; fi
 	feed "$srv" 30	# no live ticks: nchan's newest message is the snapshot
 	sleep 1
+	c0=$(cpu_ticks "$SERVER_PID")
 	if [ "$mode" = serial ]; then
 		"$L" clients $CF -a "$TARGET" -g "$ids" -n 200 -S 20 -s -t 60 >"$T/c.json" 2>/dev/null || true
 	else
 		"$L" clients $CF -a "$TARGET" -g "$ids" -n 1000 -S 10 -b 2 -t 60 >"$T/c.json" 2>/dev/null || true
 	fi
+	c1=$(cpu_ticks "$SERVER_PID")
 	kill "$FEEDPID" 2>/dev/null || true; wait "$FEEDPID" 2>/dev/null || true
 	FEEDPID=
 	stop_server
-	python3 - "$srv" "$mode" "$T/c.json" <<'PY'
+	python3 - "$srv" "$mode" "$T/c.json" "$((c1 - c0))" "$(getconf CLK_TCK)" <<'PY'
 import json, sys
 o = json.load(open(sys.argv[3]))
 c = o["connect_us"]
 print(json.dumps({"server": sys.argv[1], "connect": sys.argv[2], "clients": o["clients"],
-    "ok": o["first_msgs"], "p50_us": c["p50"], "p99_us": c["p99"], "max_us": c["max"]}))
+    "ok": o["first_msgs"], "p50_us": c["p50"], "p99_us": c["p99"], "max_us": c["max"],
+    "deflated_msgs": o.get("deflated_msgs", 0),
+    "server_cpu_ms": int(sys.argv[4]) * 1000 // int(sys.argv[5]),
+    "wire_bytes_per_first": o.get("wire_bytes", 0) // max(o["first_msgs"], 1)}))
 PY
 }
 
@@ -329,6 +345,7 @@ servers="ws-fanout floor"
 [ $have_nchan -eq 1 ] && servers="ws-fanout nchan floor"
 servers=${SERVERS:-$servers}
 : >"$T/results"
+part broadcast || CLIENTS=
 for n in $CLIENTS; do
 	for s in $servers; do
 		if [ "$s" = floor ]; then
@@ -338,19 +355,25 @@ for n in $CLIENTS; do
 		fi
 	done
 done
-case " $servers " in
-*" floor "*)
+case " $servers $PARTS " in
+*" floor "*" connect "*)
 	floor_connect serial | tee -a "$T/results"
 	floor_connect burst | tee -a "$T/results"
 	;;
 esac
 for s in $servers; do
 	[ "$s" = floor ] && continue
-	idle_test "$s" "${IDLE:-5000}" | tee -a "$T/results"
-	connect_test "$s" serial | tee -a "$T/results"
-	connect_test "$s" burst | tee -a "$T/results"
-	stall_test "$s" 0 | tee -a "$T/results"
-	stall_test "$s" 1 | tee -a "$T/results"
+	if part idle; then
+		idle_test "$s" "${IDLE:-5000}" | tee -a "$T/results"
+	fi
+	if part connect; then
+		connect_test "$s" serial | tee -a "$T/results"
+		connect_test "$s" burst | tee -a "$T/results"
+	fi
+	if part stall; then
+		stall_test "$s" 0 | tee -a "$T/results"
+		stall_test "$s" 1 | tee -a "$T/results"
+	fi
 done
 echo
 python3 - "$T/results" <<'PY'
