@@ -45,6 +45,7 @@ struct subs {
 	unsigned long	 n;
 	struct msg	*fo_msg;
 	struct client	*fo_next;
+	int64_t		 fo_start_us;	/* fo_msg's commit (time_now_us) */
 	struct subs	*fo_qnext;	/* rooms with a fan-out under way */
 	int		 fo_queued;
 };

@@ -11,6 +11,7 @@
 
 #include "conn.h"
 #include "log.h"
+#include "timeutil.h"
 
 static struct subs *
 room_subs(struct room *r)
@@ -52,6 +53,7 @@ fanout_slice(struct server *s, struct subs *sb, unsigned long budget)
 	sb->fo_next = c;
 	if (c != NULL)
 		return 0;
+	hist_observe(&s->cfg.metrics->fanout, time_now_us() - sb->fo_start_us);
 	msg_unref(sb->fo_msg);
 	sb->fo_msg = NULL;
 	return 1;
@@ -116,6 +118,10 @@ server_room_update(struct server *s, struct room *r, struct msg *m)
 	if (sb == NULL || sb->head == NULL)
 		return;
 	fanout_finish(s, sb);
+	sb->fo_start_us = time_now_us();
+	if (m->ingest_us > 0)
+		hist_observe(&s->cfg.metrics->hold, sb->fo_start_us -
+		    m->ingest_us);
 	sb->fo_msg = msg_ref(m);
 	sb->fo_next = sb->head;
 	if (fanout_slice(s, sb, FANOUT_SLICE) || sb->fo_queued)

@@ -39,6 +39,29 @@ hist_observe(struct hist *h, int64_t us)
 		h->max_us = us;
 }
 
+/* One histogram, ws_fanout_NAME, in the Prometheus text format. */
+static void
+hist_render(struct buf *b, const char *name, const char *help,
+    const struct hist *h)
+{
+	unsigned long long cum = 0;
+	unsigned i;
+
+	buf_addf(b, "# HELP ws_fanout_%s %s\n# TYPE ws_fanout_%s histogram\n",
+	    name, help, name);
+	for (i = 0; i < METRICS_BUCKETS; i++) {
+		cum += h->bucket[i];
+		if (i == METRICS_BUCKETS - 1)
+			buf_addf(b, "ws_fanout_%s_bucket{le=\"+Inf\"} %llu\n",
+			    name, cum);
+		else
+			buf_addf(b, "ws_fanout_%s_bucket{le=\"%g\"} %llu\n",
+			    name, (double)metrics_bucket_us[i] / 1e6, cum);
+	}
+	buf_addf(b, "ws_fanout_%s_sum %.6f\nws_fanout_%s_count %llu\n", name,
+	    h->sum_s, name, h->count);
+}
+
 int64_t
 hist_quantile(const struct hist *h, double q)
 {
@@ -126,7 +149,6 @@ metrics_health_broker(const struct metrics *m, struct buf *b)
 void
 metrics_render(const struct metrics *m, struct buf *b)
 {
-	unsigned long long cum = 0;
 	unsigned i;
 
 	render_broker(&m->broker, b);
@@ -174,21 +196,12 @@ metrics_render(const struct metrics *m, struct buf *b)
 	    "compressed, after.", m->deflate_out);
 	gauge(b, "deflate_memory_bytes", "Compressor memory (one zlib "
 	    "stream and its output buffer).", m->deflate_mem);
-	buf_addf(b, "# HELP ws_fanout_write_age_seconds Age of a message from "
-	    "ingest to write.\n# TYPE ws_fanout_write_age_seconds histogram\n");
-	for (i = 0; i < METRICS_BUCKETS; i++) {
-		cum += m->age.bucket[i];
-		if (i == METRICS_BUCKETS - 1)
-			buf_addf(b, "ws_fanout_write_age_seconds_bucket"
-			    "{le=\"+Inf\"} %llu\n", cum);
-		else
-			buf_addf(b, "ws_fanout_write_age_seconds_bucket"
-			    "{le=\"%g\"} %llu\n",
-			    (double)metrics_bucket_us[i] / 1e6, cum);
-	}
-	buf_addf(b, "ws_fanout_write_age_seconds_sum %.6f\n"
-	    "ws_fanout_write_age_seconds_count %llu\n", m->age.sum_s,
-	    m->age.count);
+	hist_render(b, "write_age_seconds", "Age of a message from ingest "
+	    "to write.", &m->age);
+	hist_render(b, "hold_seconds", "Age of an update from ingest to "
+	    "its commit (the rate limit and merging).", &m->hold);
+	hist_render(b, "fanout_seconds", "Time from an update's commit to "
+	    "its last subscriber handed it (written, or queued).", &m->fanout);
 }
 
 void

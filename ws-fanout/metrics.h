@@ -71,6 +71,10 @@ struct metrics {
 	unsigned long long	deflate_out;	/* and after */
 	unsigned long long	deflate_mem;	/* compressor memory (gauge) */
 	struct hist		age;		/* ingest to write */
+	struct hist		hold;		/* ingest to commit: throttle,
+						   merging */
+	struct hist		fanout;		/* commit to the last subscriber
+						   handed the update */
 	struct broker_stats	broker;
 };
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# shellcheck disable=SC2086 # $CF holds the client flags, word-split on purpose
 # ws-fanout beside nginx + nchan, same load generator (tests/tools/ws-load),
 # same machine, same run. 10 games, clients spread evenly over them, 10
 # updates/s per game, each game starting from a halftime-sized snapshot
