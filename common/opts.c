@@ -179,6 +179,18 @@ opt_duration_or_die(const char *name, const char *s, int64_t min_ms,
 }
 
 int
+opt_ready_fd(const char *arg)
+{
+	return (int)opt_int_or_die("--ready-fd", arg, 0, OPTS_READY_FD_MAX);
+}
+
+unsigned
+opt_give_up(const char *arg)
+{
+	return (unsigned)opt_int_or_die("--give-up", arg, 0, OPTS_GIVE_UP_MAX);
+}
+
+int
 opt_common(int ch, const char *arg, int *ready_fd)
 {
 	switch (ch) {
@@ -191,7 +203,7 @@ opt_common(int ch, const char *arg, int *ready_fd)
 	case 'V':
 		opt_version();
 	case OPTS_READY_FD:
-		*ready_fd = (int)opt_int_or_die("--ready-fd", arg, 0, 1 << 20);
+		*ready_fd = opt_ready_fd(arg);
 		return 1;
 	default:
 		return 0;

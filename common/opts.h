@@ -51,8 +51,21 @@ void	opt_usage_error(const char *fmt, ...)
 /* Prints "prog courtside VERSION" to stdout, exits 0. */
 void	opt_version(void) __attribute__((noreturn));
 
+/*
+ * One letter is one option in every tool (the table in courtside(7));
+ * what several tools have is parsed here, with the same range everywhere.
+ */
+
 /* The long-only option every service has: --ready-fd N (0 .. 2^20). */
 #define OPTS_READY_FD	0x1ff
+#define OPTS_READY_FD_MAX	(1 << 20)
+/* -G, --give-up N: failures in a row before exit 69; 0 never. */
+#define OPTS_GIVE_UP_MAX	1000000
+
+/* --ready-fd's value, or exits 64 with the usage line. */
+int	opt_ready_fd(const char *arg);
+/* --give-up's value (0 .. OPTS_GIVE_UP_MAX), or exits 64. */
+unsigned opt_give_up(const char *arg);
 /*
  * The options that mean the same in every tool: -q, -v, -V and
  * --ready-fd. Returns 1 when ch was one of them (handled: -V exits,
