@@ -23,11 +23,12 @@
 
 static const char usage[] =
     "ws-fanout [-qv] [-B bytes] [-c max] [-H count] [-i input] "
-    "[-l [host:]port] [-p max] [-Q bytes] [-r rate] [-w dir] "
+    "[-l [host:]port] [-p max] [-Q bytes] [-w dir] "
     "[--deflate-min bytes] [--idle-timeout dur] [--max-line bytes] "
     "[--max-message bytes] [--max-pending n] [--max-pending-per-ip n] "
     "[--no-deflate] [--ping-interval dur] "
-    "[--pong-timeout dur] [--ready-fd fd] [--request-timeout dur] "
+    "[--pong-timeout dur] [--rate rate] [--ready-fd fd] "
+    "[--request-timeout dur] "
     "[--sndbuf bytes] [--stats-interval dur] [--tls-cert file] "
     "[--tls-key file] [--trust-proxy cidr[,cidr ...]]";
 
@@ -45,7 +46,6 @@ static const char help[] =
     "                          (default 1048576)\n"
     "  -B, --queue-budget BYTES  queued bytes over all clients (default 268435456)\n"
     "  -H, --history N         updates held per game for ?since= (default 600)\n"
-    "  -r, --rate N            messages per client per second (default 10)\n"
     "      --deflate-min BYTES compress messages this long and longer for\n"
     "                          permessage-deflate clients (default 1024)\n"
     "      --no-deflate        never negotiate permessage-deflate\n"
@@ -66,6 +66,7 @@ static const char help[] =
     "      --tls-key FILE      and this private key (PEM)\n"
     "      --sndbuf BYTES      SO_SNDBUF per client (default: the kernel's)\n"
     "      --stats-interval DUR  log counters this often (default 60s)\n"
+    "      --rate N            messages per client per second (default 10)\n"
     "      --ready-fd FD       write a newline to FD once serving\n"
     "  -v, --verbose           more logs (twice: libwebsockets notices)\n"
     "  -q, --quiet             fewer logs\n"
@@ -82,7 +83,7 @@ enum {
 	OPT_MAX_PENDING_IP,
 	OPT_PING,
 	OPT_PONG,
-	OPT_READY_FD,
+	OPT_RATE,
 	OPT_REQUEST_TIMEOUT,
 	OPT_SNDBUF,
 	OPT_STATS,
@@ -101,7 +102,6 @@ static const struct option longopts[] = {
 	{ "max-per-ip",		required_argument, NULL, 'p' },
 	{ "client-queue",	required_argument, NULL, 'Q' },
 	{ "quiet",		no_argument,	   NULL, 'q' },
-	{ "rate",		required_argument, NULL, 'r' },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "version",		no_argument,	   NULL, 'V' },
 	{ "www",		required_argument, NULL, 'w' },
@@ -114,7 +114,8 @@ static const struct option longopts[] = {
 	{ "max-pending-per-ip",	required_argument, NULL, OPT_MAX_PENDING_IP },
 	{ "ping-interval",	required_argument, NULL, OPT_PING },
 	{ "pong-timeout",	required_argument, NULL, OPT_PONG },
-	{ "ready-fd",		required_argument, NULL, OPT_READY_FD },
+	{ "rate",		required_argument, NULL, OPT_RATE },
+	{ "ready-fd",		required_argument, NULL, OPTS_READY_FD },
 	{ "request-timeout",	required_argument, NULL, OPT_REQUEST_TIMEOUT },
 	{ "sndbuf",		required_argument, NULL, OPT_SNDBUF },
 	{ "stats-interval",	required_argument, NULL, OPT_STATS },
@@ -147,7 +148,7 @@ parse_args(struct app *a, int argc, char **argv)
 	struct errbuf err;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "B:c:H:hi:l:p:Q:qr:vVw:", longopts,
+	while ((ch = getopt_long(argc, argv, "B:c:H:hi:l:p:Q:qvVw:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'B':
@@ -188,10 +189,6 @@ parse_args(struct app *a, int argc, char **argv)
 			break;
 		case 'q':
 			log_quiet();
-			break;
-		case 'r':
-			a->rcfg.rate = (unsigned)opt_int_or_die("rate", optarg,
-			    1, THROTTLE_MAX_N);
 			break;
 		case 'v':
 			log_verbose();
@@ -237,9 +234,12 @@ parse_args(struct app *a, int argc, char **argv)
 			a->scfg.pong_timeout_ms = opt_duration_or_die(
 			    "pong-timeout", optarg, 100, 3600000);
 			break;
-		case OPT_READY_FD:
-			a->ready_fd = (int)opt_int_or_die("ready-fd", optarg, 0,
-			    65535);
+		case OPT_RATE:
+			a->rcfg.rate = (unsigned)opt_int_or_die("--rate", optarg,
+			    1, THROTTLE_MAX_N);
+			break;
+		case OPTS_READY_FD:
+			a->ready_fd = opt_ready_fd(optarg);
 			break;
 		case OPT_REQUEST_TIMEOUT:
 			a->scfg.request_timeout_ms = opt_duration_or_die(
