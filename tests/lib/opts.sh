@@ -68,6 +68,11 @@ opts_help_entries() {
 # is an option (mdoc's convention for a tag list of flags); Fl's
 # arguments "x" and "-long" are -x and --long, the other macros end them.
 opts_man_entries() {
+	opts_mdoc_entries "$ROOT/man/$1.1"
+}
+
+# opts_mdoc_entries PAGE: opts_man_entries of a page given by its path.
+opts_mdoc_entries() {
 	awk '
 		$1 != ".It" || $2 != "Fl" { next }
 		{
@@ -89,7 +94,7 @@ opts_man_entries() {
 			}
 			if (short != "")
 				print short, "-"
-		}' "$ROOT/man/$1.1" | sort -u
+		}' "$1" | sort -u
 }
 
 # opts_check_tool TOOL: (a) the usage line is the man page's SYNOPSIS;
@@ -111,7 +116,7 @@ opts_check_tool() {
 	opts_man_entries "$_t" >"$T/$_t.man-entries"
 	[ -s "$T/$_t.entries" ] || fail "$_t --help lists no options"
 	# The flags of the usage line: "-qv" is -q and -v; "--name" itself.
-	printf '%s\n' "$_u" | tr ' []|' '\n\n\n\n' | grep -E '^-' |
+	printf '%s\n' "$_u" | tr -s ' []|' '\n' | grep -E '^-' |
 	    sed 's/[^A-Za-z0-9-].*//' | while read -r _f; do
 		case $_f in
 		--?*)	awk -v l="$_f" '$2 == l { f = 1 } END { exit !f }' \
@@ -169,5 +174,30 @@ opts_check_letters() {
 	if [ -s "$T/letters-bad" ]; then
 		while read -r _l; do note "$_l"; done <"$T/letters-bad"
 		fail "option letters disagree between the tools (above)"
+	fi
+}
+
+# opts_check_table TOOL...: (d) after opts_check_letters: the table of
+# letters in courtside(7) (".It Fl x , -long" and a line naming the tools,
+# or "every tool") is the letters the tools have, in the same tools.
+opts_check_table() {
+	awk '$1 != "-" && $2 != "-" { print $1, $2, $3 }' "$T/all.entries" |
+	    sort >"$T/table.tools"
+	awk -v all="$*" '
+		/^\.Sh / { in_opts = ($2 == "OPTIONS"); next }
+		!in_opts { next }
+		$1 == ".It" && $2 == "Fl" && $4 == "," && $5 ~ /^-/ {
+			key = $3 " -" $5; getline
+			n = split($0 == "every tool" ? all : $0, w, /[, ]+/)
+			for (i = 1; i <= n; i++)
+				if (w[i] != "")
+					print key, w[i]
+		}' "$ROOT/man/courtside.7" | sort >"$T/table.man"
+	if ! cmp -s "$T/table.tools" "$T/table.man"; then
+		comm -23 "$T/table.tools" "$T/table.man" |
+		    while read -r _l; do note "courtside(7) lacks: $_l"; done
+		comm -13 "$T/table.tools" "$T/table.man" |
+		    while read -r _l; do note "courtside(7) has, no tool: $_l"; done
+		fail "the letters of courtside(7) are not the tools' (above)"
 	fi
 }
