@@ -372,7 +372,7 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 			cfg.output = optarg;
 			break;
 		case O_POLL:
-			cfg.poll_ms = opt_duration_or_die("poll-interval",
+			cfg.poll_ms = opt_duration_or_die("--poll-interval",
 			    optarg, 100, 3600000);
 			break;
 		case 'r':
@@ -388,7 +388,8 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 			cfg.series[cfg.n_series++] = optarg;
 			break;
 		case 'x':
-			cfg.speed = opt_double_or_die("--speed", optarg, 0, 1e6);
+			cfg.speed = opt_double_or_die("--speed", optarg, 0,
+			    1e6);
 			speed_set = 1;
 			break;
 		case O_WS:
@@ -399,14 +400,14 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 			break;
 		case O_DISC:
 			cfg.discover_ms = opt_duration_or_die(
-			    "discover-interval", optarg, 1000, 86400000);
+			    "--discover-interval", optarg, 1000, 86400000);
 			break;
 		case O_DEAD:
-			cfg.dead_ms = opt_duration_or_die("dead-timeout", optarg,
-			    100, 3600000);
+			cfg.dead_ms = opt_duration_or_die("--dead-timeout",
+			    optarg, 100, 3600000);
 			break;
 		case O_PING:
-			cfg.ping_ms = opt_duration_or_die("ping-interval",
+			cfg.ping_ms = opt_duration_or_die("--ping-interval",
 			    optarg, 100, 3600000);
 			break;
 		case O_FALLBACK:
@@ -414,7 +415,7 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 				cfg.fallback_ms = -1;
 			else
 				cfg.fallback_ms = opt_duration_or_die(
-				    "fallback-after", optarg, 0, 86400000);
+				    "--fallback-after", optarg, 0, 86400000);
 			break;
 		case O_CA:
 			cfg.ca_file = optarg;
@@ -423,13 +424,13 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 			cfg.give_up = opt_give_up(optarg);
 			break;
 		case O_HISTORY:
-			cfg.max_history = (size_t)opt_int_or_die("max-history",
-			    optarg, 1, 100000000);
+			cfg.max_history = (size_t)opt_int_or_die(
+			    "--max-history", optarg, 1, 100000000);
 			break;
 		case O_BACKFILL:
 			/* Six days of minutes stay within one request. */
 			cfg.backfill_ms = strcmp(optarg, "0") == 0 ? 0 :
-			    opt_duration_or_die("backfill", optarg, 60000,
+			    opt_duration_or_die("--backfill", optarg, 60000,
 			    6 * 86400000LL);
 			break;
 		case O_STATE:

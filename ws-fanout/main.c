@@ -139,7 +139,7 @@ parse_listen(struct app *a, const char *s)
 			opt_usage_error("--listen: out of memory");
 		s = colon + 1;
 	}
-	a->port = (int)opt_int_or_die("listen", s, 1, 65535);
+	a->port = (int)opt_int_or_die("--listen", s, 1, 65535);
 }
 
 static void
@@ -153,14 +153,14 @@ parse_args(struct app *a, int argc, char **argv)
 		switch (ch) {
 		case 'B':
 			a->scfg.queue_budget = (size_t)opt_int_or_die(
-			    "queue-budget", optarg, 0, 1LL << 40);
+			    "--queue-budget", optarg, 0, 1LL << 40);
 			break;
 		case 'c':
 			a->scfg.max_conns = (unsigned)opt_int_or_die(
-			    "max-conns", optarg, 1, 1000000);
+			    "--max-conns", optarg, 1, 1000000);
 			break;
 		case 'H':
-			a->rcfg.history = (unsigned)opt_int_or_die("history",
+			a->rcfg.history = (unsigned)opt_int_or_die("--history",
 			    optarg, 1, 100000);
 			break;
 		case 'h':
@@ -181,11 +181,11 @@ parse_args(struct app *a, int argc, char **argv)
 			break;
 		case 'p':
 			a->scfg.max_per_ip = (unsigned)opt_int_or_die(
-			    "max-per-ip", optarg, 1, 1000000);
+			    "--max-per-ip", optarg, 1, 1000000);
 			break;
 		case 'Q':
 			a->scfg.client_queue = (size_t)opt_int_or_die(
-			    "client-queue", optarg, 1024, 1LL << 34);
+			    "--client-queue", optarg, 1024, 1LL << 34);
 			break;
 		case 'q':
 			log_quiet();
@@ -201,56 +201,56 @@ parse_args(struct app *a, int argc, char **argv)
 			break;
 		case OPT_IDLE:
 			a->scfg.idle_timeout_ms = opt_duration_or_die(
-			    "idle-timeout", optarg, 1000, 86400000);
+			    "--idle-timeout", optarg, 1000, 86400000);
 			break;
 		case OPT_MAX_LINE:
-			a->max_line = (size_t)opt_int_or_die("max-line", optarg,
-			    1024, 1LL << 30);
+			a->max_line = (size_t)opt_int_or_die("--max-line",
+			    optarg, 1024, 1LL << 30);
 			break;
 		case OPT_DEFLATE_MIN:
 			a->scfg.deflate_min = (size_t)opt_int_or_die(
-			    "deflate-min", optarg, 1, 1LL << 30);
+			    "--deflate-min", optarg, 1, 1LL << 30);
 			break;
 		case OPT_NO_DEFLATE:
 			a->scfg.deflate_off = 1;
 			break;
 		case OPT_MAX_MESSAGE:
 			a->scfg.max_client_msg = (size_t)opt_int_or_die(
-			    "max-message", optarg, 1, 1 << 20);
+			    "--max-message", optarg, 1, 1 << 20);
 			break;
 		case OPT_MAX_PENDING:
 			a->scfg.max_pending = (unsigned)opt_int_or_die(
-			    "max-pending", optarg, 1, 65535);
+			    "--max-pending", optarg, 1, 65535);
 			break;
 		case OPT_MAX_PENDING_IP:
 			a->scfg.max_pending_per_ip = (unsigned)opt_int_or_die(
-			    "max-pending-per-ip", optarg, 1, 65535);
+			    "--max-pending-per-ip", optarg, 1, 65535);
 			break;
 		case OPT_PING:
-			a->scfg.ping_ms = opt_duration_or_die("ping-interval",
+			a->scfg.ping_ms = opt_duration_or_die("--ping-interval",
 			    optarg, 100, 3600000);
 			break;
 		case OPT_PONG:
 			a->scfg.pong_timeout_ms = opt_duration_or_die(
-			    "pong-timeout", optarg, 100, 3600000);
+			    "--pong-timeout", optarg, 100, 3600000);
 			break;
 		case OPT_RATE:
-			a->rcfg.rate = (unsigned)opt_int_or_die("--rate", optarg,
-			    1, THROTTLE_MAX_N);
+			a->rcfg.rate = (unsigned)opt_int_or_die("--rate",
+			    optarg, 1, THROTTLE_MAX_N);
 			break;
 		case OPTS_READY_FD:
 			a->ready_fd = opt_ready_fd(optarg);
 			break;
 		case OPT_REQUEST_TIMEOUT:
 			a->scfg.request_timeout_ms = opt_duration_or_die(
-			    "request-timeout", optarg, 100, 3600000);
+			    "--request-timeout", optarg, 100, 3600000);
 			break;
 		case OPT_SNDBUF:
-			a->scfg.sndbuf = (int)opt_int_or_die("sndbuf", optarg,
+			a->scfg.sndbuf = (int)opt_int_or_die("--sndbuf", optarg,
 			    1024, 1 << 30);
 			break;
 		case OPT_STATS:
-			a->stats_ms = opt_duration_or_die("stats-interval",
+			a->stats_ms = opt_duration_or_die("--stats-interval",
 			    optarg, 1000, 86400000);
 			break;
 		case OPT_TLS_CERT:
