@@ -57,7 +57,8 @@ usage(void)
 	    "  -G, --give-up COUNT       exit 69 after COUNT ESPN failures in a row\n"
 	    "                            (default 10, 0: never)\n"
 	    "  -h, --help                this help\n"
-	    "  -l, --listen [ADDR:]PORT  HTTP address (default 8000, every interface)\n"
+	    "  -l, --listen [HOST:]PORT  HTTP address (default 8000, every interface;\n"
+	    "                            an IPv6 address in brackets: [::1]:8000)\n"
 	    "  -q, --quiet               log less (repeat for errors only)\n"
 	    "  -V, --version             print the version\n"
 	    "  -v, --verbose             log more\n"
@@ -83,22 +84,6 @@ usage(void)
 	    "                            these proxies (default: no one)\n",
 	    USAGE, DEFAULT_ESPN);
 	exit(0);
-}
-
-/* "8000", ":8000", "127.0.0.1:8000". Fills *iface (a new string or NULL). */
-static int
-parse_listen(const char *s, char **iface)
-{
-	const char *colon = strrchr(s, ':');
-	long long port;
-
-	*iface = NULL;
-	if (colon != NULL && colon != s) {
-		if ((*iface = strndup(s, (size_t)(colon - s))) == NULL)
-			opt_usage_error("out of memory");
-	}
-	port = opt_int_or_die("--listen", colon ? colon + 1 : s, 0, 65535);
-	return (int)port;
 }
 
 void
@@ -141,7 +126,7 @@ live_options(struct live_opts *o, int argc, char **argv)
 			break;
 		case 'l':
 			free(o->iface);
-			o->port = parse_listen(optarg, &o->iface);
+			opt_listen_or_die(optarg, &o->iface, &o->port);
 			break;
 		case OPT_MAX_PENDING:
 			o->max_pending = (unsigned)opt_int_or_die("--max-pending",

@@ -11,7 +11,7 @@
 #include "proxyaddr.h"
 
 #define LIVE_USAGE "live-games [-hqVv] [-d conninfo] [-e url] [-G count] " \
-	"[-l [addr:]port] [--cache-ttl duration] [--cors-origin origin] " \
+	"[-l [host:]port] [--cache-ttl duration] [--cors-origin origin] " \
 	"[--init-db] [--max-pending n] [--max-pending-per-ip n] " \
 	"[--max-stale duration] [--ready-fd fd] " \
 	"[--request-timeout duration] [--tls-cert file --tls-key file] " \

@@ -38,7 +38,8 @@ static const char help[] =
     "  -i, --input SPEC        frames from - (stdin, default), a path,\n"
     "                          unix:PATH (listen; writers may reconnect)\n"
     "                          or redis://[HOST][:PORT]/NAME (Redis Streams)\n"
-    "  -l, --listen [HOST:]PORT  where to serve (default 8080)\n"
+    "  -l, --listen [HOST:]PORT  where to serve (default 8080; an IPv6\n"
+    "                          address in brackets: [::1]:8080)\n"
     "  -w, --www DIR           static files for GET / (default: a placeholder)\n"
     "  -c, --max-conns N       WebSocket clients at most (default 15000)\n"
     "  -p, --max-per-ip N      clients per address (default 10; 429 past it)\n"
@@ -126,23 +127,6 @@ static const struct option longopts[] = {
 };
 
 static void
-parse_listen(struct app *a, const char *s)
-{
-	const char *colon = strrchr(s, ':');
-
-	free(a->iface);
-	a->iface = NULL;
-	if (colon != NULL) {
-		if (colon == s)
-			opt_usage_error("--listen: missing host before ':'");
-		if ((a->iface = strndup(s, (size_t)(colon - s))) == NULL)
-			opt_usage_error("--listen: out of memory");
-		s = colon + 1;
-	}
-	a->port = (int)opt_int_or_die("--listen", s, 1, 65535);
-}
-
-static void
 parse_args(struct app *a, int argc, char **argv)
 {
 	struct errbuf err;
@@ -177,7 +161,8 @@ parse_args(struct app *a, int argc, char **argv)
 			a->input_spec = optarg;
 			break;
 		case 'l':
-			parse_listen(a, optarg);
+			free(a->iface);
+			opt_listen_or_die(optarg, &a->iface, &a->port);
 			break;
 		case 'p':
 			a->scfg.max_per_ip = (unsigned)opt_int_or_die(
