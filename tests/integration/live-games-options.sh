@@ -24,6 +24,9 @@ usage_error --cache-ttl 5
 usage_error --cache-ttl 31s
 usage_error --cache-ttl banana
 usage_error --listen 70000
+usage_error --listen 0
+usage_error --listen :8000
+usage_error --listen ::1:8000
 usage_error --no-such-option
 usage_error -t 15s
 usage_error --give-up -1
