@@ -97,8 +97,9 @@ opts_mdoc_entries() {
 		}' "$1" | sort -u
 }
 
-# opts_check_tool TOOL: (a) the usage line is the man page's SYNOPSIS;
-# every flag the usage line names is an option of --help; (b) --help and
+# opts_check_tool TOOL: (a) the usage line is the man page's SYNOPSIS,
+# and the one a usage error prints; every flag the usage line names is an
+# option of --help; (b) --help and
 # the man page list the same options with the same letters. Leaves the
 # entries in $T/TOOL.entries. Fails the scenario with every difference.
 opts_check_tool() {
@@ -110,6 +111,15 @@ opts_check_tool() {
 	if [ "$_u" != "$_s" ]; then
 		note "$_t: usage:    $_u"
 		note "$_t: SYNOPSIS: $_s"
+		_bad=1
+	fi
+	# A usage error prints the same usage line, on stderr, and exits 64.
+	_rc=0
+	"$BIN/$_t" --no-such-option >/dev/null 2>"$T/$_t.usage-err" || _rc=$?
+	expect_eq "$_t --no-such-option exit status" "$_rc" 64
+	_e=$(sed -n 's/^usage: //p' "$T/$_t.usage-err" | tr -s ' \t' '  ')
+	if [ "$_e" != "$_u" ]; then
+		note "$_t: usage on a usage error: $_e"
 		_bad=1
 	fi
 	opts_help_entries "$_t" >"$T/$_t.entries"
