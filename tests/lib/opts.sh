@@ -45,9 +45,9 @@ opts_synopsis() {
 		END { print out }' | tr -s ' \t' '  ' | sed 's/^ //; s/ $//'
 }
 
-# opts_help_entries TOOL: the options --help lists, one per line, sorted:
-# "x --long" for -x, --long; "- --long" for a long option alone. An
-# option's line starts with two spaces and -x, or six and --long.
+# opts_help_entries TOOL: the options --help lists, one per line, in
+# their order: "x --long" for -x, --long; "- --long" for a long option
+# alone. An option's line starts with two spaces and -x, or six and --long.
 opts_help_entries() {
 	awk '
 		/^  -[^- ](,| |$)/ {
@@ -61,7 +61,7 @@ opts_help_entries() {
 		/^      --[A-Za-z0-9]/ {
 			match($0, /--[A-Za-z0-9-]+/)
 			print "-", substr($0, RSTART, RLENGTH)
-		}' "$T/$1.help" | sort -u
+		}' "$T/$1.help" | awk '!seen[$0]++'
 }
 
 # opts_man_entries TOOL: the same from the man page: each ".It Fl" line
@@ -71,7 +71,8 @@ opts_man_entries() {
 	opts_mdoc_entries "$ROOT/man/$1.1"
 }
 
-# opts_mdoc_entries PAGE: opts_man_entries of a page given by its path.
+# opts_mdoc_entries PAGE: opts_man_entries of a page given by its path
+# (in the page's order).
 opts_mdoc_entries() {
 	awk '
 		$1 != ".It" || $2 != "Fl" { next }
@@ -94,14 +95,14 @@ opts_mdoc_entries() {
 			}
 			if (short != "")
 				print short, "-"
-		}' "$1" | sort -u
+		}' "$1" | awk '!seen[$0]++'
 }
 
 # opts_check_tool TOOL: (a) the usage line is the man page's SYNOPSIS,
 # and the one a usage error prints; every flag the usage line names is an
-# option of --help; (b) --help and
-# the man page list the same options with the same letters. Leaves the
-# entries in $T/TOOL.entries. Fails the scenario with every difference.
+# option of --help; (b) --help and the man page list the same options
+# with the same letters, in the same order. Leaves the entries in
+# $T/TOOL.entries. Fails the scenario with every difference.
 opts_check_tool() {
 	_t=$1 _bad=0
 	opts_help "$_t"
@@ -122,8 +123,10 @@ opts_check_tool() {
 		note "$_t: usage on a usage error: $_e"
 		_bad=1
 	fi
-	opts_help_entries "$_t" >"$T/$_t.entries"
-	opts_man_entries "$_t" >"$T/$_t.man-entries"
+	opts_help_entries "$_t" >"$T/$_t.order"
+	opts_man_entries "$_t" >"$T/$_t.man-order"
+	sort "$T/$_t.order" >"$T/$_t.entries"
+	sort "$T/$_t.man-order" >"$T/$_t.man-entries"
 	[ -s "$T/$_t.entries" ] || fail "$_t --help lists no options"
 	# The flags of the usage line: "-qv" is -q and -v; "--name" itself.
 	printf '%s\n' "$_u" | tr -s ' []|' '\n' | grep -E '^-' |
@@ -151,6 +154,10 @@ opts_check_tool() {
 		    while read -r _l; do note "$_t: --help has '$_l', the man page not"; done
 		comm -13 "$T/$_t.entries" "$T/$_t.man-entries" |
 		    while read -r _l; do note "$_t: the man page has '$_l', --help not"; done
+		_bad=1
+	elif ! cmp -s "$T/$_t.order" "$T/$_t.man-order"; then
+		note "$_t: --help's order:   $(tr '\n' ' ' <"$T/$_t.order")"
+		note "$_t: man page's order: $(tr '\n' ' ' <"$T/$_t.man-order")"
 		_bad=1
 	fi
 	[ $_bad -eq 0 ] || fail "$_t: --help and man/$_t.1 disagree (above)"
