@@ -1,11 +1,12 @@
 #!/bin/sh
 # tools-usage-matches-man-pages: for every tool (one per man/*.1), the
-# usage line of --help is the man page's SYNOPSIS and names only options
-# it has; --help and the man page list the same options with the same
-# letters; across the tools a letter is one long option, and a long
-# option has one letter or none; and courtside(7)'s table of letters is
-# what the tools have. All read from the binaries and the pages
-# (tests/lib/opts.sh), no list of options kept here.
+# usage line of --help (and of a usage error) is the man page's SYNOPSIS
+# and names only options it has; --help and the man page list the same
+# options with the same letters in the same order; across the tools a
+# letter is one long option, and a long option has one letter or none;
+# and courtside(7)'s table of letters is what the tools have. All read
+# from the binaries and the pages (tests/lib/opts.sh), no list of
+# options kept here.
 . "$ROOT/tests/lib.sh"
 . "$ROOT/tests/lib/opts.sh"
 need_cmd mandoc col
