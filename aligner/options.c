@@ -16,22 +16,27 @@
 
 #include "options.h"
 
-enum { OPT_EXPIRE = 256, OPT_MAXLEN };
+/*
+ * The letters are those of every tool (courtside(7)); the aligner's own
+ * limits, whose letters meant other options elsewhere, are long only.
+ */
+enum { OPT_MAP = 256, OPT_BACKLOG, OPT_GAMES, OPT_LINE, OPT_POINTS,
+	OPT_TICK, OPT_UNMAPPED, OPT_EXPIRE, OPT_MAXLEN };
 
 static const struct option longopts[] = {
-	{ "max-backlog",	required_argument, NULL, 'b' },
-	{ "max-games",		required_argument, NULL, 'g' },
 	{ "help",		no_argument,	   NULL, 'h' },
-	{ "max-line",		required_argument, NULL, 'l' },
-	{ "map",		required_argument, NULL, 'm' },
 	{ "output",		required_argument, NULL, 'o' },
-	{ "max-points",		required_argument, NULL, 'p' },
 	{ "quiet",		no_argument,	   NULL, 'q' },
-	{ "ready-fd",		required_argument, NULL, 'r' },
-	{ "max-tick",		required_argument, NULL, 't' },
-	{ "max-unmapped",	required_argument, NULL, 'u' },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "version",		no_argument,	   NULL, 'V' },
+	{ "map",		required_argument, NULL, OPT_MAP },
+	{ "max-backlog",	required_argument, NULL, OPT_BACKLOG },
+	{ "max-games",		required_argument, NULL, OPT_GAMES },
+	{ "max-line",		required_argument, NULL, OPT_LINE },
+	{ "max-points",		required_argument, NULL, OPT_POINTS },
+	{ "max-tick",		required_argument, NULL, OPT_TICK },
+	{ "max-unmapped",	required_argument, NULL, OPT_UNMAPPED },
+	{ "ready-fd",		required_argument, NULL, OPTS_READY_FD },
 	{ "stream-expire",	required_argument, NULL, OPT_EXPIRE },
 	{ "stream-maxlen",	required_argument, NULL, OPT_MAXLEN },
 	{ NULL, 0, NULL, 0 }
@@ -41,31 +46,31 @@ static void
 usage_exit(void)
 {
 	printf("usage: %s\n", ALIGNER_USAGE);
-	printf("  -b, --max-backlog BYTES  output held while the consumer is "
-	    "away (default 64 MiB)\n");
-	printf("  -g, --max-games N     games held (default %d)\n",
-	    ALIGN_DEFAULT_MAX_GAMES);
-	printf("  -l, --max-line BYTES  longest input line (default %d)\n",
-	    NDJSON_DEFAULT_MAX_LINE);
-	printf("  -m, --map FILE        market map: GAME_ID TICKER TEAM "
-	    "per line\n");
+	printf("  -h, --help            this text\n");
 	printf("  -o, --output SPEC     - (stdout, default), unix:PATH or "
 	    "redis://[HOST][:PORT]/NAME\n");
-	printf("  -p, --max-points N    points per series per game "
-	    "(default %d)\n", ALIGN_DEFAULT_MAX_POINTS);
 	printf("  -q, --quiet           log less (repeatable)\n");
-	printf("  -r, --ready-fd N      write a newline to fd N once serving\n");
-	printf("  -t, --max-tick N      new points that force a tick "
-	    "(default %d)\n", ALIGN_DEFAULT_MAX_TICK);
-	printf("  -u, --max-unmapped N  quotes held for unknown games "
-	    "(default %d)\n", ALIGN_DEFAULT_MAX_UNMAPPED);
 	printf("  -v, --verbose         log more (repeatable)\n");
+	printf("  -V, --version         the version\n");
+	printf("      --map FILE        market map: GAME_ID TICKER TEAM "
+	    "per line\n");
+	printf("      --max-backlog BYTES  output held while the consumer is "
+	    "away (default 64 MiB)\n");
+	printf("      --max-games N     games held (default %d)\n",
+	    ALIGN_DEFAULT_MAX_GAMES);
+	printf("      --max-line BYTES  longest input line (default %d)\n",
+	    NDJSON_DEFAULT_MAX_LINE);
+	printf("      --max-points N    points per series per game "
+	    "(default %d)\n", ALIGN_DEFAULT_MAX_POINTS);
+	printf("      --max-tick N      new points that force a tick "
+	    "(default %d)\n", ALIGN_DEFAULT_MAX_TICK);
+	printf("      --max-unmapped N  quotes held for unknown games "
+	    "(default %d)\n", ALIGN_DEFAULT_MAX_UNMAPPED);
+	printf("      --ready-fd FD     write a newline to FD once serving\n");
 	printf("      --stream-expire DUR  redis: keep a final game's stream "
 	    "(default 6h)\n");
 	printf("      --stream-maxlen N  redis: entries per game stream "
 	    "(default %d)\n", OUTPUT_REDIS_DEFAULT_MAXLEN);
-	printf("  -h, --help            this text\n");
-	printf("  -V, --version         the version\n");
 	printf("inputs: - (stdin, the default), a file or FIFO, "
 	    "or unix:PATH (listen)\n");
 	exit(0);
@@ -81,26 +86,11 @@ aligner_options(struct aligner_opts *o, int argc, char **argv)
 	memset(o, 0, sizeof(*o));
 	o->outspec = "-";
 	o->ready_fd = -1;
-	while ((ch = getopt_long(argc, argv, "b:g:hl:m:o:p:qr:t:u:vV", longopts,
+	while ((ch = getopt_long(argc, argv, "ho:qvV", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
-		case 'b':
-			o->max_backlog = (size_t)opt_int_or_die("max-backlog",
-			    optarg, 4096, 1LL << 40);
-			break;
-		case 'g':
-			o->acfg.max_games = (size_t)opt_int_or_die("max-games",
-			    optarg, 1, 1000000);
-			break;
 		case 'h':
 			usage_exit();
-			break;
-		case 'l':
-			o->max_line = (size_t)opt_int_or_die("max-line", optarg,
-			    256, 64 * 1024 * 1024);
-			break;
-		case 'm':
-			o->map = optarg;
 			break;
 		case 'o':
 			if (strcmp(optarg, "-") != 0 &&
@@ -116,41 +106,45 @@ aligner_options(struct aligner_opts *o, int argc, char **argv)
 			}
 			o->outspec = optarg;
 			break;
-		case 'p':
-			o->acfg.max_points = (size_t)opt_int_or_die("max-points",
-			    optarg, 16, 100000000);
+		case OPT_MAP:
+			o->map = optarg;
 			break;
-		case 'q':
-			log_quiet();
+		case OPT_BACKLOG:
+			o->max_backlog = (size_t)opt_int_or_die("--max-backlog",
+			    optarg, 4096, 1LL << 40);
 			break;
-		case 'r':
-			o->ready_fd = (int)opt_int_or_die("ready-fd", optarg, 0,
-			    65535);
+		case OPT_GAMES:
+			o->acfg.max_games = (size_t)opt_int_or_die("--max-games",
+			    optarg, 1, 1000000);
 			break;
-		case 't':
-			o->acfg.max_tick = (size_t)opt_int_or_die("max-tick",
+		case OPT_LINE:
+			o->max_line = (size_t)opt_int_or_die("--max-line", optarg,
+			    256, 64 * 1024 * 1024);
+			break;
+		case OPT_POINTS:
+			o->acfg.max_points = (size_t)opt_int_or_die(
+			    "--max-points", optarg, 16, 100000000);
+			break;
+		case OPT_TICK:
+			o->acfg.max_tick = (size_t)opt_int_or_die("--max-tick",
 			    optarg, 1, 10000000);
 			break;
-		case 'u':
+		case OPT_UNMAPPED:
 			o->acfg.max_unmapped = (size_t)opt_int_or_die(
-			    "max-unmapped", optarg, 1, 100000000);
-			break;
-		case 'v':
-			log_verbose();
-			break;
-		case 'V':
-			opt_version();
+			    "--max-unmapped", optarg, 1, 100000000);
 			break;
 		case OPT_EXPIRE:
-			o->stream_expire = opt_duration_or_die("stream-expire",
+			o->stream_expire = opt_duration_or_die("--stream-expire",
 			    optarg, 1000, 30LL * 86400000) / 1000;
 			break;
 		case OPT_MAXLEN:
-			o->stream_maxlen = (size_t)opt_int_or_die("stream-maxlen",
-			    optarg, 10, 100000000);
+			o->stream_maxlen = (size_t)opt_int_or_die(
+			    "--stream-maxlen", optarg, 10, 100000000);
 			break;
 		default:
-			opt_usage_error("unknown option");
+			/* -q, -v, -V and --ready-fd, as in every tool. */
+			if (!opt_common(ch, optarg, &o->ready_fd))
+				opt_usage_error("unknown option");
 		}
 	}
 	o->nspecs = argc - optind;

@@ -10,9 +10,9 @@
 
 #include "align.h"
 
-#define ALIGNER_USAGE "aligner [-qv] [-b max-backlog] [-g max-games] " \
-	"[-l max-line] [-m map-file] [-o output] [-p max-points] " \
-	"[-r ready-fd] [-t max-tick] [-u max-unmapped] " \
+#define ALIGNER_USAGE "aligner [-qv] [-o output] [--map file] " \
+	"[--max-backlog bytes] [--max-games n] [--max-line bytes] " \
+	"[--max-points n] [--max-tick n] [--max-unmapped n] [--ready-fd fd] " \
 	"[--stream-expire dur] [--stream-maxlen n] [input ...]"
 
 struct aligner_opts {

@@ -17,3 +17,5 @@ FUZZ_fuzz_proxyaddr_SRCS := common/proxyaddr.c common/errbuf.c
 UNIT_TESTS += tests/unit/test_redis_url.c
 FUZZ_TARGETS += tests/fuzz/fuzz_redis_url.c
 FUZZ_fuzz_redis_url_SRCS := common/redis_url.c common/errbuf.c
+FUZZ_TARGETS += tests/fuzz/fuzz_opt_listen.c
+FUZZ_fuzz_opt_listen_SRCS := common/opts.c common/log.c common/timeutil.c

@@ -121,6 +121,94 @@ opt_duration_ms(const char *s, int64_t min_ms, int64_t max_ms, int64_t *out,
 	return 0;
 }
 
+/* A host name's, an IPv4 or (in brackets) an IPv6 address's bytes. */
+static int
+host_char(char c, int v6)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	    (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' ||
+	    (v6 && (c == ':' || c == '%'));
+}
+
+int
+opt_listen(const char *s, char *host, size_t hostsz, int *port,
+    const char **errstr)
+{
+	const char *h = s, *p = s;
+	size_t n = 0, i;
+	long long v;
+	int v6 = 0;
+
+	if (hostsz > 0)
+		host[0] = '\0';
+	if (s == NULL || *s == '\0') {
+		*errstr = "empty";
+		return -1;
+	}
+	if (*s == '[') {
+		const char *end = strchr(s, ']');
+
+		if (end == NULL) {
+			*errstr = "unclosed [ in host";
+			return -1;
+		}
+		if (end[1] != ':') {
+			*errstr = "want [host]:port";
+			return -1;
+		}
+		h = s + 1;
+		n = (size_t)(end - h);
+		p = end + 2;
+		v6 = 1;
+		if (n == 0 || memchr(h, ':', n) == NULL) {
+			*errstr = "want an IPv6 address in [ ]";
+			return -1;
+		}
+	} else if ((p = strrchr(s, ':')) != NULL) {
+		n = (size_t)(p - s);
+		p++;
+		if (n == 0) {
+			*errstr = "missing host before ':'";
+			return -1;
+		}
+		if (memchr(s, ':', n) != NULL) {
+			*errstr = "an IPv6 address goes in [ ]";
+			return -1;
+		}
+	} else
+		p = s;
+	if (n >= hostsz) {
+		*errstr = "host too long";
+		return -1;
+	}
+	for (i = 0; i < n; i++)
+		if (!host_char(h[i], v6)) {
+			*errstr = "bad character in host";
+			return -1;
+		}
+	if (opt_int(p, 1, 65535, &v, errstr) == -1) {
+		*errstr = "want a port from 1 to 65535";
+		return -1;
+	}
+	memcpy(host, h, n);
+	host[n] = '\0';
+	*port = (int)v;
+	return 0;
+}
+
+void
+opt_listen_or_die(const char *s, char **host, int *port)
+{
+	char h[OPTS_HOST_MAX];
+	const char *errstr;
+
+	*host = NULL;
+	if (opt_listen(s, h, sizeof(h), port, &errstr) == -1)
+		opt_usage_error("--listen %s: %s", s, errstr);
+	if (h[0] != '\0' && (*host = strdup(h)) == NULL)
+		opt_usage_error("--listen: out of memory");
+}
+
 void
 opt_usage_error(const char *fmt, ...)
 {
@@ -179,6 +267,18 @@ opt_duration_or_die(const char *name, const char *s, int64_t min_ms,
 }
 
 int
+opt_ready_fd(const char *arg)
+{
+	return (int)opt_int_or_die("--ready-fd", arg, 0, OPTS_READY_FD_MAX);
+}
+
+unsigned
+opt_give_up(const char *arg)
+{
+	return (unsigned)opt_int_or_die("--give-up", arg, 0, OPTS_GIVE_UP_MAX);
+}
+
+int
 opt_common(int ch, const char *arg, int *ready_fd)
 {
 	switch (ch) {
@@ -191,7 +291,7 @@ opt_common(int ch, const char *arg, int *ready_fd)
 	case 'V':
 		opt_version();
 	case OPTS_READY_FD:
-		*ready_fd = (int)opt_int_or_die("--ready-fd", arg, 0, 1 << 20);
+		*ready_fd = opt_ready_fd(arg);
 		return 1;
 	default:
 		return 0;

@@ -5,6 +5,7 @@
 #ifndef COURTSIDE_OPTS_H
 #define COURTSIDE_OPTS_H
 
+#include <stddef.h>
 #include <stdint.h>
 
 /* sysexits.h values, as DESIGN.md lists them. */
@@ -43,6 +44,25 @@ double	opt_double_or_die(const char *name, const char *s, double min,
 int64_t	opt_duration_or_die(const char *name, const char *s, int64_t min_ms,
 	    int64_t max_ms);
 
+/* A listen address's host: at most this many bytes with the NUL. */
+#define OPTS_HOST_MAX	256
+/*
+ * Parses -l, --listen's [host:]port: a port alone (every interface), or
+ * a host name or IPv4 address, ':' and a port, or an IPv6 address in
+ * brackets, ':' and a port ("[::1]:8080"). The port is 1 to 65535.
+ * Fills host (hostsz bytes with the NUL; the brackets dropped; "" for
+ * every interface) and *port. Pure. Returns 0, or -1 with *errstr set
+ * to the reason.
+ */
+int	opt_listen(const char *s, char *host, size_t hostsz, int *port,
+	    const char **errstr);
+/*
+ * The same, exiting 64 with "prog: --listen S: reason" and the usage
+ * line when s is bad. *host is a new string (free() it), or NULL for
+ * every interface.
+ */
+void	opt_listen_or_die(const char *s, char **host, int *port);
+
 /* Set once by main: the program name and its one-line usage (SYNOPSIS). */
 void	opt_set_usage(const char *prog, const char *usage);
 /* Prints "prog: message" and the usage line to stderr, exits 64. */
@@ -51,8 +71,21 @@ void	opt_usage_error(const char *fmt, ...)
 /* Prints "prog courtside VERSION" to stdout, exits 0. */
 void	opt_version(void) __attribute__((noreturn));
 
+/*
+ * One letter is one option in every tool (the table in courtside(7));
+ * what several tools have is parsed here, with the same range everywhere.
+ */
+
 /* The long-only option every service has: --ready-fd N (0 .. 2^20). */
 #define OPTS_READY_FD	0x1ff
+#define OPTS_READY_FD_MAX	(1 << 20)
+/* -G, --give-up N: failures in a row before exit 69; 0 never. */
+#define OPTS_GIVE_UP_MAX	1000000
+
+/* --ready-fd's value, or exits 64 with the usage line. */
+int	opt_ready_fd(const char *arg);
+/* --give-up's value (0 .. OPTS_GIVE_UP_MAX), or exits 64. */
+unsigned opt_give_up(const char *arg);
 /*
  * The options that mean the same in every tool: -q, -v, -V and
  * --ready-fd. Returns 1 when ch was one of them (handled: -V exits,

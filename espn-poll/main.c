@@ -24,9 +24,9 @@
 #define MAX_LIST	64
 
 static const char usage[] =
-    "espn-poll [-1qv] [-b url] [-d yyyymmdd] [-g id] [-G count] "
-    "[-i interval] [-o output] [-R delay] [-s interval] [-t timeout] "
-    "[-u agent] [--ready-fd fd] | espn-poll -r file [-x speed] "
+    "espn-poll [-1qv] [-b url] [-g id] [-G count] [-o output] [-R delay] "
+    "[-s interval] [-t timeout] [-u agent] [--date yyyymmdd] "
+    "[--interval interval] [--ready-fd fd] | espn-poll -r file [-x speed] "
     "[-o output] [--ready-fd fd]";
 
 static const char help[] =
@@ -39,14 +39,11 @@ static const char help[] =
     "                               scoreboard-nba-DATE.json and\n"
     "                               summary-nba-ID.json (default\n"
     "                               " DEFAULT_BASE ")\n"
-    "  -d, --date YYYYMMDD          scoreboard date to poll (repeatable;\n"
-    "                               default: US Eastern today and yesterday)\n"
     "  -g, --game ID                also follow this game, whatever its state\n"
     "                               (repeatable)\n"
     "  -G, --give-up N              failures in a row before exiting 69\n"
     "                               (default 10; 0 never)\n"
     "  -h, --help                   this help\n"
-    "  -i, --interval DURATION      summary poll interval (default 5s)\n"
     "  -o, --output SPEC            - (stdout) or unix:PATH (default -)\n"
     "  -q, --quiet                  log less\n"
     "  -R, --retry-base DURATION    first retry delay; doubles to 30 times\n"
@@ -61,18 +58,21 @@ static const char help[] =
     "  -v, --verbose                log more\n"
     "  -V, --version                print the version\n"
     "  -x, --speed X                replay X times faster (default 1)\n"
+    "      --date YYYYMMDD          scoreboard date to poll (repeatable;\n"
+    "                               default: US Eastern today and yesterday)\n"
+    "      --interval DURATION      summary poll interval (default 5s)\n"
     "      --ready-fd FD            write a newline to FD once running\n"
     "\n"
     "Durations take ms, s (default) or m: 500ms, 2.5s, 1m.\n";
 
+enum { OPT_DATE = 256, OPT_INTERVAL };
+
 static const struct option longopts[] = {
 	{ "once",		no_argument,		NULL, '1' },
 	{ "base-url",		required_argument,	NULL, 'b' },
-	{ "date",		required_argument,	NULL, 'd' },
 	{ "game",		required_argument,	NULL, 'g' },
 	{ "give-up",		required_argument,	NULL, 'G' },
 	{ "help",		no_argument,		NULL, 'h' },
-	{ "interval",		required_argument,	NULL, 'i' },
 	{ "output",		required_argument,	NULL, 'o' },
 	{ "quiet",		no_argument,		NULL, 'q' },
 	{ "retry-base",		required_argument,	NULL, 'R' },
@@ -83,6 +83,8 @@ static const struct option longopts[] = {
 	{ "verbose",		no_argument,		NULL, 'v' },
 	{ "version",		no_argument,		NULL, 'V' },
 	{ "speed",		required_argument,	NULL, 'x' },
+	{ "date",		required_argument,	NULL, OPT_DATE },
+	{ "interval",		required_argument,	NULL, OPT_INTERVAL },
 	{ "ready-fd",		required_argument,	NULL, OPTS_READY_FD },
 	{ NULL,			0,			NULL, 0 }
 };
@@ -201,7 +203,7 @@ parse_options(int argc, char *argv[], struct app *a)
 	a->give_up = 10;
 	a->ready_fd = -1;
 	a->speed = 1.0;
-	while ((ch = getopt_long(argc, argv, "1b:d:g:G:hi:o:qR:r:s:t:u:vVx:",
+	while ((ch = getopt_long(argc, argv, "1b:g:G:ho:qR:r:s:t:u:vVx:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case '1':
@@ -210,7 +212,7 @@ parse_options(int argc, char *argv[], struct app *a)
 		case 'b':
 			a->base = optarg;
 			break;
-		case 'd':
+		case OPT_DATE:
 			if (!valid_digits(optarg, 8, 8))
 				opt_usage_error("--date %s: want YYYYMMDD",
 				    optarg);
@@ -229,12 +231,12 @@ parse_options(int argc, char *argv[], struct app *a)
 			a->games[a->ngames++] = optarg;
 			break;
 		case 'G':
-			a->give_up = opt_int_or_die("--give-up", optarg, 0, 1000000);
+			a->give_up = opt_give_up(optarg);
 			break;
 		case 'h':
 			printf("usage: %s\n\n%s", usage, help);
 			exit(0);
-		case 'i':
+		case OPT_INTERVAL:
 			a->interval = opt_duration_or_die("--interval", optarg, 10,
 			    3600000);
 			break;

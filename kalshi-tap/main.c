@@ -26,9 +26,10 @@
 
 #define REST_TIMEOUT_MS	10000
 
-#define USAGE "kalshi-tap [-hqvV] [-m ticker] [-S series] " \
-	"[-p interval] [-o output] [--ready-fd fd] [--state file] " \
-	"[--ws-url url] [--rest-url url] [--backfill dur] [-r file [-s speed]]"
+#define USAGE "kalshi-tap [-hqvV] [-G n] [-m ticker] [-S series] " \
+	"[-o output] [--poll-interval interval] [--ready-fd fd] " \
+	"[--state file] [--ws-url url] [--rest-url url] [--backfill dur] " \
+	"[-r file [-x speed]]"
 
 #define DEFAULT_WS	"wss://api.elections.kalshi.com/trade-api/ws/v2"
 #define DEFAULT_REST	"https://api.elections.kalshi.com/trade-api/v2"
@@ -42,8 +43,8 @@ help(void)
 "  -m, --market TICKER        follow this market too (repeatable)\n"
 "  -S, --series TICKER        follow the open markets of a series (repeatable;\n"
 "                             default KXNBAGAME unless --market is given)\n"
-"  -p, --poll-interval DUR    REST polling period without a key (default 2s)\n"
 "  -o, --output SPEC          - (stdout, default) or unix:PATH\n"
+"      --poll-interval DUR    REST polling period without a key (default 2s)\n"
 "      --ready-fd N           write a newline to fd N once running\n"
 "      --ws-url URL           WebSocket (default " DEFAULT_WS ")\n"
 "      --rest-url URL         REST base (default " DEFAULT_REST ")\n"
@@ -52,7 +53,8 @@ help(void)
 "      --ping-interval DUR    our pings on the WebSocket (default 10s)\n"
 "      --fallback-after DUR   poll REST while the WebSocket has failed this\n"
 "                             long (default 60s; \"off\" never)\n"
-"      --give-up N            failures in a row before exit 69 (default 10)\n"
+"  -G, --give-up N            failures in a row before exit 69 (default 10;\n"
+"                             0 never)\n"
 "      --max-history N        quote lines held per market and resent to each\n"
 "                             new --output connection (default 20000)\n"
 "      --state FILE           keep the quote lines written in FILE too, and\n"
@@ -61,9 +63,11 @@ help(void)
 "                             followed, this far back (default 6h; 0 off)\n"
 "      --ca-file FILE         also trust the CAs in this PEM file (TLS)\n"
 "  -r, --replay FILE          read recorded WS frames (JSONL, - stdin)\n"
-"  -s, --speed X              replay pacing, 0 = as fast as possible (1)\n"
-"  -v, --verbose / -q, --quiet  more / less logging\n"
-"  -V, --version / -h, --help\n\n"
+"  -x, --speed X              replay pacing, 0 = as fast as possible (1)\n"
+"  -v, --verbose              more logging\n"
+"  -q, --quiet                less logging\n"
+"  -V, --version              the version\n"
+"  -h, --help                 this help\n\n"
 "Environment: KALSHI_API_KEY_ID and KALSHI_PRIVATE_KEY_PATH (PEM RSA key)\n"
 "sign the WebSocket handshake; without them kalshi-tap polls REST.\n",
 	    USAGE);
@@ -72,7 +76,7 @@ help(void)
 
 enum {
 	O_WS = 256, O_BACKFILL, O_REST, O_DISC, O_DEAD, O_PING, O_FALLBACK,
-	O_GIVEUP, O_CA, O_HISTORY, O_STATE,
+	O_POLL, O_CA, O_HISTORY, O_STATE,
 };
 
 static struct kalshi_key *
@@ -312,19 +316,19 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 		{ "dead-timeout", required_argument, NULL, O_DEAD },
 		{ "discover-interval", required_argument, NULL, O_DISC },
 		{ "fallback-after", required_argument, NULL, O_FALLBACK },
-		{ "give-up", required_argument, NULL, O_GIVEUP },
+		{ "give-up", required_argument, NULL, 'G' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "market", required_argument, NULL, 'm' },
 		{ "max-history", required_argument, NULL, O_HISTORY },
 		{ "output", required_argument, NULL, 'o' },
 		{ "ping-interval", required_argument, NULL, O_PING },
-		{ "poll-interval", required_argument, NULL, 'p' },
+		{ "poll-interval", required_argument, NULL, O_POLL },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "ready-fd", required_argument, NULL, OPTS_READY_FD },
 		{ "replay", required_argument, NULL, 'r' },
 		{ "rest-url", required_argument, NULL, O_REST },
 		{ "series", required_argument, NULL, 'S' },
-		{ "speed", required_argument, NULL, 's' },
+		{ "speed", required_argument, NULL, 'x' },
 		{ "state", required_argument, NULL, O_STATE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "version", no_argument, NULL, 'V' },
@@ -349,7 +353,7 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 	int ch, speed_set = 0;
 
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "hm:o:p:qr:S:s:vV", longopts,
+	while ((ch = getopt_long(argc, argv, "G:hm:o:qr:S:vVx:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'h':
@@ -367,8 +371,8 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 		case 'o':
 			cfg.output = optarg;
 			break;
-		case 'p':
-			cfg.poll_ms = opt_duration_or_die("poll-interval",
+		case O_POLL:
+			cfg.poll_ms = opt_duration_or_die("--poll-interval",
 			    optarg, 100, 3600000);
 			break;
 		case 'r':
@@ -383,8 +387,9 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 				    optarg);
 			cfg.series[cfg.n_series++] = optarg;
 			break;
-		case 's':
-			cfg.speed = opt_double_or_die("speed", optarg, 0, 1e6);
+		case 'x':
+			cfg.speed = opt_double_or_die("--speed", optarg, 0,
+			    1e6);
 			speed_set = 1;
 			break;
 		case O_WS:
@@ -395,14 +400,14 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 			break;
 		case O_DISC:
 			cfg.discover_ms = opt_duration_or_die(
-			    "discover-interval", optarg, 1000, 86400000);
+			    "--discover-interval", optarg, 1000, 86400000);
 			break;
 		case O_DEAD:
-			cfg.dead_ms = opt_duration_or_die("dead-timeout", optarg,
-			    100, 3600000);
+			cfg.dead_ms = opt_duration_or_die("--dead-timeout",
+			    optarg, 100, 3600000);
 			break;
 		case O_PING:
-			cfg.ping_ms = opt_duration_or_die("ping-interval",
+			cfg.ping_ms = opt_duration_or_die("--ping-interval",
 			    optarg, 100, 3600000);
 			break;
 		case O_FALLBACK:
@@ -410,23 +415,22 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 				cfg.fallback_ms = -1;
 			else
 				cfg.fallback_ms = opt_duration_or_die(
-				    "fallback-after", optarg, 0, 86400000);
+				    "--fallback-after", optarg, 0, 86400000);
 			break;
 		case O_CA:
 			cfg.ca_file = optarg;
 			break;
-		case O_GIVEUP:
-			cfg.give_up = (unsigned)opt_int_or_die("give-up", optarg,
-			    1, 1000000);
+		case 'G':
+			cfg.give_up = opt_give_up(optarg);
 			break;
 		case O_HISTORY:
-			cfg.max_history = (size_t)opt_int_or_die("max-history",
-			    optarg, 1, 100000000);
+			cfg.max_history = (size_t)opt_int_or_die(
+			    "--max-history", optarg, 1, 100000000);
 			break;
 		case O_BACKFILL:
 			/* Six days of minutes stay within one request. */
 			cfg.backfill_ms = strcmp(optarg, "0") == 0 ? 0 :
-			    opt_duration_or_die("backfill", optarg, 60000,
+			    opt_duration_or_die("--backfill", optarg, 60000,
 			    6 * 86400000LL);
 			break;
 		case O_STATE:

@@ -15,14 +15,17 @@
 #define USAGE LIVE_USAGE
 #define DEFAULT_ESPN "https://site.api.espn.com/apis/site/v2/sports/basketball/nba"
 
-enum { OPT_INIT_DB = 256, OPT_READY_FD, OPT_REQUEST_TIMEOUT, OPT_TLS_CERT,
-	OPT_TLS_KEY, OPT_TRUST_PROXY, OPT_MAX_PENDING, OPT_MAX_PENDING_IP };
+/* The letters are those of every tool (courtside(7)). */
+enum { OPT_CACHE_TTL = 256, OPT_CORS_ORIGIN, OPT_INIT_DB, OPT_MAX_PENDING,
+	OPT_MAX_PENDING_IP, OPT_MAX_STALE, OPT_REQUEST_TIMEOUT, OPT_TLS_CERT,
+	OPT_TLS_KEY, OPT_TRUST_PROXY };
 
 static const struct option longopts[] = {
-	{ "cors-origin",	required_argument, NULL, 'c' },
+	{ "cache-ttl",		required_argument, NULL, OPT_CACHE_TTL },
+	{ "cors-origin",	required_argument, NULL, OPT_CORS_ORIGIN },
 	{ "db",			required_argument, NULL, 'd' },
 	{ "espn-base-url",	required_argument, NULL, 'e' },
-	{ "give-up",		required_argument, NULL, 'g' },
+	{ "give-up",		required_argument, NULL, 'G' },
 	{ "help",		no_argument,	   NULL, 'h' },
 	{ "init-db",		no_argument,	   NULL, OPT_INIT_DB },
 	{ "listen",		required_argument, NULL, 'l' },
@@ -30,11 +33,10 @@ static const struct option longopts[] = {
 	{ "max-pending-per-ip",	required_argument, NULL,
 	    OPT_MAX_PENDING_IP },
 	{ "quiet",		no_argument,	   NULL, 'q' },
-	{ "ready-fd",		required_argument, NULL, OPT_READY_FD },
+	{ "max-stale",		required_argument, NULL, OPT_MAX_STALE },
+	{ "ready-fd",		required_argument, NULL, OPTS_READY_FD },
 	{ "request-timeout",	required_argument, NULL,
 	    OPT_REQUEST_TIMEOUT },
-	{ "max-stale",		required_argument, NULL, 's' },
-	{ "cache-ttl",		required_argument, NULL, 't' },
 	{ "tls-cert",		required_argument, NULL, OPT_TLS_CERT },
 	{ "tls-key",		required_argument, NULL, OPT_TLS_KEY },
 	{ "trust-proxy",	required_argument, NULL, OPT_TRUST_PROXY },
@@ -49,54 +51,39 @@ usage(void)
 	printf("usage: %s\n\n"
 	    "Serves GET /api/live/games: the NBA games live now (ESPN's\n"
 	    "scoreboard) with their names from Postgres espn.scoreboard_games.\n\n"
-	    "  -c, --cors-origin ORIGIN  send Access-Control-Allow-Origin: ORIGIN\n"
 	    "  -d, --db CONNINFO         libpq connection string (default $DATABASE_URL)\n"
 	    "  -e, --espn-base-url URL   ESPN NBA API base\n"
 	    "                            (default %s)\n"
-	    "  -g, --give-up COUNT       exit 69 after COUNT ESPN failures in a row\n"
+	    "  -G, --give-up COUNT       exit 69 after COUNT ESPN failures in a row\n"
 	    "                            (default 10, 0: never)\n"
 	    "  -h, --help                this help\n"
+	    "  -l, --listen [HOST:]PORT  HTTP address (default 8000, every interface;\n"
+	    "                            an IPv6 address in brackets: [::1]:8000)\n"
+	    "  -q, --quiet               log less (repeat for errors only)\n"
+	    "  -V, --version             print the version\n"
+	    "  -v, --verbose             log more\n"
+	    "      --cache-ttl DURATION  refresh at most this often, 10s..30s\n"
+	    "                            (default 15s)\n"
+	    "      --cors-origin ORIGIN  send Access-Control-Allow-Origin: ORIGIN\n"
 	    "      --init-db             create the schema (schema.sql) and exit\n"
-	    "  -l, --listen [ADDR:]PORT  HTTP address (default 8000, every interface)\n"
 	    "      --max-pending N       connections open at most (default 1024;\n"
 	    "                            more wait in the kernel's backlog)\n"
 	    "      --max-pending-per-ip N  of them from one address (default 64;\n"
 	    "                            --trust-proxy peers are not capped)\n"
-	    "  -q, --quiet               log less (repeat for errors only)\n"
+	    "      --max-stale DURATION  serve the last good list this long when\n"
+	    "                            ESPN fails, then 503 (default 5m)\n"
 	    "      --ready-fd FD         write a newline to FD once serving\n"
 	    "      --request-timeout DURATION\n"
 	    "                            close a connection that has not sent its\n"
 	    "                            request, or read its answer, in this long\n"
 	    "                            (default 5s, 1s..60s)\n"
-	    "  -s, --max-stale DURATION  serve the last good list this long when\n"
-	    "                            ESPN fails, then 503 (default 5m)\n"
-	    "  -t, --cache-ttl DURATION  refresh at most this often, 10s..30s\n"
-	    "                            (default 15s)\n"
 	    "      --tls-cert FILE       serve HTTPS with this PEM certificate chain\n"
 	    "      --tls-key FILE        and this PEM private key (both or neither)\n"
 	    "      --trust-proxy CIDR[,CIDR...]\n"
 	    "                            believe X-Forwarded-For and X-Real-IP from\n"
-	    "                            these proxies (default: no one)\n"
-	    "  -V, --version             print the version\n"
-	    "  -v, --verbose             log more\n",
+	    "                            these proxies (default: no one)\n",
 	    USAGE, DEFAULT_ESPN);
 	exit(0);
-}
-
-/* "8000", ":8000", "127.0.0.1:8000". Fills *iface (a new string or NULL). */
-static int
-parse_listen(const char *s, char **iface)
-{
-	const char *colon = strrchr(s, ':');
-	long long port;
-
-	*iface = NULL;
-	if (colon != NULL && colon != s) {
-		if ((*iface = strndup(s, (size_t)(colon - s))) == NULL)
-			opt_usage_error("out of memory");
-	}
-	port = opt_int_or_die("--listen", colon ? colon + 1 : s, 0, 65535);
-	return (int)port;
 }
 
 void
@@ -116,10 +103,10 @@ live_options(struct live_opts *o, int argc, char **argv)
 	o->give_up = 10;
 	o->max_pending = 1024;
 	o->max_pending_ip = 64;
-	while ((ch = getopt_long(argc, argv, "c:d:e:g:hl:qs:t:Vv", longopts,
+	while ((ch = getopt_long(argc, argv, "d:e:G:hl:qVv", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
-		case 'c':
+		case OPT_CORS_ORIGIN:
 			o->cors = optarg;
 			break;
 		case 'd':
@@ -128,9 +115,8 @@ live_options(struct live_opts *o, int argc, char **argv)
 		case 'e':
 			o->espn = optarg;
 			break;
-		case 'g':
-			o->give_up = (unsigned)opt_int_or_die("--give-up", optarg,
-			    0, 1000000);
+		case 'G':
+			o->give_up = opt_give_up(optarg);
 			break;
 		case 'h':
 			usage();
@@ -140,7 +126,7 @@ live_options(struct live_opts *o, int argc, char **argv)
 			break;
 		case 'l':
 			free(o->iface);
-			o->port = parse_listen(optarg, &o->iface);
+			opt_listen_or_die(optarg, &o->iface, &o->port);
 			break;
 		case OPT_MAX_PENDING:
 			o->max_pending = (unsigned)opt_int_or_die("--max-pending",
@@ -153,19 +139,18 @@ live_options(struct live_opts *o, int argc, char **argv)
 		case 'q':
 			log_quiet();
 			break;
-		case OPT_READY_FD:
-			o->ready_fd = (int)opt_int_or_die("--ready-fd", optarg, 0,
-			    1 << 20);
+		case OPTS_READY_FD:
+			o->ready_fd = opt_ready_fd(optarg);
 			break;
 		case OPT_REQUEST_TIMEOUT:
 			o->req_timeout = opt_duration_or_die("--request-timeout",
 			    optarg, 1000, 60000);
 			break;
-		case 's':
+		case OPT_MAX_STALE:
 			o->max_stale = opt_duration_or_die("--max-stale", optarg,
 			    1000, 86400000);
 			break;
-		case 't':
+		case OPT_CACHE_TTL:
 			o->ttl = opt_duration_or_die("--cache-ttl", optarg, 10000,
 			    30000);
 			break;

@@ -10,11 +10,12 @@
 
 #include "proxyaddr.h"
 
-#define LIVE_USAGE "live-games [-hqVv] [-c origin] [-d conninfo] [-e url] " \
-	"[-g count] [-l [addr:]port] [-s duration] [-t duration] " \
+#define LIVE_USAGE "live-games [-hqVv] [-d conninfo] [-e url] [-G count] " \
+	"[-l [host:]port] [--cache-ttl duration] [--cors-origin origin] " \
 	"[--init-db] [--max-pending n] [--max-pending-per-ip n] " \
-	"[--ready-fd fd] [--request-timeout duration] " \
-	"[--tls-cert file --tls-key file] [--trust-proxy cidr[,cidr...]]"
+	"[--max-stale duration] [--ready-fd fd] " \
+	"[--request-timeout duration] [--tls-cert file --tls-key file] " \
+	"[--trust-proxy cidr[,cidr ...]]"
 
 struct live_opts {
 	const char	*db;		/* borrowed (argv or environment) */

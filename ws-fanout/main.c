@@ -23,54 +23,56 @@
 
 static const char usage[] =
     "ws-fanout [-qv] [-B bytes] [-c max] [-H count] [-i input] "
-    "[-l [host:]port] [-p max] [-Q bytes] [-r rate] [-w dir] "
+    "[-l [host:]port] [-p max] [-Q bytes] [-w dir] "
     "[--deflate-min bytes] [--idle-timeout dur] [--max-line bytes] "
     "[--max-message bytes] [--max-pending n] [--max-pending-per-ip n] "
     "[--no-deflate] [--ping-interval dur] "
-    "[--pong-timeout dur] [--ready-fd fd] [--request-timeout dur] "
+    "[--pong-timeout dur] [--rate rate] [--ready-fd fd] "
+    "[--request-timeout dur] "
     "[--sndbuf bytes] [--stats-interval dur] [--tls-cert file] "
     "[--tls-key file] [--trust-proxy cidr[,cidr ...]]";
 
 static const char help[] =
     "Push live game frames to WebSocket clients at /ws/live/{game_id}.\n"
     "\n"
+    "  -B, --queue-budget BYTES  queued bytes over all clients (default 268435456)\n"
+    "  -c, --max-conns N       WebSocket clients at most (default 15000)\n"
+    "  -H, --history N         updates held per game for ?since= (default 600)\n"
+    "  -h, --help              this help\n"
     "  -i, --input SPEC        frames from - (stdin, default), a path,\n"
     "                          unix:PATH (listen; writers may reconnect)\n"
     "                          or redis://[HOST][:PORT]/NAME (Redis Streams)\n"
-    "  -l, --listen [HOST:]PORT  where to serve (default 8080)\n"
-    "  -w, --www DIR           static files for GET / (default: a placeholder)\n"
-    "  -c, --max-conns N       WebSocket clients at most (default 15000)\n"
+    "  -l, --listen [HOST:]PORT  where to serve (default 8080; an IPv6\n"
+    "                          address in brackets: [::1]:8080)\n"
     "  -p, --max-per-ip N      clients per address (default 10; 429 past it)\n"
     "  -Q, --client-queue BYTES  queued bytes per client before a resync\n"
     "                          (default 1048576)\n"
-    "  -B, --queue-budget BYTES  queued bytes over all clients (default 268435456)\n"
-    "  -H, --history N         updates held per game for ?since= (default 600)\n"
-    "  -r, --rate N            messages per client per second (default 10)\n"
+    "  -q, --quiet             fewer logs\n"
+    "  -V, --version           the version\n"
+    "  -v, --verbose           more logs (twice: libwebsockets notices)\n"
+    "  -w, --www DIR           static files for GET / (default: a placeholder)\n"
     "      --deflate-min BYTES compress messages this long and longer for\n"
     "                          permessage-deflate clients (default 1024)\n"
-    "      --no-deflate        never negotiate permessage-deflate\n"
-    "      --ping-interval DUR ping clients this often (default 30s)\n"
-    "      --pong-timeout DUR  close when no pong within (default 5s)\n"
     "      --idle-timeout DUR  close after no pong for (default 5m)\n"
-    "      --max-message BYTES largest client message (default 1024; 1009)\n"
     "      --max-line BYTES    longest input line (default 1048576)\n"
+    "      --max-message BYTES largest client message (default 1024; 1009)\n"
     "      --max-pending N     connections not yet upgraded, at most\n"
     "                          (default 1024; closed at accept past it)\n"
     "      --max-pending-per-ip N  of them from one address (default 16,\n"
     "                          or --max-per-ip when larger)\n"
+    "      --no-deflate        never negotiate permessage-deflate\n"
+    "      --ping-interval DUR ping clients this often (default 30s)\n"
+    "      --pong-timeout DUR  close when no pong within (default 5s)\n"
+    "      --rate N            messages per client per second (default 10)\n"
+    "      --ready-fd FD       write a newline to FD once serving\n"
     "      --request-timeout DUR  each request (and the upgrade) within\n"
     "                          (default 5s; the connection is closed)\n"
-    "      --trust-proxy CIDR[,CIDR...]  peers whose X-Forwarded-For and\n"
-    "                          X-Real-IP name the client (default: none)\n"
-    "      --tls-cert FILE     serve TLS (https, wss) with this certificate\n"
-    "      --tls-key FILE      and this private key (PEM)\n"
     "      --sndbuf BYTES      SO_SNDBUF per client (default: the kernel's)\n"
     "      --stats-interval DUR  log counters this often (default 60s)\n"
-    "      --ready-fd FD       write a newline to FD once serving\n"
-    "  -v, --verbose           more logs (twice: libwebsockets notices)\n"
-    "  -q, --quiet             fewer logs\n"
-    "  -h, --help              this help\n"
-    "  -V, --version           the version\n";
+    "      --tls-cert FILE     serve TLS (https, wss) with this certificate\n"
+    "      --tls-key FILE      and this private key (PEM)\n"
+    "      --trust-proxy CIDR[,CIDR...]  peers whose X-Forwarded-For and\n"
+    "                          X-Real-IP name the client (default: none)\n";
 
 enum {
 	OPT_DEFLATE_MIN = 256,
@@ -82,7 +84,7 @@ enum {
 	OPT_MAX_PENDING_IP,
 	OPT_PING,
 	OPT_PONG,
-	OPT_READY_FD,
+	OPT_RATE,
 	OPT_REQUEST_TIMEOUT,
 	OPT_SNDBUF,
 	OPT_STATS,
@@ -101,7 +103,6 @@ static const struct option longopts[] = {
 	{ "max-per-ip",		required_argument, NULL, 'p' },
 	{ "client-queue",	required_argument, NULL, 'Q' },
 	{ "quiet",		no_argument,	   NULL, 'q' },
-	{ "rate",		required_argument, NULL, 'r' },
 	{ "verbose",		no_argument,	   NULL, 'v' },
 	{ "version",		no_argument,	   NULL, 'V' },
 	{ "www",		required_argument, NULL, 'w' },
@@ -114,7 +115,8 @@ static const struct option longopts[] = {
 	{ "max-pending-per-ip",	required_argument, NULL, OPT_MAX_PENDING_IP },
 	{ "ping-interval",	required_argument, NULL, OPT_PING },
 	{ "pong-timeout",	required_argument, NULL, OPT_PONG },
-	{ "ready-fd",		required_argument, NULL, OPT_READY_FD },
+	{ "rate",		required_argument, NULL, OPT_RATE },
+	{ "ready-fd",		required_argument, NULL, OPTS_READY_FD },
 	{ "request-timeout",	required_argument, NULL, OPT_REQUEST_TIMEOUT },
 	{ "sndbuf",		required_argument, NULL, OPT_SNDBUF },
 	{ "stats-interval",	required_argument, NULL, OPT_STATS },
@@ -125,41 +127,24 @@ static const struct option longopts[] = {
 };
 
 static void
-parse_listen(struct app *a, const char *s)
-{
-	const char *colon = strrchr(s, ':');
-
-	free(a->iface);
-	a->iface = NULL;
-	if (colon != NULL) {
-		if (colon == s)
-			opt_usage_error("--listen: missing host before ':'");
-		if ((a->iface = strndup(s, (size_t)(colon - s))) == NULL)
-			opt_usage_error("--listen: out of memory");
-		s = colon + 1;
-	}
-	a->port = (int)opt_int_or_die("listen", s, 1, 65535);
-}
-
-static void
 parse_args(struct app *a, int argc, char **argv)
 {
 	struct errbuf err;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "B:c:H:hi:l:p:Q:qr:vVw:", longopts,
+	while ((ch = getopt_long(argc, argv, "B:c:H:hi:l:p:Q:qvVw:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
 		case 'B':
 			a->scfg.queue_budget = (size_t)opt_int_or_die(
-			    "queue-budget", optarg, 0, 1LL << 40);
+			    "--queue-budget", optarg, 0, 1LL << 40);
 			break;
 		case 'c':
 			a->scfg.max_conns = (unsigned)opt_int_or_die(
-			    "max-conns", optarg, 1, 1000000);
+			    "--max-conns", optarg, 1, 1000000);
 			break;
 		case 'H':
-			a->rcfg.history = (unsigned)opt_int_or_die("history",
+			a->rcfg.history = (unsigned)opt_int_or_die("--history",
 			    optarg, 1, 100000);
 			break;
 		case 'h':
@@ -176,22 +161,19 @@ parse_args(struct app *a, int argc, char **argv)
 			a->input_spec = optarg;
 			break;
 		case 'l':
-			parse_listen(a, optarg);
+			free(a->iface);
+			opt_listen_or_die(optarg, &a->iface, &a->port);
 			break;
 		case 'p':
 			a->scfg.max_per_ip = (unsigned)opt_int_or_die(
-			    "max-per-ip", optarg, 1, 1000000);
+			    "--max-per-ip", optarg, 1, 1000000);
 			break;
 		case 'Q':
 			a->scfg.client_queue = (size_t)opt_int_or_die(
-			    "client-queue", optarg, 1024, 1LL << 34);
+			    "--client-queue", optarg, 1024, 1LL << 34);
 			break;
 		case 'q':
 			log_quiet();
-			break;
-		case 'r':
-			a->rcfg.rate = (unsigned)opt_int_or_die("rate", optarg,
-			    1, THROTTLE_MAX_N);
 			break;
 		case 'v':
 			log_verbose();
@@ -204,53 +186,56 @@ parse_args(struct app *a, int argc, char **argv)
 			break;
 		case OPT_IDLE:
 			a->scfg.idle_timeout_ms = opt_duration_or_die(
-			    "idle-timeout", optarg, 1000, 86400000);
+			    "--idle-timeout", optarg, 1000, 86400000);
 			break;
 		case OPT_MAX_LINE:
-			a->max_line = (size_t)opt_int_or_die("max-line", optarg,
-			    1024, 1LL << 30);
+			a->max_line = (size_t)opt_int_or_die("--max-line",
+			    optarg, 1024, 1LL << 30);
 			break;
 		case OPT_DEFLATE_MIN:
 			a->scfg.deflate_min = (size_t)opt_int_or_die(
-			    "deflate-min", optarg, 1, 1LL << 30);
+			    "--deflate-min", optarg, 1, 1LL << 30);
 			break;
 		case OPT_NO_DEFLATE:
 			a->scfg.deflate_off = 1;
 			break;
 		case OPT_MAX_MESSAGE:
 			a->scfg.max_client_msg = (size_t)opt_int_or_die(
-			    "max-message", optarg, 1, 1 << 20);
+			    "--max-message", optarg, 1, 1 << 20);
 			break;
 		case OPT_MAX_PENDING:
 			a->scfg.max_pending = (unsigned)opt_int_or_die(
-			    "max-pending", optarg, 1, 65535);
+			    "--max-pending", optarg, 1, 65535);
 			break;
 		case OPT_MAX_PENDING_IP:
 			a->scfg.max_pending_per_ip = (unsigned)opt_int_or_die(
-			    "max-pending-per-ip", optarg, 1, 65535);
+			    "--max-pending-per-ip", optarg, 1, 65535);
 			break;
 		case OPT_PING:
-			a->scfg.ping_ms = opt_duration_or_die("ping-interval",
+			a->scfg.ping_ms = opt_duration_or_die("--ping-interval",
 			    optarg, 100, 3600000);
 			break;
 		case OPT_PONG:
 			a->scfg.pong_timeout_ms = opt_duration_or_die(
-			    "pong-timeout", optarg, 100, 3600000);
+			    "--pong-timeout", optarg, 100, 3600000);
 			break;
-		case OPT_READY_FD:
-			a->ready_fd = (int)opt_int_or_die("ready-fd", optarg, 0,
-			    65535);
+		case OPT_RATE:
+			a->rcfg.rate = (unsigned)opt_int_or_die("--rate",
+			    optarg, 1, THROTTLE_MAX_N);
+			break;
+		case OPTS_READY_FD:
+			a->ready_fd = opt_ready_fd(optarg);
 			break;
 		case OPT_REQUEST_TIMEOUT:
 			a->scfg.request_timeout_ms = opt_duration_or_die(
-			    "request-timeout", optarg, 100, 3600000);
+			    "--request-timeout", optarg, 100, 3600000);
 			break;
 		case OPT_SNDBUF:
-			a->scfg.sndbuf = (int)opt_int_or_die("sndbuf", optarg,
+			a->scfg.sndbuf = (int)opt_int_or_die("--sndbuf", optarg,
 			    1024, 1 << 30);
 			break;
 		case OPT_STATS:
-			a->stats_ms = opt_duration_or_die("stats-interval",
+			a->stats_ms = opt_duration_or_die("--stats-interval",
 			    optarg, 1000, 86400000);
 			break;
 		case OPT_TLS_CERT:

@@ -1,10 +1,13 @@
 #!/bin/sh
-# Usage and configuration errors: --help to stdout and exit 0, bad usage
-# exits 64, a half-set or unusable key exits 78 without printing key
-# material, and a key file readable by others draws a warning.
+# Usage and configuration errors: --help to stdout and exit 0, its
+# options those of the man page; bad usage exits 64, a half-set or
+# unusable key exits 78 without printing key material, and a key file
+# readable by others draws a warning.
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
+. "$ROOT/tests/lib/opts.sh"
 . "$ROOT/tests/tools/kalshi-sim-lib.sh"
+need_cmd mandoc col
 tap=$BIN/kalshi-tap
 
 run() {	# expected-status command...
@@ -16,22 +19,14 @@ run() {	# expected-status command...
 	expect_eq "status of $*" "$rc" "$want"
 }
 
-run 0 "$tap" --help
-grep -q '^usage: kalshi-tap ' "$T/stdout" || fail "--help: no usage line"
-[ ! -s "$T/stderr" ] || fail "--help wrote to stderr"
-# The man page's SYNOPSIS options are those of the usage line.
-for o in --market --series --poll-interval --output --ready-fd --ws-url \
-    --rest-url --replay --speed --dead-timeout --fallback-after --give-up \
-    --ca-file --discover-interval --ping-interval --max-history; do
-	grep -q -- "$o" "$T/stdout" || fail "--help lacks $o"
-	grep -q -- "^.It Fl ${o#-}" "$ROOT/man/kalshi-tap.1" ||
-	    grep -q -- "Fl -${o#--} " "$ROOT/man/kalshi-tap.1" ||
-	    grep -q -- ", -${o#--} " "$ROOT/man/kalshi-tap.1" ||
-	    fail "man page lacks $o"
-done
+# --help's usage line is the man page's SYNOPSIS, and the two list the
+# same options (read from both, tests/lib/opts.sh).
+opts_check_tool kalshi-tap
 run 0 "$tap" --version
 run 64 "$tap" --no-such-option
 run 64 "$tap" --speed 2
+run 64 "$tap" -s 2
+run 64 "$tap" --give-up -1
 run 64 "$tap" --poll-interval 0
 run 64 "$tap" --market 'a,b'
 run 64 "$tap" extra-argument

@@ -1,13 +1,14 @@
 #!/bin/sh
-# live-games-options: --help goes to stdout and exits 0, --version prints
-# the version, bad options and values exit 64 with the usage line on
+# live-games-options: --help goes to stdout and exits 0 and agrees with
+# the man page, --version prints the version, bad options and values exit 64 with the usage line on
 # stderr, --init-db without a reachable database exits 69, and a port
 # already taken exits 71 with a message.
 . "$ROOT/tests/lib.sh"
+. "$ROOT/tests/lib/opts.sh"
+need_cmd mandoc col
 
-"$BIN/live-games" --help >"$T/out" 2>"$T/err" || fail "--help exit status"
-grep -q '^usage: live-games' "$T/out" || fail "--help: $(cat "$T/out")"
-[ -s "$T/err" ] && fail "--help wrote to stderr"
+opts_check_tool live-games
+grep -q '^usage: live-games' "$T/live-games.help" || fail "--help: no usage line"
 "$BIN/live-games" --version >"$T/out" || fail "--version"
 grep -q '^live-games courtside ' "$T/out" || fail "--version: $(cat "$T/out")"
 
@@ -23,7 +24,12 @@ usage_error --cache-ttl 5
 usage_error --cache-ttl 31s
 usage_error --cache-ttl banana
 usage_error --listen 70000
+usage_error --listen 0
+usage_error --listen :8000
+usage_error --listen ::1:8000
 usage_error --no-such-option
+usage_error -t 15s
+usage_error --give-up -1
 usage_error --request-timeout 500ms
 usage_error --request-timeout 61s
 usage_error --max-pending 0

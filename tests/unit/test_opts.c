@@ -1,8 +1,38 @@
-/* Unit tests for common/opts.c: range-checked option values. */
+/*
+ * Unit tests for common/opts.c: range-checked option values and the one
+ * rule of --listen, [host:]port.
+ */
 #include <stdlib.h>
+#include <string.h>
 
 #include "opts.h"
 #include "t.h"
+
+/* Checks one --listen value that must parse to want_host and want_port. */
+static void
+listen_ok(const char *s, const char *want_host, int want_port)
+{
+	char host[OPTS_HOST_MAX];
+	const char *e = NULL;
+	int port = -1;
+
+	T_EQ_INT(opt_listen(s, host, sizeof(host), &port, &e), 0);
+	T_EQ_STR(host, want_host);
+	T_EQ_INT(port, want_port);
+}
+
+/* Checks one --listen value that must be refused with reason want. */
+static void
+listen_bad(const char *s, const char *want)
+{
+	char host[OPTS_HOST_MAX];
+	const char *e = NULL;
+	int port = -1;
+
+	T_EQ_INT(opt_listen(s, host, sizeof(host), &port, &e), -1);
+	T_EQ_STR(e, want);
+	T_EQ_INT(port, -1);
+}
 
 int
 main(void)
@@ -50,5 +80,40 @@ main(void)
 	T_EQ_INT(opt_duration_ms("2m", 0, 60000, &ms, &e), -1);
 	T_EQ_STR(e, "too large");
 	T_EQ_INT(opt_duration_ms("s", 0, 60000, &ms, &e), -1);
+
+	listen_ok("8080", "", 8080);
+	listen_ok("127.0.0.1:8080", "127.0.0.1", 8080);
+	listen_ok("localhost:1", "localhost", 1);
+	listen_ok("[::1]:65535", "::1", 65535);
+	listen_ok("[fe80::1%lo]:80", "fe80::1%lo", 80);
+	listen_bad("", "empty");
+	listen_bad("0", "want a port from 1 to 65535");
+	listen_bad("65536", "want a port from 1 to 65535");
+	listen_bad("host:", "want a port from 1 to 65535");
+	listen_bad("host:80x", "want a port from 1 to 65535");
+	listen_bad(":8080", "missing host before ':'");
+	listen_bad("::1:8080", "an IPv6 address goes in [ ]");
+	listen_bad("[::1]", "want [host]:port");
+	listen_bad("[::1]8080", "want [host]:port");
+	listen_bad("[::1:8080", "unclosed [ in host");
+	listen_bad("[]:80", "want an IPv6 address in [ ]");
+	listen_bad("[127.0.0.1]:80", "want an IPv6 address in [ ]");
+	listen_bad("a b:80", "bad character in host");
+	listen_bad("a/b:80", "bad character in host");
+	listen_bad("%lo:80", "bad character in host");
+	{
+		char host[8], big[300];
+		int port = -1;
+
+		memset(big, 'a', 280);
+		memcpy(big + 280, ":80", 4);
+		listen_bad(big, "host too long");
+		T_EQ_INT(opt_listen("abcdefgh:80", host, sizeof(host), &port,
+		    &e), -1);
+		T_EQ_STR(e, "host too long");
+		T_EQ_INT(opt_listen("abcdefg:80", host, sizeof(host), &port,
+		    &e), 0);
+		T_EQ_STR(host, "abcdefg");
+	}
 	return t_done("opts");
 }
