@@ -21,24 +21,6 @@ align_scopy(char *dst, size_t size, const char *src)
 	snprintf(dst, size, "%.*s", (int)(size - 1), src);
 }
 
-int
-align_grow(void *pp, size_t *cap, size_t need, size_t elem)
-{
-	void *np;
-	size_t ncap;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	while (ncap < need)
-		ncap *= 2;
-	if ((np = realloc(*(void **)pp, ncap * elem)) == NULL)
-		return -1;
-	*(void **)pp = np;
-	*cap = ncap;
-	return 0;
-}
-
 struct align *
 align_new(const struct align_cfg *cfg)
 {

@@ -18,6 +18,7 @@
 #include "errbuf.h"
 #include "fields.h"
 #include "hmap.h"
+#include "vec.h"
 
 enum { HOME = 0, AWAY = 1 };
 enum { HAS_BID = 1, HAS_ASK = 2, HAS_LAST = 4 };
@@ -137,8 +138,6 @@ struct align {
 };
 
 /* align.c */
-/* Grows *pp (an array of elem-sized items, *cap of them) to hold need. */
-int	align_grow(void *pp, size_t *cap, size_t need, size_t elem);
 /* Copies src into dst[size], truncating; always terminated. */
 void	align_scopy(char *dst, size_t size, const char *src);
 /* Hands a->out to the emit callback (dropped if it failed), empties it. */

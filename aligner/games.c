@@ -30,7 +30,8 @@ games_mark_dirty(struct align *a, struct game *g)
 {
 	if (g->dirty)
 		return;
-	if (align_grow(&a->dirty, &a->dcap, a->ndirty + 1, sizeof(*a->dirty)) == -1)
+	if (vec_grow(&a->dirty, &a->dcap, a->ndirty + 1,
+	    sizeof(*a->dirty), 16) == -1)
 		return;	/* flushed by max_tick instead */
 	a->dirty[a->ndirty++] = g;
 	g->dirty = 1;
@@ -114,7 +115,8 @@ games_get(struct align *a, const char *id, int create)
 		goto done;
 	if (a->ngames >= a->cfg.max_games)
 		evict(a);
-	if (align_grow(&a->games, &a->gcap, a->ngames + 1, sizeof(*a->games)) == -1)
+	if (vec_grow(&a->games, &a->gcap, a->ngames + 1,
+	    sizeof(*a->games), 16) == -1)
 		return NULL;
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		return NULL;

@@ -62,7 +62,8 @@ market_get(struct align *a, const char *ticker)
 	/* Two markets a game, and some room for strays. */
 	if (a->nmarkets >= 4 * a->cfg.max_games + 64)
 		return NULL;
-	if (align_grow(&a->mlist, &a->mcap, a->nmarkets + 1, sizeof(*a->mlist)) == -1)
+	if (vec_grow(&a->mlist, &a->mcap, a->nmarkets + 1,
+	    sizeof(*a->mlist), 16) == -1)
 		return NULL;
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return NULL;
@@ -154,7 +155,7 @@ kalshi_insert(struct align *a, struct game *g, const struct kalshi_pt *pt)
 		a->st.kalshi_shed++;
 		return;
 	}
-	if (align_grow(&g->kp, &g->kcap, g->kn + 1, sizeof(*g->kp)) == -1)
+	if (vec_grow(&g->kp, &g->kcap, g->kn + 1, sizeof(*g->kp), 16) == -1)
 		return;
 	for (i = g->kn; i > 0 && g->kp[i - 1].ts > pt->ts; i--)
 		;
@@ -313,7 +314,7 @@ pending_add(struct align *a, const struct pquote *q)
 		a->pqn -= k;
 		a->st.unmapped_shed += k;
 	}
-	if (align_grow(&a->pq, &a->pqcap, a->pqn + 1, sizeof(*a->pq)) == -1) {
+	if (vec_grow(&a->pq, &a->pqcap, a->pqn + 1, sizeof(*a->pq), 16) == -1) {
 		a->st.unmapped_shed++;
 		return;
 	}

@@ -76,7 +76,7 @@ wp_feed(struct align *a, const struct fields *f, struct errbuf *err)
 		a->st.espn_shed++;
 		return ALIGN_OK;
 	}
-	if (align_grow(&g->ep, &g->ecap, g->en + 1, sizeof(*g->ep)) == -1 ||
+	if (vec_grow(&g->ep, &g->ecap, g->en + 1, sizeof(*g->ep), 16) == -1 ||
 	    u64set_add(&g->plays, key) == -1)
 		return errbuf_set(err, "out of memory"), ALIGN_IGNORED;
 	for (i = g->en; i > 0 && espn_before(&pt, &g->ep[i - 1]); i--)

@@ -409,25 +409,41 @@ count_json(double v)
 	return json_real(v);
 }
 
-json_t *
-kalshi_market_line(const struct kalshi_market *m)
+/*
+ * A new line object with its type, src and ticker (in that order), or
+ * NULL when out of memory; *bad set when one of them failed.
+ */
+static json_t *
+line_new(const char *type, const char *ticker, int *bad)
 {
-	char team[KALSHI_TICKER_MAX];
 	json_t *o = json_object();
-	int bad = 0;
 
 	if (o == NULL)
 		return NULL;
-	kalshi_market_team(m->ticker, m->event_ticker, team, sizeof(team));
-	bad |= set_new(o, "type", json_string("market"));
-	bad |= set_new(o, "src", json_string("kalshi"));
-	bad |= set_new(o, "ticker", json_string(m->ticker));
-	if (m->event_ticker[0] != '\0')
-		bad |= set_new(o, "event_ticker", json_string(m->event_ticker));
-	if (team[0] != '\0')
-		bad |= set_new(o, "team", json_string(team));
-	if (m->status[0] != '\0')
-		bad |= set_new(o, "status", json_string(m->status));
+	*bad |= set_new(o, "type", json_string(type));
+	*bad |= set_new(o, "src", json_string("kalshi"));
+	*bad |= set_new(o, "ticker", json_string(ticker));
+	return o;
+}
+
+/* line_new with the tick's ts and the time it came, recv_ts. */
+static json_t *
+tick_new(const char *type, const char *ticker, int64_t ts, int64_t recv_ts,
+    int *bad)
+{
+	json_t *o = line_new(type, ticker, bad);
+
+	if (o == NULL)
+		return NULL;
+	*bad |= set_new(o, "ts", json_integer(ts));
+	*bad |= set_new(o, "recv_ts", json_integer(recv_ts));
+	return o;
+}
+
+/* o, or NULL (o released) when a member of it failed. Takes o. */
+static json_t *
+line_done(json_t *o, int bad)
+{
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -436,18 +452,33 @@ kalshi_market_line(const struct kalshi_market *m)
 }
 
 json_t *
-kalshi_quote_line(const struct kalshi_quote *q, int64_t recv_ts)
+kalshi_market_line(const struct kalshi_market *m)
 {
-	json_t *o = json_object();
+	char team[KALSHI_TICKER_MAX];
+	json_t *o;
 	int bad = 0;
 
-	if (o == NULL)
+	if ((o = line_new("market", m->ticker, &bad)) == NULL)
 		return NULL;
-	bad |= set_new(o, "type", json_string("quote"));
-	bad |= set_new(o, "src", json_string("kalshi"));
-	bad |= set_new(o, "ticker", json_string(q->ticker));
-	bad |= set_new(o, "ts", json_integer((q->has & KQ_TS) ? q->ts : recv_ts));
-	bad |= set_new(o, "recv_ts", json_integer(recv_ts));
+	kalshi_market_team(m->ticker, m->event_ticker, team, sizeof(team));
+	if (m->event_ticker[0] != '\0')
+		bad |= set_new(o, "event_ticker", json_string(m->event_ticker));
+	if (team[0] != '\0')
+		bad |= set_new(o, "team", json_string(team));
+	if (m->status[0] != '\0')
+		bad |= set_new(o, "status", json_string(m->status));
+	return line_done(o, bad);
+}
+
+json_t *
+kalshi_quote_line(const struct kalshi_quote *q, int64_t recv_ts)
+{
+	json_t *o;
+	int bad = 0;
+
+	if ((o = tick_new("quote", q->ticker, (q->has & KQ_TS) ? q->ts : recv_ts,
+	    recv_ts, &bad)) == NULL)
+		return NULL;
 	if (q->has & KQ_BID)
 		bad |= set_new(o, "bid", json_real(q->bid));
 	if (q->has & KQ_ASK)
@@ -462,37 +493,25 @@ kalshi_quote_line(const struct kalshi_quote *q, int64_t recv_ts)
 		bad |= set_new(o, "volume", count_json(q->volume));
 	if (q->has & KQ_OI)
 		bad |= set_new(o, "open_interest", count_json(q->open_interest));
-	if (bad) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return line_done(o, bad);
 }
 
 json_t *
 kalshi_trade_line(const struct kalshi_trade *t, int64_t recv_ts)
 {
-	json_t *o = json_object();
+	json_t *o;
 	int bad = 0;
 
-	if (o == NULL)
+	if ((o = tick_new("trade", t->ticker, (t->has & KT_TS) ? t->ts : recv_ts,
+	    recv_ts, &bad)) == NULL)
 		return NULL;
-	bad |= set_new(o, "type", json_string("trade"));
-	bad |= set_new(o, "src", json_string("kalshi"));
-	bad |= set_new(o, "ticker", json_string(t->ticker));
-	bad |= set_new(o, "ts", json_integer((t->has & KT_TS) ? t->ts : recv_ts));
-	bad |= set_new(o, "recv_ts", json_integer(recv_ts));
 	if (t->has & KT_PRICE)
 		bad |= set_new(o, "price", json_real(t->price));
 	if (t->has & KT_COUNT)
 		bad |= set_new(o, "count", count_json(t->count));
 	if (t->has & KT_TAKER)
 		bad |= set_new(o, "taker", json_string(t->taker));
-	if (bad) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return line_done(o, bad);
 }
 
 int

@@ -59,20 +59,28 @@ hist_quantile(const struct hist *h, double q)
 	return h->max_us;
 }
 
+/* The HELP and TYPE lines of the family ws_fanout_<name>. */
+static void
+family(struct buf *b, const char *name, const char *help, const char *type)
+{
+	buf_addf(b, "# HELP ws_fanout_%s %s\n# TYPE ws_fanout_%s %s\n", name,
+	    help, name, type);
+}
+
 static void
 counter(struct buf *b, const char *name, const char *help,
     unsigned long long v)
 {
-	buf_addf(b, "# HELP ws_fanout_%s %s\n# TYPE ws_fanout_%s counter\n"
-	    "ws_fanout_%s %llu\n", name, help, name, name, v);
+	family(b, name, help, "counter");
+	buf_addf(b, "ws_fanout_%s %llu\n", name, v);
 }
 
 static void
 gauge(struct buf *b, const char *name, const char *help,
     unsigned long long v)
 {
-	buf_addf(b, "# HELP ws_fanout_%s %s\n# TYPE ws_fanout_%s gauge\n"
-	    "ws_fanout_%s %llu\n", name, help, name, name, v);
+	family(b, name, help, "gauge");
+	buf_addf(b, "ws_fanout_%s %llu\n", name, v);
 }
 
 const char *
@@ -100,8 +108,7 @@ render_broker(const struct broker_stats *br, struct buf *b)
 	    "latest full-state entry.", br->rebuilds);
 	counter(b, "broker_gaps_total", "Seq gaps seen in a stream.",
 	    br->gaps);
-	buf_addf(b, "# HELP ws_fanout_broker_skipped_total Stream entries "
-	    "skipped.\n# TYPE ws_fanout_broker_skipped_total counter\n");
+	family(b, "broker_skipped_total", "Stream entries skipped.", "counter");
 	buf_addf(b, "ws_fanout_broker_skipped_total{reason=\"foreign\"} %llu\n"
 	    "ws_fanout_broker_skipped_total{reason=\"wrong_type\"} %llu\n"
 	    "ws_fanout_broker_skipped_total{reason=\"too_big\"} %llu\n"
@@ -138,8 +145,8 @@ metrics_render(const struct metrics *m, struct buf *b)
 	    m->msgs_sent);
 	counter(b, "bytes_sent_total", "Payload bytes written to clients.",
 	    m->bytes_sent);
-	buf_addf(b, "# HELP ws_fanout_messages_by_type_total Messages written, "
-	    "by type.\n# TYPE ws_fanout_messages_by_type_total counter\n");
+	family(b, "messages_by_type_total", "Messages written, by type.",
+	    "counter");
 	buf_addf(b, "ws_fanout_messages_by_type_total{type=\"snapshot\"} %llu\n"
 	    "ws_fanout_messages_by_type_total{type=\"update\"} %llu\n"
 	    "ws_fanout_messages_by_type_total{type=\"notice\"} %llu\n",
@@ -150,8 +157,8 @@ metrics_render(const struct metrics *m, struct buf *b)
 	    m->resyncs);
 	counter(b, "resumes_total", "Resumes answered from history.",
 	    m->resumes);
-	buf_addf(b, "# HELP ws_fanout_rejected_total Connections refused or "
-	    "closed, by reason.\n# TYPE ws_fanout_rejected_total counter\n");
+	family(b, "rejected_total", "Connections refused or closed, by "
+	    "reason.", "counter");
 	for (i = 0; i < REJECT_NREASONS; i++)
 		buf_addf(b, "ws_fanout_rejected_total{reason=\"%s\"} %llu\n",
 		    reject_names[i], m->rejected[i]);
@@ -174,8 +181,8 @@ metrics_render(const struct metrics *m, struct buf *b)
 	    "compressed, after.", m->deflate_out);
 	gauge(b, "deflate_memory_bytes", "Compressor memory (one zlib "
 	    "stream and its output buffer).", m->deflate_mem);
-	buf_addf(b, "# HELP ws_fanout_write_age_seconds Age of a message from "
-	    "ingest to write.\n# TYPE ws_fanout_write_age_seconds histogram\n");
+	family(b, "write_age_seconds", "Age of a message from ingest to "
+	    "write.", "histogram");
 	for (i = 0; i < METRICS_BUCKETS; i++) {
 		cum += m->age.bucket[i];
 		if (i == METRICS_BUCKETS - 1)
@@ -196,8 +203,7 @@ metrics_render_game(struct buf *b, const char *game_id,
     unsigned long subscribers, int first)
 {
 	if (first)
-		buf_addf(b, "# HELP ws_fanout_subscribers Clients per game.\n"
-		    "# TYPE ws_fanout_subscribers gauge\n");
+		family(b, "subscribers", "Clients per game.", "gauge");
 	buf_addf(b, "ws_fanout_subscribers{game_id=\"%s\"} %lu\n", game_id,
 	    subscribers);
 }

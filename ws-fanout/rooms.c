@@ -192,16 +192,21 @@ mark_dirty(struct room *r)
 	r->rs->dirty_tail = &r->next_dirty;
 }
 
-/* Appends obj's compact text to b, comma-separated. */
+/*
+ * Appends obj's compact text to b: after a comma when b holds something
+ * and comma is set; b emptied first when reset is set.
+ */
 static int
-add_point(struct buf *b, const json_t *obj)
+put_obj(struct buf *b, const json_t *obj, int reset, int comma)
 {
 	char *s;
 	int rc;
 
 	if ((s = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(15))) == NULL)
 		return -1;
-	if (b->len > 0 && buf_add(b, ",", 1) == -1)
+	if (reset)
+		buf_reset(b);
+	if (comma && b->len > 0 && buf_add(b, ",", 1) == -1)
 		rc = -1;
 	else
 		rc = buf_adds(b, s);
@@ -209,18 +214,18 @@ add_point(struct buf *b, const json_t *obj)
 	return rc;
 }
 
+/* Appends obj's compact text to b, comma-separated. */
+static int
+add_point(struct buf *b, const json_t *obj)
+{
+	return put_obj(b, obj, 0, 1);
+}
+
+/* b holds obj's compact text, alone. */
 static int
 set_obj(struct buf *b, const json_t *obj)
 {
-	char *s;
-	int rc;
-
-	if ((s = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(15))) == NULL)
-		return -1;
-	buf_reset(b);
-	rc = buf_adds(b, s);
-	free(s);
-	return rc;
+	return put_obj(b, obj, 1, 0);
 }
 
 static int

@@ -1,10 +1,12 @@
 /*
  * test_containers: common/buf (the ceiling, the sticky failure),
  * common/jsonw (escapes, integers, six decimals), common/hmap (map and
- * u64 set through growth and deletes) and common/fnv (the published
- * FNV-1a 64 test vectors).
+ * u64 set through growth and deletes), common/fnv (the published
+ * FNV-1a 64 test vectors) and common/vec (doubling from the first
+ * capacity, never shrinking, refusing a size past SIZE_MAX).
  */
 #include <math.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -14,6 +16,7 @@
 #include "hmap.h"
 #include "jsonw.h"
 #include "t.h"
+#include "vec.h"
 
 static void
 test_buf(void)
@@ -149,6 +152,30 @@ test_fnv(void)
 	    0x85944171f73967e8ULL);
 }
 
+static void
+test_vec(void)
+{
+	int *v = NULL;
+	size_t cap = 0;
+
+	T_EQ_INT(vec_grow(&v, &cap, 1, sizeof(*v), 16), 0);
+	T_EQ_INT((int)cap, 16);
+	v[15] = 7;
+	T_EQ_INT(vec_grow(&v, &cap, 16, sizeof(*v), 16), 0);	/* room */
+	T_EQ_INT((int)cap, 16);
+	T_EQ_INT(vec_grow(&v, &cap, 17, sizeof(*v), 16), 0);
+	T_EQ_INT((int)cap, 32);
+	T_EQ_INT(v[15], 7);
+	T_EQ_INT(vec_grow(&v, &cap, 100, sizeof(*v), 16), 0);
+	T_EQ_INT((int)cap, 128);
+	T_EQ_INT(vec_grow(&v, &cap, 5, sizeof(*v), 16), 0);	/* no shrink */
+	T_EQ_INT((int)cap, 128);
+	T_EQ_INT(vec_grow(&v, &cap, SIZE_MAX / 2, sizeof(*v), 16), -1);
+	T_EQ_INT((int)cap, 128);
+	T_EQ_INT(v[15], 7);
+	free(v);
+}
+
 int
 main(void)
 {
@@ -156,5 +183,6 @@ main(void)
 	test_jsonw();
 	test_hmap();
 	test_fnv();
+	test_vec();
 	return t_done("containers");
 }
