@@ -22,6 +22,7 @@
 #include "edge.h"
 #include "log.h"
 #include "lwslog.h"
+#include "lwstls.h"
 #include "server.h"
 #include "timeutil.h"
 #include "tlsfiles.h"
@@ -594,13 +595,8 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, int *config,
 	info.keepalive_timeout = 30;
 	info.timeout_secs = 10;
 	info.vhost_name = "live-games";
-	if (cfg->tls_cert != NULL) {
-		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-		info.ssl_cert_filepath = cfg->tls_cert;
-		info.ssl_private_key_filepath = cfg->tls_key;
-		/* HTTP/1.1 only, as in the clear: no h2 by ALPN either. */
-		info.alpn = "http/1.1";
-	}
+	/* HTTP/1.1 only, as in the clear: no h2 by ALPN either. */
+	lwstls_server(&info, cfg->tls_cert, cfg->tls_key);
 	info.pcontext = &s->ctx;	/* lws sets it NULL once really gone */
 	if ((s->ctx = lws_create_context(&info)) == NULL) {
 		errbuf_set(err, "cannot start libwebsockets");

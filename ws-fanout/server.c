@@ -21,6 +21,7 @@
 #include "heap.h"
 #include "log.h"
 #include "lwslog.h"
+#include "lwstls.h"
 #include "pmd.h"
 #include "rxguard.h"
 #include "wscheck.h"
@@ -577,16 +578,7 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
 	    65535 : cfg->max_pending);
 	info.timeout_secs = 10;
 	info.vhost_name = "courtside";
-	if (cfg->tls_cert != NULL) {
-		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-		info.ssl_cert_filepath = cfg->tls_cert;
-		info.ssl_private_key_filepath = cfg->tls_key;
-		/*
-		 * HTTP/1.1 only: an h2 connection's streams are not the
-		 * socket our deadlines and counts follow.
-		 */
-		info.alpn = "http/1.1";
-	}
+	lwstls_server(&info, cfg->tls_cert, cfg->tls_key);
 	if ((s->ctx = lws_create_context(&info)) == NULL ||
 	    (s->vhost = lws_get_vhost_by_name(s->ctx, "courtside")) == NULL) {
 		if (s->ctx != NULL)
