@@ -16,6 +16,7 @@
 #include <jansson.h>
 
 #include "log.h"
+#include "link.h"
 #include "output_redis.h"
 #include "redis.h"
 #include "redis_url.h"
@@ -358,11 +359,7 @@ enqueue(struct oredis *s, struct ogame *g, enum ent_kind kind, char *a,
 	e->b = b;
 	e->blen = blen;
 	e->bytes = bytes;
-	if (s->qtail != NULL)
-		s->qtail->next = e;
-	else
-		s->qhead = e;
-	s->qtail = e;
+	LINK_APPEND(s->qhead, s->qtail, e, next);
 	s->qbytes += bytes;
 	if (s->qbytes + s->inflight > s->cfg.max_queue / 2)
 		s->busy = 1;

@@ -20,6 +20,7 @@
 #include "body.h"
 #include "conn.h"
 #include "edge.h"
+#include "link.h"
 #include "log.h"
 #include "lwslog.h"
 #include "lwstls.h"
@@ -126,11 +127,7 @@ unpark(struct pss *p)
 {
 	if (p->prevp == NULL)
 		return;
-	*p->prevp = p->next;
-	if (p->next != NULL)
-		p->next->prevp = p->prevp;
-	p->next = NULL;
-	p->prevp = NULL;
+	PLINK_UNLINK(p, next, prevp);
 	p->srv->nparked--;
 }
 
@@ -141,11 +138,7 @@ park(struct pss *p)
 
 	if (p->prevp != NULL)
 		return;
-	p->next = s->parked;
-	if (s->parked != NULL)
-		s->parked->prevp = &p->next;
-	s->parked = p;
-	p->prevp = &s->parked;
+	PLINK_PUSH(s->parked, p, next, prevp);
 	s->nparked++;
 }
 

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "link.h"
 #include "rooms.h"
 #include "sources.h"
 
@@ -170,11 +171,7 @@ room_get(struct rooms *rs, const char *id, enum rooms_skip *why)
 	buf_init(&r->p_aligned, 0);
 	r->kalshi_last_ts = INT64_MIN;
 	throttle_init(&r->thr, rs->cfg.rate, 1000000);
-	if (rs->last != NULL)
-		rs->last->next = r;
-	else
-		rs->first = r;
-	rs->last = r;
+	LINK_APPEND(rs->first, rs->last, r, next);
 	rs->n++;
 	return r;
 }

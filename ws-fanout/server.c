@@ -19,6 +19,7 @@
 #include "conn.h"
 #include "deflate.h"
 #include "heap.h"
+#include "link.h"
 #include "log.h"
 #include "lwslog.h"
 #include "lwstls.h"
@@ -430,13 +431,7 @@ pong_wait(struct server *s, struct client *c)
 	if (c->awaiting_pong)
 		pong_done(s, c);
 	c->awaiting_pong = 1;
-	c->pnext = NULL;
-	c->pprev = s->pong_tail;
-	if (s->pong_tail != NULL)
-		s->pong_tail->pnext = c;
-	else
-		s->pong_head = c;
-	s->pong_tail = c;
+	DLINK_APPEND(s->pong_head, s->pong_tail, c, pprev, pnext);
 	if (s->pong_head == c)
 		pong_arm(s);
 }
@@ -447,14 +442,7 @@ pong_done(struct server *s, struct client *c)
 	if (!c->awaiting_pong)
 		return;
 	c->awaiting_pong = 0;
-	if (c->pprev != NULL)
-		c->pprev->pnext = c->pnext;
-	else
-		s->pong_head = c->pnext;
-	if (c->pnext != NULL)
-		c->pnext->pprev = c->pprev;
-	else
-		s->pong_tail = c->pprev;
+	DLINK_UNLINK(s->pong_head, s->pong_tail, c, pprev, pnext);
 	c->pnext = c->pprev = NULL;
 }
 
