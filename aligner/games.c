@@ -37,6 +37,23 @@ games_mark_dirty(struct align *a, struct game *g)
 	g->dirty = 1;
 }
 
+void
+games_changed(struct align *a, struct game *g)
+{
+	games_mark_dirty(a, g);
+	if (g->npending >= a->cfg.max_tick)
+		games_flush(a, g);
+}
+
+void
+games_shed(void *pts, size_t *n, size_t elem, size_t k, size_t *lo)
+{
+	memmove(pts, (char *)pts + k * elem, (*n - k) * elem);
+	*n -= k;
+	if (*lo != NONE)
+		*lo = *lo > k ? *lo - k : 0;
+}
+
 /* Emits the game's pending points as one tick. */
 void
 games_flush(struct align *a, struct game *g)
@@ -120,7 +137,7 @@ games_get(struct align *a, const char *id, int create)
 		return NULL;
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		return NULL;
-	align_scopy(g->id, sizeof(g->id), id);
+	strcopy(g->id, sizeof(g->id), id);
 	g->elo = g->klo = NONE;
 	g->by_map = hmap_get(&a->map_games, id, strlen(id)) != NULL;
 	if (hmap_put(&a->by_id, g->id, g) == -1) {
@@ -152,7 +169,7 @@ copy_code(char dst[8], const json_t *obj, const char *side)
 	    json_object_get(obj, side), "abbr"));
 	const char *code = abbr ? kmap_code(abbr) : NULL;
 
-	align_scopy(dst, 8, code ? code : "");
+	strcopy(dst, 8, code ? code : "");
 }
 
 int

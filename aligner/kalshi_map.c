@@ -67,7 +67,7 @@ market_get(struct align *a, const char *ticker)
 		return NULL;
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return NULL;
-	align_scopy(m->ticker, sizeof(m->ticker), ticker);
+	strcopy(m->ticker, sizeof(m->ticker), ticker);
 	if (hmap_put(&a->markets, m->ticker, m) == -1) {
 		free(m);
 		return NULL;
@@ -175,15 +175,10 @@ kalshi_insert(struct align *a, struct game *g, const struct kalshi_pt *pt)
 		for (i = 0; i < k; i++)
 			if (g->kp[i].pending)
 				g->npending--;
-		memmove(g->kp, g->kp + k, (g->kn - k) * sizeof(*g->kp));
-		g->kn -= k;
-		if (g->klo != NONE)
-			g->klo = g->klo > k ? g->klo - k : 0;
+		games_shed(g->kp, &g->kn, sizeof(*g->kp), k, &g->klo);
 		a->st.kalshi_shed += k;
 	}
-	games_mark_dirty(a, g);
-	if (g->npending >= a->cfg.max_tick)
-		games_flush(a, g);
+	games_changed(a, g);
 }
 
 /*

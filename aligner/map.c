@@ -80,9 +80,9 @@ align_map_load(struct align *a, const char *text, size_t len,
 		    (me = calloc(1, sizeof(*me))) == NULL)
 			return errbuf_set(err, "out of memory");
 		a->mapents[a->nmap++] = me;
-		align_scopy(me->ticker, sizeof(me->ticker), f[1]);
-		align_scopy(me->game_id, sizeof(me->game_id), f[0]);
-		align_scopy(me->team, sizeof(me->team), code);
+		strcopy(me->ticker, sizeof(me->ticker), f[1]);
+		strcopy(me->game_id, sizeof(me->game_id), f[0]);
+		strcopy(me->team, sizeof(me->team), code);
 		if (hmap_put(&a->map, me->ticker, me) == -1 ||
 		    hmap_put(&a->map_games, me->game_id, me) == -1)
 			return errbuf_set(err, "out of memory");

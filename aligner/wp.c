@@ -96,14 +96,9 @@ wp_feed(struct align *a, const struct fields *f, struct errbuf *err)
 				g->npending--;
 			u64set_del(&g->plays, play_key(g->ep[i].play_id));
 		}
-		memmove(g->ep, g->ep + k, (g->en - k) * sizeof(*g->ep));
-		g->en -= k;
-		if (g->elo != NONE)
-			g->elo = g->elo > k ? g->elo - k : 0;
+		games_shed(g->ep, &g->en, sizeof(*g->ep), k, &g->elo);
 		a->st.espn_shed += k;
 	}
-	games_mark_dirty(a, g);
-	if (g->npending >= a->cfg.max_tick)
-		games_flush(a, g);
+	games_changed(a, g);
 	return ALIGN_OK;
 }

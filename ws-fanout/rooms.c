@@ -518,6 +518,17 @@ join(struct buf *held, const struct buf *pend)
 	return buf_add(held, pend->p, pend->len);
 }
 
+/* b, a new buffer, opens a message of type for r at seq. */
+static void
+open_msg(struct buf *b, const char *type, const struct room *r, int64_t seq)
+{
+	buf_init(b, 0);
+	buf_addf(b, "{\"type\":\"%s\",\"game_id\":", type);
+	buf_add_jstr(b, r->id);
+	buf_addf(b, ",\"epoch\":%" PRId64 ",\"seq\":%" PRId64, r->epoch,
+	    seq);
+}
+
 static void
 room_commit(struct room *r)
 {
@@ -525,11 +536,7 @@ room_commit(struct room *r)
 	struct buf b;
 	struct msg *m = NULL;
 
-	buf_init(&b, 0);
-	buf_adds(&b, "{\"type\":\"update\",\"game_id\":");
-	buf_add_jstr(&b, r->id);
-	buf_addf(&b, ",\"epoch\":%" PRId64 ",\"seq\":%" PRId64, r->epoch,
-	    r->pend_seq);
+	open_msg(&b, "update", r, r->pend_seq);
 	add_array(&b, "espn", &r->p_espn);
 	add_array(&b, "kalshi", &r->p_kalshi);
 	if (r->p_aligned.len)
@@ -621,11 +628,7 @@ room_snapshot(struct room *r, int resync)
 	resync = resync ? 1 : 0;
 	if (r->snap[resync] != NULL)
 		return r->snap[resync];
-	buf_init(&b, 0);
-	buf_adds(&b, "{\"type\":\"snapshot\",\"game_id\":");
-	buf_add_jstr(&b, r->id);
-	buf_addf(&b, ",\"epoch\":%" PRId64 ",\"seq\":%" PRId64, r->epoch,
-	    r->seq);
+	open_msg(&b, "snapshot", r, r->seq);
 	add_held(&b, "game", &r->game);
 	add_array(&b, "espn", &r->espn);
 	add_array(&b, "kalshi", &r->kalshi);
