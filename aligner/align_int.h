@@ -165,6 +165,13 @@ void	games_flush(struct align *a, struct game *g);
 /* g got points: marked dirty, and flushed once max_tick are pending. */
 void	games_changed(struct align *a, struct game *g);
 /*
+ * Puts the elem-sized point pt at index i (<= *n) of the *n at pts (room
+ * for one more made), counts it pending in g and lowers the low mark *lo
+ * (NONE: none) to i. Copies pt.
+ */
+void	games_put(struct game *g, void *pts, size_t *n, size_t elem, size_t i,
+	    const void *pt, size_t *lo);
+/*
  * Drops the k oldest of the *n elem-sized points at pts (k <= *n), and
  * moves the low mark *lo (NONE: none) down with them.
  */

@@ -46,6 +46,20 @@ games_changed(struct align *a, struct game *g)
 }
 
 void
+games_put(struct game *g, void *pts, size_t *n, size_t elem, size_t i,
+    const void *pt, size_t *lo)
+{
+	char *at = (char *)pts + i * elem;
+
+	memmove(at + elem, at, (*n - i) * elem);
+	memcpy(at, pt, elem);
+	(*n)++;
+	if (*lo == NONE || i < *lo)
+		*lo = i;
+	g->npending++;
+}
+
+void
 games_shed(void *pts, size_t *n, size_t elem, size_t k, size_t *lo)
 {
 	memmove(pts, (char *)pts + k * elem, (*n - k) * elem);

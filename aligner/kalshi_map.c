@@ -159,13 +159,8 @@ kalshi_insert(struct align *a, struct game *g, const struct kalshi_pt *pt)
 		return;
 	for (i = g->kn; i > 0 && g->kp[i - 1].ts > pt->ts; i--)
 		;
-	memmove(&g->kp[i + 1], &g->kp[i], (g->kn - i) * sizeof(*g->kp));
-	g->kp[i] = *pt;
+	games_put(g, g->kp, &g->kn, sizeof(*g->kp), i, pt, &g->klo);
 	g->kp[i].pending = 1;
-	g->kn++;
-	if (g->klo == NONE || i < g->klo)
-		g->klo = i;
-	g->npending++;
 	a->st.kalshi_points++;
 	if (g->kn > max) {
 		/* Shed the oldest sixteenth at once: memmove per point is O(n). */

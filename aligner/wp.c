@@ -81,13 +81,8 @@ wp_feed(struct align *a, const struct fields *f, struct errbuf *err)
 		return errbuf_set(err, "out of memory"), ALIGN_IGNORED;
 	for (i = g->en; i > 0 && espn_before(&pt, &g->ep[i - 1]); i--)
 		;
-	memmove(&g->ep[i + 1], &g->ep[i], (g->en - i) * sizeof(*g->ep));
 	pt.pending = 1;
-	g->ep[i] = pt;
-	g->en++;
-	if (g->elo == NONE || i < g->elo)
-		g->elo = i;
-	g->npending++;
+	games_put(g, g->ep, &g->en, sizeof(*g->ep), i, &pt, &g->elo);
 	a->st.espn_points++;
 	if (g->en > max) {
 		k = max / 16 ? max / 16 : 1;

@@ -380,6 +380,16 @@ on_db_change(void *arg, int up, const char *why)
 	    log_str(why));
 }
 
+/* Frees the strings copied from the configuration, then l itself. */
+static void
+free_copies(struct live *l)
+{
+	free(l->espn_base);
+	free(l->user_agent);
+	free(l->conninfo);
+	free(l);
+}
+
 struct live *
 live_new(uv_loop_t *loop, const struct live_cfg *cfg, struct errbuf *err)
 {
@@ -431,10 +441,7 @@ fail:
 	if (l != NULL) {
 		fetch_free(l->fetch);
 		free(l->timer);
-		free(l->espn_base);
-		free(l->user_agent);
-		free(l->conninfo);
-		free(l);
+		free_copies(l);
 	}
 	return NULL;
 }
@@ -617,8 +624,5 @@ live_free(struct live *l)
 	uv_close((uv_handle_t *)l->timer, free_handle);
 	blob_unref(l->body);
 	free(l->rows);
-	free(l->espn_base);
-	free(l->user_agent);
-	free(l->conninfo);
-	free(l);
+	free_copies(l);
 }
