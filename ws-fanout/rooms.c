@@ -246,6 +246,16 @@ get_game_id(const json_t *line)
 	return id;
 }
 
+/* The pending update's series and aligned state go (its game line stays). */
+static void
+pend_series_clear(struct room *r)
+{
+	buf_reset(&r->p_espn);
+	buf_reset(&r->p_kalshi);
+	buf_reset(&r->p_aligned);
+	r->pn_espn = r->pn_kalshi = 0;
+}
+
 /* A new epoch: forget the series, keep the game line. */
 static void
 room_reset(struct room *r, int64_t epoch)
@@ -253,10 +263,8 @@ room_reset(struct room *r, int64_t epoch)
 	buf_reset(&r->espn);
 	buf_reset(&r->kalshi);
 	buf_reset(&r->aligned);
-	buf_reset(&r->p_espn);
-	buf_reset(&r->p_kalshi);
-	buf_reset(&r->p_aligned);
-	r->n_espn = r->n_kalshi = r->pn_espn = r->pn_kalshi = 0;
+	pend_series_clear(r);
+	r->n_espn = r->n_kalshi = 0;
 	json_object_clear(r->play_ids);
 	r->kalshi_last_ts = INT64_MIN;
 	r->epoch = epoch;
@@ -562,11 +570,8 @@ room_commit(struct room *r)
 		buf_reset(&r->game);
 		buf_add(&r->game, r->p_game.p, r->p_game.len);
 	}
-	buf_reset(&r->p_espn);
-	buf_reset(&r->p_kalshi);
-	buf_reset(&r->p_aligned);
+	pend_series_clear(r);
 	buf_reset(&r->p_game);
-	r->pn_espn = r->pn_kalshi = 0;
 	r->pend_game = 0;
 	if (m != NULL) {
 		m->epoch = r->epoch;
