@@ -14,31 +14,6 @@
 
 #include "align_int.h"
 
-/* Copies src into dst[size], truncating; always terminated. */
-void
-align_scopy(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%.*s", (int)(size - 1), src);
-}
-
-int
-align_grow(void *pp, size_t *cap, size_t need, size_t elem)
-{
-	void *np;
-	size_t ncap;
-
-	if (need <= *cap)
-		return 0;
-	ncap = *cap ? *cap * 2 : 16;
-	while (ncap < need)
-		ncap *= 2;
-	if ((np = realloc(*(void **)pp, ncap * elem)) == NULL)
-		return -1;
-	*(void **)pp = np;
-	*cap = ncap;
-	return 0;
-}
-
 struct align *
 align_new(const struct align_cfg *cfg)
 {
@@ -210,7 +185,7 @@ feed_source(struct align *a, const json_t *obj, const char *line, size_t len,
 		if (strcmp(a->src[i].src, src) == 0)
 			break;
 	if (i == a->nsrc && a->nsrc < MAX_SOURCES) {
-		align_scopy(a->src[i].src, sizeof(a->src[i].src), src);
+		strcopy(a->src[i].src, sizeof(a->src[i].src), src);
 		a->nsrc++;
 	}
 	if (i < a->nsrc && align_set_line(&a->src[i].line, &a->src[i].len, line,

@@ -18,6 +18,8 @@
 #include "errbuf.h"
 #include "fields.h"
 #include "hmap.h"
+#include "strcopy.h"
+#include "vec.h"
 
 enum { HOME = 0, AWAY = 1 };
 enum { HAS_BID = 1, HAS_ASK = 2, HAS_LAST = 4 };
@@ -137,10 +139,6 @@ struct align {
 };
 
 /* align.c */
-/* Grows *pp (an array of elem-sized items, *cap of them) to hold need. */
-int	align_grow(void *pp, size_t *cap, size_t need, size_t elem);
-/* Copies src into dst[size], truncating; always terminated. */
-void	align_scopy(char *dst, size_t size, const char *src);
 /* Hands a->out to the emit callback (dropped if it failed), empties it. */
 void	align_emit(struct align *a);
 /* Replaces *dst (len *dlen) by a copy of line. Returns 0, or -1 (ENOMEM). */
@@ -164,6 +162,20 @@ void	games_free(struct game *g);
 void	games_mark_dirty(struct align *a, struct game *g);
 /* Emits g's pending points as one tick. */
 void	games_flush(struct align *a, struct game *g);
+/* g got points: marked dirty, and flushed once max_tick are pending. */
+void	games_changed(struct align *a, struct game *g);
+/*
+ * Puts the elem-sized point pt at index i (<= *n) of the *n at pts (room
+ * for one more made), counts it pending in g and lowers the low mark *lo
+ * (NONE: none) to i. Copies pt.
+ */
+void	games_put(struct game *g, void *pts, size_t *n, size_t elem, size_t i,
+	    const void *pt, size_t *lo);
+/*
+ * Drops the k oldest of the *n elem-sized points at pts (k <= *n), and
+ * moves the low mark *lo (NONE: none) down with them.
+ */
+void	games_shed(void *pts, size_t *n, size_t elem, size_t k, size_t *lo);
 int	games_valid_id(const char *s);
 int	games_feed(struct align *a, json_t *obj, const char *line, size_t len,
 	    struct errbuf *err);

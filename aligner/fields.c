@@ -68,6 +68,24 @@ scan_num(const char *p, const char *end, struct fval *v)
 	return p;
 }
 
+static const char *
+skip_ws(const char *p, const char *end)
+{
+	while (p < end && is_ws(*p))
+		p++;
+	return p;
+}
+
+/* Past c and the white space around it, or NULL when c is not next. */
+static const char *
+punct(const char *p, const char *end, char c)
+{
+	p = skip_ws(p, end);
+	if (p == end || *p++ != c)
+		return NULL;
+	return skip_ws(p, end);
+}
+
 int
 fields_scan(const char *line, size_t len, struct fields *out)
 {
@@ -77,12 +95,8 @@ fields_scan(const char *line, size_t len, struct fields *out)
 	int k;
 
 	memset(out, 0, sizeof(*out));
-	while (p < end && is_ws(*p))
-		p++;
-	if (p == end || *p++ != '{')
+	if ((p = punct(p, end, '{')) == NULL)
 		return 0;
-	while (p < end && is_ws(*p))
-		p++;
 	if (p < end && *p == '}') {
 		p++;
 		goto tail;
@@ -92,12 +106,8 @@ fields_scan(const char *line, size_t len, struct fields *out)
 			return 0;
 		if ((p = jscan_plain_str(p, end, &ks, &kn)) == NULL)
 			return 0;
-		while (p < end && is_ws(*p))
-			p++;
-		if (p == end || *p++ != ':')
+		if ((p = punct(p, end, ':')) == NULL)
 			return 0;
-		while (p < end && is_ws(*p))
-			p++;
 		if (p == end)
 			return 0;
 		memset(&v, 0, sizeof(v));
@@ -124,14 +134,12 @@ fields_scan(const char *line, size_t len, struct fields *out)
 			dst = &out->f[k];
 			*dst = v;
 		}
-		while (p < end && is_ws(*p))
-			p++;
+		p = skip_ws(p, end);
 		if (p == end)
 			return 0;
 		if (*p == ',') {
 			p++;
-			while (p < end && is_ws(*p))
-				p++;
+			p = skip_ws(p, end);
 			continue;
 		}
 		if (*p++ != '}')
@@ -139,8 +147,7 @@ fields_scan(const char *line, size_t len, struct fields *out)
 		break;
 	}
 tail:
-	while (p < end && is_ws(*p))
-		p++;
+	p = skip_ws(p, end);
 	return p == end;
 }
 

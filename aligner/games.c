@@ -30,10 +30,42 @@ games_mark_dirty(struct align *a, struct game *g)
 {
 	if (g->dirty)
 		return;
-	if (align_grow(&a->dirty, &a->dcap, a->ndirty + 1, sizeof(*a->dirty)) == -1)
+	if (vec_grow(&a->dirty, &a->dcap, a->ndirty + 1,
+	    sizeof(*a->dirty), 16) == -1)
 		return;	/* flushed by max_tick instead */
 	a->dirty[a->ndirty++] = g;
 	g->dirty = 1;
+}
+
+void
+games_changed(struct align *a, struct game *g)
+{
+	games_mark_dirty(a, g);
+	if (g->npending >= a->cfg.max_tick)
+		games_flush(a, g);
+}
+
+void
+games_put(struct game *g, void *pts, size_t *n, size_t elem, size_t i,
+    const void *pt, size_t *lo)
+{
+	char *at = (char *)pts + i * elem;
+
+	memmove(at + elem, at, (*n - i) * elem);
+	memcpy(at, pt, elem);
+	(*n)++;
+	if (*lo == NONE || i < *lo)
+		*lo = i;
+	g->npending++;
+}
+
+void
+games_shed(void *pts, size_t *n, size_t elem, size_t k, size_t *lo)
+{
+	memmove(pts, (char *)pts + k * elem, (*n - k) * elem);
+	*n -= k;
+	if (*lo != NONE)
+		*lo = *lo > k ? *lo - k : 0;
 }
 
 /* Emits the game's pending points as one tick. */
@@ -114,11 +146,12 @@ games_get(struct align *a, const char *id, int create)
 		goto done;
 	if (a->ngames >= a->cfg.max_games)
 		evict(a);
-	if (align_grow(&a->games, &a->gcap, a->ngames + 1, sizeof(*a->games)) == -1)
+	if (vec_grow(&a->games, &a->gcap, a->ngames + 1,
+	    sizeof(*a->games), 16) == -1)
 		return NULL;
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		return NULL;
-	align_scopy(g->id, sizeof(g->id), id);
+	strcopy(g->id, sizeof(g->id), id);
 	g->elo = g->klo = NONE;
 	g->by_map = hmap_get(&a->map_games, id, strlen(id)) != NULL;
 	if (hmap_put(&a->by_id, g->id, g) == -1) {
@@ -150,7 +183,7 @@ copy_code(char dst[8], const json_t *obj, const char *side)
 	    json_object_get(obj, side), "abbr"));
 	const char *code = abbr ? kmap_code(abbr) : NULL;
 
-	align_scopy(dst, 8, code ? code : "");
+	strcopy(dst, 8, code ? code : "");
 }
 
 int

@@ -62,11 +62,12 @@ market_get(struct align *a, const char *ticker)
 	/* Two markets a game, and some room for strays. */
 	if (a->nmarkets >= 4 * a->cfg.max_games + 64)
 		return NULL;
-	if (align_grow(&a->mlist, &a->mcap, a->nmarkets + 1, sizeof(*a->mlist)) == -1)
+	if (vec_grow(&a->mlist, &a->mcap, a->nmarkets + 1,
+	    sizeof(*a->mlist), 16) == -1)
 		return NULL;
 	if ((m = calloc(1, sizeof(*m))) == NULL)
 		return NULL;
-	align_scopy(m->ticker, sizeof(m->ticker), ticker);
+	strcopy(m->ticker, sizeof(m->ticker), ticker);
 	if (hmap_put(&a->markets, m->ticker, m) == -1) {
 		free(m);
 		return NULL;
@@ -154,17 +155,12 @@ kalshi_insert(struct align *a, struct game *g, const struct kalshi_pt *pt)
 		a->st.kalshi_shed++;
 		return;
 	}
-	if (align_grow(&g->kp, &g->kcap, g->kn + 1, sizeof(*g->kp)) == -1)
+	if (vec_grow(&g->kp, &g->kcap, g->kn + 1, sizeof(*g->kp), 16) == -1)
 		return;
 	for (i = g->kn; i > 0 && g->kp[i - 1].ts > pt->ts; i--)
 		;
-	memmove(&g->kp[i + 1], &g->kp[i], (g->kn - i) * sizeof(*g->kp));
-	g->kp[i] = *pt;
+	games_put(g, g->kp, &g->kn, sizeof(*g->kp), i, pt, &g->klo);
 	g->kp[i].pending = 1;
-	g->kn++;
-	if (g->klo == NONE || i < g->klo)
-		g->klo = i;
-	g->npending++;
 	a->st.kalshi_points++;
 	if (g->kn > max) {
 		/* Shed the oldest sixteenth at once: memmove per point is O(n). */
@@ -174,15 +170,10 @@ kalshi_insert(struct align *a, struct game *g, const struct kalshi_pt *pt)
 		for (i = 0; i < k; i++)
 			if (g->kp[i].pending)
 				g->npending--;
-		memmove(g->kp, g->kp + k, (g->kn - k) * sizeof(*g->kp));
-		g->kn -= k;
-		if (g->klo != NONE)
-			g->klo = g->klo > k ? g->klo - k : 0;
+		games_shed(g->kp, &g->kn, sizeof(*g->kp), k, &g->klo);
 		a->st.kalshi_shed += k;
 	}
-	games_mark_dirty(a, g);
-	if (g->npending >= a->cfg.max_tick)
-		games_flush(a, g);
+	games_changed(a, g);
 }
 
 /*
@@ -313,7 +304,7 @@ pending_add(struct align *a, const struct pquote *q)
 		a->pqn -= k;
 		a->st.unmapped_shed += k;
 	}
-	if (align_grow(&a->pq, &a->pqcap, a->pqn + 1, sizeof(*a->pq)) == -1) {
+	if (vec_grow(&a->pq, &a->pqcap, a->pqn + 1, sizeof(*a->pq), 16) == -1) {
 		a->st.unmapped_shed++;
 		return;
 	}

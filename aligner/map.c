@@ -75,14 +75,14 @@ align_map_load(struct align *a, const char *text, size_t len,
 		if (hmap_get(&a->map, f[1], strlen(f[1])) != NULL)
 			return errbuf_set(err, "line %d: %s mapped twice",
 			    lineno, f[1]);
-		if (align_grow(&a->mapents, &a->mapcap, a->nmap + 1,
-		    sizeof(*a->mapents)) == -1 ||
+		if (vec_grow(&a->mapents, &a->mapcap, a->nmap + 1,
+		    sizeof(*a->mapents), 16) == -1 ||
 		    (me = calloc(1, sizeof(*me))) == NULL)
 			return errbuf_set(err, "out of memory");
 		a->mapents[a->nmap++] = me;
-		align_scopy(me->ticker, sizeof(me->ticker), f[1]);
-		align_scopy(me->game_id, sizeof(me->game_id), f[0]);
-		align_scopy(me->team, sizeof(me->team), code);
+		strcopy(me->ticker, sizeof(me->ticker), f[1]);
+		strcopy(me->game_id, sizeof(me->game_id), f[0]);
+		strcopy(me->team, sizeof(me->team), code);
 		if (hmap_put(&a->map, me->ticker, me) == -1 ||
 		    hmap_put(&a->map_games, me->game_id, me) == -1)
 			return errbuf_set(err, "out of memory");

@@ -15,14 +15,21 @@
 static const char *const rule_names[] = { "mid", "away_mid", "last",
     "away_last" };
 
+/* A point's opening: its ts and home, after a comma unless *first. */
 static void
-put_espn(struct buf *b, const struct espn_pt *p, int *first)
+put_head(struct buf *b, int64_t ts, double home, int *first)
 {
 	buf_adds(b, *first ? "{\"ts\":" : ",{\"ts\":");
 	*first = 0;
-	jsonw_i64(b, p->ts);
+	jsonw_i64(b, ts);
 	buf_adds(b, ",\"home\":");
-	jsonw_fixed6(b, p->home);
+	jsonw_fixed6(b, home);
+}
+
+static void
+put_espn(struct buf *b, const struct espn_pt *p, int *first)
+{
+	put_head(b, p->ts, p->home, first);
 	buf_adds(b, ",\"play_id\":");
 	jsonw_str(b, p->play_id);
 	buf_adds(b, ",\"seq\":");
@@ -47,11 +54,7 @@ put_espn(struct buf *b, const struct espn_pt *p, int *first)
 static void
 put_kalshi(struct buf *b, const struct kalshi_pt *p, int *first)
 {
-	buf_adds(b, *first ? "{\"ts\":" : ",{\"ts\":");
-	*first = 0;
-	jsonw_i64(b, p->ts);
-	buf_adds(b, ",\"home\":");
-	jsonw_fixed6(b, p->home);
+	put_head(b, p->ts, p->home, first);
 	if (p->has & HAS_BID) {
 		buf_adds(b, ",\"bid\":");
 		jsonw_fixed6(b, p->bid);

@@ -76,18 +76,13 @@ wp_feed(struct align *a, const struct fields *f, struct errbuf *err)
 		a->st.espn_shed++;
 		return ALIGN_OK;
 	}
-	if (align_grow(&g->ep, &g->ecap, g->en + 1, sizeof(*g->ep)) == -1 ||
+	if (vec_grow(&g->ep, &g->ecap, g->en + 1, sizeof(*g->ep), 16) == -1 ||
 	    u64set_add(&g->plays, key) == -1)
 		return errbuf_set(err, "out of memory"), ALIGN_IGNORED;
 	for (i = g->en; i > 0 && espn_before(&pt, &g->ep[i - 1]); i--)
 		;
-	memmove(&g->ep[i + 1], &g->ep[i], (g->en - i) * sizeof(*g->ep));
 	pt.pending = 1;
-	g->ep[i] = pt;
-	g->en++;
-	if (g->elo == NONE || i < g->elo)
-		g->elo = i;
-	g->npending++;
+	games_put(g, g->ep, &g->en, sizeof(*g->ep), i, &pt, &g->elo);
 	a->st.espn_points++;
 	if (g->en > max) {
 		k = max / 16 ? max / 16 : 1;
@@ -96,14 +91,9 @@ wp_feed(struct align *a, const struct fields *f, struct errbuf *err)
 				g->npending--;
 			u64set_del(&g->plays, play_key(g->ep[i].play_id));
 		}
-		memmove(g->ep, g->ep + k, (g->en - k) * sizeof(*g->ep));
-		g->en -= k;
-		if (g->elo != NONE)
-			g->elo = g->elo > k ? g->elo - k : 0;
+		games_shed(g->ep, &g->en, sizeof(*g->ep), k, &g->elo);
 		a->st.espn_shed += k;
 	}
-	games_mark_dirty(a, g);
-	if (g->npending >= a->cfg.max_tick)
-		games_flush(a, g);
+	games_changed(a, g);
 	return ALIGN_OK;
 }

@@ -11,22 +11,8 @@
 #include "espn.h"
 #include "espn_int.h"
 #include "jsonutil.h"
+#include "strcopy.h"
 #include "timeutil.h"
-
-/* Copies a string field into dst (truncating); "" when absent. */
-static void
-copy_str(char *dst, size_t cap, const char *src)
-{
-	size_t n;
-
-	if (src == NULL)
-		src = "";
-	n = strlen(src);
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
 
 /*
  * An id field that may be a string or an integer. Fills dst with it when
@@ -109,9 +95,9 @@ parse_sides(const json_t *competitors, struct espn_game *g)
 		    get_id(json_object_get(c, "id"), side->id,
 		    sizeof(side->id)) == -1)
 			side->id[0] = '\0';
-		copy_str(side->abbr, sizeof(side->abbr),
+		strcopy(side->abbr, sizeof(side->abbr),
 		    jsonutil_str(c, "team.abbreviation"));
-		copy_str(side->name, sizeof(side->name),
+		strcopy(side->name, sizeof(side->name),
 		    jsonutil_str(c, "team.displayName"));
 		side->score = get_intval(c, "score", 0);
 		if (side->score < 0)
@@ -126,11 +112,11 @@ parse_status(const json_t *status, struct espn_game *g)
 {
 	const char *s;
 
-	copy_str(g->state, sizeof(g->state), jsonutil_str(status, "type.state"));
-	copy_str(g->status, sizeof(g->status), jsonutil_str(status, "type.name"));
+	strcopy(g->state, sizeof(g->state), jsonutil_str(status, "type.state"));
+	strcopy(g->status, sizeof(g->status), jsonutil_str(status, "type.name"));
 	g->period = get_intval(status, "period", 0);
 	if ((s = jsonutil_str(status, "displayClock")) != NULL)
-		copy_str(g->clock, sizeof(g->clock), s);
+		strcopy(g->clock, sizeof(g->clock), s);
 }
 
 static int64_t
@@ -230,7 +216,7 @@ parse_point(const json_t *w, const json_t *plays, size_t *hint,
 		s = json_string_value(idv);
 		if (*s == '\0' || strlen(s) >= sizeof(pt->play_id))
 			return -1;
-		copy_str(pt->play_id, sizeof(pt->play_id), s);
+		strcopy(pt->play_id, sizeof(pt->play_id), s);
 	} else if (get_id(idv, pt->play_id, sizeof(pt->play_id)) == -1)
 		return -1;
 	if (jsonutil_num(w, "homeWinPercentage", &home) == -1 ||
@@ -260,7 +246,7 @@ parse_point(const json_t *w, const json_t *plays, size_t *hint,
 	pt->tie = tie;
 	pt->away = away;
 	pt->period = get_intval(play, "period.number", 0);
-	copy_str(pt->clock, sizeof(pt->clock),
+	strcopy(pt->clock, sizeof(pt->clock),
 	    jsonutil_str(play, "clock.displayValue"));
 	pt->home_score = get_intval(play, "homeScore", 0);
 	pt->away_score = get_intval(play, "awayScore", 0);
@@ -324,7 +310,7 @@ last_play_status(const json_t *plays, struct espn_game *g)
 	if (g->period == 0)
 		g->period = get_intval(best, "period.number", 0);
 	if (g->clock[0] == '\0')
-		copy_str(g->clock, sizeof(g->clock),
+		strcopy(g->clock, sizeof(g->clock),
 		    jsonutil_str(best, "clock.displayValue"));
 }
 

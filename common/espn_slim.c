@@ -111,6 +111,16 @@ lookup(const char *k, size_t n, const struct keep *spec, int *found)
 
 static int	slim_value(struct slim *, const struct keep *, int);
 
+/* Writes the '[' or '{' at the cursor and steps past it. 0 or -1. */
+static int
+slim_open(struct slim *s)
+{
+	if (put(s, s->c.p, 1) == -1)
+		return -1;
+	s->c.p++;
+	return 0;
+}
+
 /*
  * To element or member *i of an array or object closed by close, past
  * its comma (*i counts them): 0, or 1 past the close (written out), or
@@ -141,9 +151,8 @@ slim_array(struct slim *s, const struct keep *spec, int depth)
 	size_t i = 0;
 	int rc;
 
-	if (put(s, "[", 1) == -1)
+	if (slim_open(s) == -1)
 		return -1;
-	s->c.p++;
 	for (;;) {
 		if ((rc = slim_next(s, ']', &i)) != 0)
 			return rc == 1 ? 0 : -1;
@@ -161,9 +170,8 @@ slim_object(struct slim *s, const struct keep *spec, int depth)
 	size_t klen, i = 0;
 	int kept = 0, found, rc;
 
-	if (put(s, "{", 1) == -1)
+	if (slim_open(s) == -1)
 		return -1;
-	s->c.p++;
 	for (;;) {
 		if ((rc = slim_next(s, '}', &i)) != 0)
 			return rc == 1 ? 0 : -1;

@@ -12,6 +12,7 @@
 #include "espn.h"
 #include "espn_int.h"
 #include "jscan.h"
+#include "strcopy.h"
 #include "timeutil.h"
 
 #define BAIL	(-2)
@@ -90,16 +91,6 @@ tok_intval(const char *v, const char *ve, int *out)
 	if (rc == 1 && x >= -1000000 && x <= 1000000)
 		*out = (int)x;
 	return 0;
-}
-
-/* Copies a token string (checked by tok_str) like copy_str would. */
-static void
-copy_tok(char *dst, size_t cap, const char *s, size_t n)
-{
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, s, n);
-	dst[n] = '\0';
 }
 
 /* The play fields parse_point and last_play_status read. */
@@ -364,7 +355,7 @@ parse_point_text(const char *v, const char *ve, struct plays_text *pl,
 	if (rc == 1) {
 		if (n == 0 || n >= sizeof(pt->play_id))
 			return -1;
-		copy_tok(pt->play_id, sizeof(pt->play_id), s, n);
+		strcopy_n(pt->play_id, sizeof(pt->play_id), s, n);
 	} else {
 		if ((rc = tok_num(id->v, id->ve, &home, &integer)) == BAIL)
 			return BAIL;
@@ -404,7 +395,7 @@ parse_point_text(const char *v, const char *ve, struct plays_text *pl,
 
 		if (t.wcn >= sizeof(wc))
 			return BAIL;
-		copy_tok(wc, sizeof(wc), t.wc, t.wcn);
+		strcopy_n(wc, sizeof(wc), t.wc, t.wcn);
 		if (time_parse_iso8601(wc, &pt->ts) == -1)
 			return -1;
 	}
@@ -414,7 +405,7 @@ parse_point_text(const char *v, const char *ve, struct plays_text *pl,
 	pt->away = away;
 	pt->period = t.period;
 	if (t.clock != NULL)
-		copy_tok(pt->clock, sizeof(pt->clock), t.clock, t.clockn);
+		strcopy_n(pt->clock, sizeof(pt->clock), t.clock, t.clockn);
 	pt->home_score = t.home_score;
 	pt->away_score = t.away_score;
 	return 0;
@@ -493,7 +484,7 @@ espn_summary_parse_text(const char *body, size_t len, struct espn_game *game,
 		if (have_best && g.period == 0)
 			g.period = best.period;
 		if (have_best && g.clock[0] == '\0' && best.clock != NULL)
-			copy_tok(g.clock, sizeof(g.clock), best.clock,
+			strcopy_n(g.clock, sizeof(g.clock), best.clock,
 			    best.clockn);
 	}
 	if (wp->v != NULL) {

@@ -16,9 +16,11 @@
 #include <jansson.h>
 
 #include "log.h"
+#include "link.h"
 #include "output_redis.h"
 #include "redis.h"
 #include "redis_url.h"
+#include "vec.h"
 
 #define GAME_ID_MAX	31
 #define MAX_GAMES	65536
@@ -121,7 +123,7 @@ queue_clear(struct oredis *s)
 static struct ogame *
 game_get(struct oredis *s, const char *id)
 {
-	struct ogame *g, **ng;
+	struct ogame *g;
 	size_t i, n = strlen(id);
 
 	for (i = s->ngames; i > 0; i--)
@@ -132,14 +134,9 @@ game_get(struct oredis *s, const char *id)
 	for (i = 0; i < n; i++)
 		if (id[i] < '0' || id[i] > '9')
 			return NULL;
-	if (s->ngames == s->gcap) {
-		size_t cap = s->gcap ? s->gcap * 2 : 16;
-
-		if ((ng = realloc(s->games, cap * sizeof(*ng))) == NULL)
-			return NULL;
-		s->games = ng;
-		s->gcap = cap;
-	}
+	if (vec_grow(&s->games, &s->gcap, s->ngames + 1, sizeof(*s->games),
+	    16) == -1)
+		return NULL;
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		return NULL;
 	memcpy(g->id, id, n + 1);
@@ -362,11 +359,7 @@ enqueue(struct oredis *s, struct ogame *g, enum ent_kind kind, char *a,
 	e->b = b;
 	e->blen = blen;
 	e->bytes = bytes;
-	if (s->qtail != NULL)
-		s->qtail->next = e;
-	else
-		s->qhead = e;
-	s->qtail = e;
+	LINK_APPEND(s->qhead, s->qtail, e, next);
 	s->qbytes += bytes;
 	if (s->qbytes + s->inflight > s->cfg.max_queue / 2)
 		s->busy = 1;

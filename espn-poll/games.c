@@ -15,6 +15,7 @@
 #include "lines.h"
 #include "log.h"
 #include "timeutil.h"
+#include "vec.h"
 
 #include "poller_int.h"
 
@@ -50,19 +51,13 @@ set_insert(struct game *g, size_t idx)
 static int
 remember(struct game *g, const struct espn_wp *pt)
 {
-	struct espn_wp *np;
 	uint32_t *ns;
 	size_t cap, i;
 
 	if (g->npts >= MAX_POINTS)
 		return -1;
-	if (g->npts == g->cap) {
-		cap = g->cap ? g->cap * 2 : 512;
-		if ((np = realloc(g->pts, cap * sizeof(*np))) == NULL)
-			return -1;
-		g->pts = np;
-		g->cap = cap;
-	}
+	if (vec_grow(&g->pts, &g->cap, g->npts + 1, sizeof(*g->pts), 512) == -1)
+		return -1;
 	if ((g->npts + 1) * 2 > g->set_cap) {
 		cap = g->set_cap ? g->set_cap * 2 : 1024;
 		if ((ns = calloc(cap, sizeof(*ns))) == NULL)

@@ -13,6 +13,7 @@
 #include "ndjson.h"
 #include "opts.h"
 #include "replay.h"
+#include "vec.h"
 
 #define MAX_LINE	NDJSON_DEFAULT_MAX_LINE
 #define MAX_KEPT	(64u << 20)	/* bytes kept for resending */
@@ -77,14 +78,9 @@ keep(struct replay *r, const char *line, size_t len, const json_t *obj)
 		return;
 	if (r->kept_bytes + len > MAX_KEPT)
 		return;
-	if (r->nkept == r->capkept) {
-		size_t cap = r->capkept ? r->capkept * 2 : 256;
-
-		if ((k = realloc(r->kept, cap * sizeof(*k))) == NULL)
-			return;
-		r->kept = k;
-		r->capkept = cap;
-	}
+	if (vec_grow(&r->kept, &r->capkept, r->nkept + 1, sizeof(*r->kept),
+	    256) == -1)
+		return;
 	k = &r->kept[r->nkept];
 	if ((k->line = malloc(len)) == NULL)
 		return;

@@ -94,17 +94,17 @@ emit_quote_text(struct tap *t, struct mkt *m, const char *s, size_t len)
 		output_write(t->out, s, len);
 }
 
-void
-emit_quote(struct tap *t, struct mkt *m, const struct kalshi_quote *q,
-    int64_t recv)
+/*
+ * Writes a live line of m (NULL for a trade), unless a backfill on its
+ * way holds it. Takes line (NULL: nothing to write).
+ */
+static void
+emit_live(struct tap *t, struct mkt *m, json_t *line)
 {
-	json_t *line;
 	size_t len;
 	char *s;
 
-	m->q = *q;
-	m->has_q = 1;
-	if ((line = kalshi_quote_line(q, recv)) == NULL)
+	if (line == NULL)
 		return;
 	if ((s = ndjson_encode(line, &len)) != NULL &&
 	    !backfill_hold_live(t, m, s, len)) {
@@ -115,19 +115,18 @@ emit_quote(struct tap *t, struct mkt *m, const struct kalshi_quote *q,
 }
 
 void
+emit_quote(struct tap *t, struct mkt *m, const struct kalshi_quote *q,
+    int64_t recv)
+{
+	m->q = *q;
+	m->has_q = 1;
+	emit_live(t, m, kalshi_quote_line(q, recv));
+}
+
+void
 emit_trade(struct tap *t, json_t *line)
 {
-	size_t len;
-	char *s;
-
-	if (line == NULL)
-		return;
-	if ((s = ndjson_encode(line, &len)) != NULL &&
-	    !backfill_hold_live(t, NULL, s, len)) {
-		emit_quote_text(t, NULL, s, len);
-		free(s);
-	}
-	json_decref(line);
+	emit_live(t, NULL, line);
 }
 
 /*

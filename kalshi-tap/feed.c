@@ -66,6 +66,22 @@ check_seq(struct tap *t, const struct kalshi_ws_msg *msg)
 	*last = msg->seq;
 }
 
+/*
+ * The market of ticker when we follow it, else NULL. A replay follows
+ * every market it names.
+ */
+static struct mkt *
+followed(struct tap *t, const char *ticker)
+{
+	struct mkt *m;
+
+	if (t->cfg->replay != NULL)
+		markets_follow(t, ticker);
+	if ((m = markets_find(t, ticker)) == NULL || !m->following)
+		return NULL;
+	return m;
+}
+
 void
 feed_handle(struct tap *t, const struct kalshi_ws_msg *mp)
 {
@@ -76,20 +92,12 @@ feed_handle(struct tap *t, const struct kalshi_ws_msg *mp)
 	check_seq(t, &msg);
 	switch (msg.type) {
 	case KALSHI_MSG_TICKER:
-		if (t->cfg->replay != NULL)
-			markets_follow(t, msg.quote.ticker);
-		if ((m = markets_find(t, msg.quote.ticker)) == NULL ||
-		    !m->following)
-			return;
-		emit_quote(t, m, &msg.quote, now);
+		if ((m = followed(t, msg.quote.ticker)) != NULL)
+			emit_quote(t, m, &msg.quote, now);
 		break;
 	case KALSHI_MSG_TRADE:
-		if (t->cfg->replay != NULL)
-			markets_follow(t, msg.trade.ticker);
-		if ((m = markets_find(t, msg.trade.ticker)) == NULL ||
-		    !m->following)
-			return;
-		emit_trade(t, kalshi_trade_line(&msg.trade, now));
+		if (followed(t, msg.trade.ticker) != NULL)
+			emit_trade(t, kalshi_trade_line(&msg.trade, now));
 		break;
 	case KALSHI_MSG_SUBSCRIBED:
 		log_info("subscribed", "channel=%s sid=%lld", msg.channel,

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "history.h"
+#include "link.h"
 
 void
 history_init(struct history *h, size_t max)
@@ -25,14 +26,7 @@ history_drop_oldest(struct history *h, struct hchain *c)
 	if (c->oldest == NULL)
 		c->newest = NULL;
 	c->n--;
-	if (e->prev != NULL)
-		e->prev->next = e->next;
-	else
-		h->first = e->next;
-	if (e->next != NULL)
-		e->next->prev = e->prev;
-	else
-		h->last = e->prev;
+	DLINK_UNLINK(h->first, h->last, e, prev, next);
 	free(e);
 }
 
@@ -55,19 +49,8 @@ history_add(struct history *h, struct hchain *c, const char *s, size_t len)
 		return -1;
 	memcpy(e->line, s, len);
 	e->len = len;
-	e->cnext = NULL;
-	e->next = NULL;
-	e->prev = h->last;
-	if (h->last != NULL)
-		h->last->next = e;
-	else
-		h->first = e;
-	h->last = e;
-	if (c->newest != NULL)
-		c->newest->cnext = e;
-	else
-		c->oldest = e;
-	c->newest = e;
+	DLINK_APPEND(h->first, h->last, e, prev, next);
+	LINK_APPEND(c->oldest, c->newest, e, cnext);
 	c->n++;
 	while (c->n > h->max) {
 		history_drop_oldest(h, c);

@@ -10,23 +10,10 @@
 #include <string.h>
 
 #include "kalshi_parse.h"
+#include "strcopy.h"
 
 /* Prices are probabilities; counts are bounded so they stay exact. */
 #define MAX_COUNT	1e15
-
-static void
-copy_str(char *dst, size_t len, const char *src)
-{
-	size_t n;
-
-	if (len == 0)
-		return;
-	n = strlen(src);
-	if (n >= len)
-		n = len - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
 
 /*
  * A plain decimal string as Kalshi sends it: digits, an optional point and
@@ -158,7 +145,7 @@ parse_ticker(const json_t *msg, struct kalshi_quote *q, struct errbuf *err)
 
 	if (t == NULL || *t == '\0' || strlen(t) >= KALSHI_TICKER_MAX)
 		return errbuf_set(err, "msg.market_ticker: missing or too long");
-	copy_str(q->ticker, sizeof(q->ticker), t);
+	strcopy(q->ticker, sizeof(q->ticker), t);
 	/* The WS ticker calls the last trade price "price_dollars". */
 	quote_fields(msg, q, "price_dollars");
 	return 0;
@@ -173,7 +160,7 @@ parse_trade(const json_t *msg, struct kalshi_trade *tr, struct errbuf *err)
 
 	if (t == NULL || *t == '\0' || strlen(t) >= KALSHI_TICKER_MAX)
 		return errbuf_set(err, "msg.market_ticker: missing or too long");
-	copy_str(tr->ticker, sizeof(tr->ticker), t);
+	strcopy(tr->ticker, sizeof(tr->ticker), t);
 	if (get_price(msg, "yes_price_dollars", &tr->price) == 0)
 		tr->has |= KT_PRICE;
 	else if (get_price(msg, "no_price_dollars", &no) == 0) {
@@ -185,7 +172,7 @@ parse_trade(const json_t *msg, struct kalshi_trade *tr, struct errbuf *err)
 		tr->has |= KT_COUNT;
 	side = json_string_value(json_object_get(msg, "taker_side"));
 	if (side != NULL && (strcmp(side, "yes") == 0 || strcmp(side, "no") == 0)) {
-		copy_str(tr->taker, sizeof(tr->taker), side);
+		strcopy(tr->taker, sizeof(tr->taker), side);
 		tr->has |= KT_TAKER;
 	}
 	if (get_ts(msg, &tr->ts) == 0)
@@ -206,7 +193,7 @@ kalshi_ws_parse(const json_t *doc, struct kalshi_ws_msg *m, struct errbuf *err)
 	type = json_string_value(json_object_get(doc, "type"));
 	if (type == NULL)
 		return errbuf_set(err, "type: missing");
-	copy_str(m->type_name, sizeof(m->type_name), type);
+	strcopy(m->type_name, sizeof(m->type_name), type);
 	m->has_id = get_int(doc, "id", &m->id) == 0;
 	m->has_sid = get_int(doc, "sid", &m->sid) == 0;
 	m->has_seq = get_int(doc, "seq", &m->seq) == 0;
@@ -234,7 +221,7 @@ kalshi_ws_parse(const json_t *doc, struct kalshi_ws_msg *m, struct errbuf *err)
 				m->has_sid = get_int(msg, "sid", &m->sid) == 0;
 			if ((s = json_string_value(json_object_get(msg,
 			    "channel"))) != NULL)
-				copy_str(m->channel, sizeof(m->channel), s);
+				strcopy(m->channel, sizeof(m->channel), s);
 		}
 		return 0;
 	}
@@ -255,7 +242,7 @@ kalshi_ws_parse(const json_t *doc, struct kalshi_ws_msg *m, struct errbuf *err)
 			m->has_code = get_int(msg, "code", &m->code) == 0;
 			if ((s = json_string_value(json_object_get(msg,
 			    "msg"))) != NULL)
-				copy_str(m->errmsg, sizeof(m->errmsg), s);
+				strcopy(m->errmsg, sizeof(m->errmsg), s);
 		}
 		return 0;
 	}
@@ -317,12 +304,12 @@ parse_market(const json_t *o, struct kalshi_market *m)
 	memset(m, 0, sizeof(*m));
 	if (t == NULL || *t == '\0' || strlen(t) >= KALSHI_TICKER_MAX)
 		return -1;
-	copy_str(m->ticker, sizeof(m->ticker), t);
-	copy_str(m->quote.ticker, sizeof(m->quote.ticker), t);
+	strcopy(m->ticker, sizeof(m->ticker), t);
+	strcopy(m->quote.ticker, sizeof(m->quote.ticker), t);
 	if ((s = json_string_value(json_object_get(o, "event_ticker"))) != NULL)
-		copy_str(m->event_ticker, sizeof(m->event_ticker), s);
+		strcopy(m->event_ticker, sizeof(m->event_ticker), s);
 	if ((s = json_string_value(json_object_get(o, "status"))) != NULL)
-		copy_str(m->status, sizeof(m->status), s);
+		strcopy(m->status, sizeof(m->status), s);
 	/* REST calls the last trade price "last_price_dollars". */
 	quote_fields(o, &m->quote, "last_price_dollars");
 	/* REST has no event time of its own: the poller stamps it. */
@@ -360,7 +347,7 @@ kalshi_markets_parse(const json_t *doc, struct kalshi_market *out, size_t n,
 		return errbuf_set(err, "markets: missing");
 	if (cursor != NULL && cursor_len > 0 &&
 	    (c = json_string_value(json_object_get(doc, "cursor"))) != NULL)
-		copy_str(cursor, cursor_len, c);
+		strcopy(cursor, cursor_len, c);
 	if (arr == NULL)
 		return 0;
 	json_array_foreach(arr, i, v) {
@@ -387,11 +374,11 @@ kalshi_market_team(const char *ticker, const char *event_ticker, char *out,
 		return;
 	if (el > 0 && strncmp(ticker, event_ticker, el) == 0 &&
 	    ticker[el] == '-' && ticker[el + 1] != '\0') {
-		copy_str(out, len, ticker + el + 1);
+		strcopy(out, len, ticker + el + 1);
 		return;
 	}
 	if ((p = strrchr(ticker, '-')) != NULL && p[1] != '\0')
-		copy_str(out, len, p + 1);
+		strcopy(out, len, p + 1);
 }
 
 static int
@@ -409,25 +396,41 @@ count_json(double v)
 	return json_real(v);
 }
 
-json_t *
-kalshi_market_line(const struct kalshi_market *m)
+/*
+ * A new line object with its type, src and ticker (in that order), or
+ * NULL when out of memory; *bad set when one of them failed.
+ */
+static json_t *
+line_new(const char *type, const char *ticker, int *bad)
 {
-	char team[KALSHI_TICKER_MAX];
 	json_t *o = json_object();
-	int bad = 0;
 
 	if (o == NULL)
 		return NULL;
-	kalshi_market_team(m->ticker, m->event_ticker, team, sizeof(team));
-	bad |= set_new(o, "type", json_string("market"));
-	bad |= set_new(o, "src", json_string("kalshi"));
-	bad |= set_new(o, "ticker", json_string(m->ticker));
-	if (m->event_ticker[0] != '\0')
-		bad |= set_new(o, "event_ticker", json_string(m->event_ticker));
-	if (team[0] != '\0')
-		bad |= set_new(o, "team", json_string(team));
-	if (m->status[0] != '\0')
-		bad |= set_new(o, "status", json_string(m->status));
+	*bad |= set_new(o, "type", json_string(type));
+	*bad |= set_new(o, "src", json_string("kalshi"));
+	*bad |= set_new(o, "ticker", json_string(ticker));
+	return o;
+}
+
+/* line_new with the tick's ts and the time it came, recv_ts. */
+static json_t *
+tick_new(const char *type, const char *ticker, int64_t ts, int64_t recv_ts,
+    int *bad)
+{
+	json_t *o = line_new(type, ticker, bad);
+
+	if (o == NULL)
+		return NULL;
+	*bad |= set_new(o, "ts", json_integer(ts));
+	*bad |= set_new(o, "recv_ts", json_integer(recv_ts));
+	return o;
+}
+
+/* o, or NULL (o released) when a member of it failed. Takes o. */
+static json_t *
+line_done(json_t *o, int bad)
+{
 	if (bad) {
 		json_decref(o);
 		return NULL;
@@ -436,18 +439,33 @@ kalshi_market_line(const struct kalshi_market *m)
 }
 
 json_t *
-kalshi_quote_line(const struct kalshi_quote *q, int64_t recv_ts)
+kalshi_market_line(const struct kalshi_market *m)
 {
-	json_t *o = json_object();
+	char team[KALSHI_TICKER_MAX];
+	json_t *o;
 	int bad = 0;
 
-	if (o == NULL)
+	if ((o = line_new("market", m->ticker, &bad)) == NULL)
 		return NULL;
-	bad |= set_new(o, "type", json_string("quote"));
-	bad |= set_new(o, "src", json_string("kalshi"));
-	bad |= set_new(o, "ticker", json_string(q->ticker));
-	bad |= set_new(o, "ts", json_integer((q->has & KQ_TS) ? q->ts : recv_ts));
-	bad |= set_new(o, "recv_ts", json_integer(recv_ts));
+	kalshi_market_team(m->ticker, m->event_ticker, team, sizeof(team));
+	if (m->event_ticker[0] != '\0')
+		bad |= set_new(o, "event_ticker", json_string(m->event_ticker));
+	if (team[0] != '\0')
+		bad |= set_new(o, "team", json_string(team));
+	if (m->status[0] != '\0')
+		bad |= set_new(o, "status", json_string(m->status));
+	return line_done(o, bad);
+}
+
+json_t *
+kalshi_quote_line(const struct kalshi_quote *q, int64_t recv_ts)
+{
+	json_t *o;
+	int bad = 0;
+
+	if ((o = tick_new("quote", q->ticker, (q->has & KQ_TS) ? q->ts : recv_ts,
+	    recv_ts, &bad)) == NULL)
+		return NULL;
 	if (q->has & KQ_BID)
 		bad |= set_new(o, "bid", json_real(q->bid));
 	if (q->has & KQ_ASK)
@@ -462,37 +480,25 @@ kalshi_quote_line(const struct kalshi_quote *q, int64_t recv_ts)
 		bad |= set_new(o, "volume", count_json(q->volume));
 	if (q->has & KQ_OI)
 		bad |= set_new(o, "open_interest", count_json(q->open_interest));
-	if (bad) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return line_done(o, bad);
 }
 
 json_t *
 kalshi_trade_line(const struct kalshi_trade *t, int64_t recv_ts)
 {
-	json_t *o = json_object();
+	json_t *o;
 	int bad = 0;
 
-	if (o == NULL)
+	if ((o = tick_new("trade", t->ticker, (t->has & KT_TS) ? t->ts : recv_ts,
+	    recv_ts, &bad)) == NULL)
 		return NULL;
-	bad |= set_new(o, "type", json_string("trade"));
-	bad |= set_new(o, "src", json_string("kalshi"));
-	bad |= set_new(o, "ticker", json_string(t->ticker));
-	bad |= set_new(o, "ts", json_integer((t->has & KT_TS) ? t->ts : recv_ts));
-	bad |= set_new(o, "recv_ts", json_integer(recv_ts));
 	if (t->has & KT_PRICE)
 		bad |= set_new(o, "price", json_real(t->price));
 	if (t->has & KT_COUNT)
 		bad |= set_new(o, "count", count_json(t->count));
 	if (t->has & KT_TAKER)
 		bad |= set_new(o, "taker", json_string(t->taker));
-	if (bad) {
-		json_decref(o);
-		return NULL;
-	}
-	return o;
+	return line_done(o, bad);
 }
 
 int

@@ -9,6 +9,7 @@
 #include <libwebsockets.h>
 
 #include "conn.h"
+#include "link.h"
 #include "log.h"
 
 static struct ratelimit timeout_rl = RATELIMIT_INIT(60000, 10);
@@ -32,11 +33,7 @@ unlink_conn(struct conn *c)
 {
 	if (c->prevp == NULL)
 		return;
-	*c->prevp = c->next;
-	if (c->next != NULL)
-		c->next->prevp = c->prevp;
-	c->next = NULL;
-	c->prevp = NULL;
+	PLINK_UNLINK(c, next, prevp);
 	c->set->n--;
 }
 
@@ -75,11 +72,7 @@ conn_new(struct conns *set, struct lws *wsi)
 		return NULL;
 	}
 	c->timer.data = c;
-	c->next = set->head;
-	if (set->head != NULL)
-		set->head->prevp = &c->next;
-	set->head = c;
-	c->prevp = &set->head;
+	PLINK_PUSH(set->head, c, next, prevp);
 	set->n++;
 	lws_set_opaque_user_data(wsi, c);
 	conn_arm(c, 0);

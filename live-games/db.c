@@ -10,6 +10,7 @@
 
 #include "backoff.h"
 #include "db.h"
+#include "strcopy.h"
 #include "timeutil.h"
 
 #define STMT	"live_games_meta"
@@ -114,17 +115,6 @@ watch(struct db *d, int events)
 }
 
 static void
-copy(char *dst, size_t cap, const char *src)
-{
-	size_t n = strlen(src);
-
-	if (n >= cap)
-		n = cap - 1;
-	memcpy(dst, src, n);
-	dst[n] = '\0';
-}
-
-static void
 finish_query(struct db *d, int ok, const char *error)
 {
 	db_rows_fn done = d->done;
@@ -156,7 +146,7 @@ lose(struct db *d, const char *why)
 
 	/* why NULL: d->error already says it. */
 	if (why != NULL)
-		copy(d->error, sizeof(d->error), why);
+		strcopy(d->error, sizeof(d->error), why);
 	/* libpq messages end in a newline; logfmt wants one line. */
 	d->error[strcspn(d->error, "\n")] = '\0';
 	unwatch(d);
@@ -204,7 +194,7 @@ flush(struct db *d)
 	int r = PQflush(d->conn);
 
 	if (r == -1) {
-		copy(d->error, sizeof(d->error), PQerrorMessage(d->conn));
+		strcopy(d->error, sizeof(d->error), PQerrorMessage(d->conn));
 		return -1;
 	}
 	return watch(d, UV_READABLE | (r == 1 ? UV_WRITABLE : 0));
@@ -223,11 +213,15 @@ take_rows(struct db *d, PGresult *res)
 		return;
 	for (i = 0; i < n; i++) {
 		r = &d->rows[d->nrows];
-		copy(r->game_id, sizeof(r->game_id), PQgetvalue(res, i, 0));
-		copy(r->home_team, sizeof(r->home_team), PQgetvalue(res, i, 1));
-		copy(r->away_team, sizeof(r->away_team), PQgetvalue(res, i, 2));
-		copy(r->home_abbr, sizeof(r->home_abbr), PQgetvalue(res, i, 3));
-		copy(r->away_abbr, sizeof(r->away_abbr), PQgetvalue(res, i, 4));
+		strcopy(r->game_id, sizeof(r->game_id), PQgetvalue(res, i, 0));
+		strcopy(r->home_team, sizeof(r->home_team),
+		    PQgetvalue(res, i, 1));
+		strcopy(r->away_team, sizeof(r->away_team),
+		    PQgetvalue(res, i, 2));
+		strcopy(r->home_abbr, sizeof(r->home_abbr),
+		    PQgetvalue(res, i, 3));
+		strcopy(r->away_abbr, sizeof(r->away_abbr),
+		    PQgetvalue(res, i, 4));
 		ms = strtoll(PQgetvalue(res, i, 5), NULL, 10);
 		r->start_time = ms;
 		d->nrows++;
@@ -242,7 +236,7 @@ drain(struct db *d)
 	ExecStatusType st;
 
 	if (!PQconsumeInput(d->conn)) {
-		copy(d->error, sizeof(d->error), PQerrorMessage(d->conn));
+		strcopy(d->error, sizeof(d->error), PQerrorMessage(d->conn));
 		return -1;
 	}
 	while (!PQisBusy(d->conn)) {
@@ -271,14 +265,14 @@ drain(struct db *d)
 				take_rows(d, res);
 		} else {
 			d->result_ok = 0;
-			copy(d->error, sizeof(d->error),
+			strcopy(d->error, sizeof(d->error),
 			    PQresultErrorMessage(res));
 			d->error[strcspn(d->error, "\n")] = '\0';
 		}
 		PQclear(res);
 	}
 	if (PQstatus(d->conn) == CONNECTION_BAD) {
-		copy(d->error, sizeof(d->error), PQerrorMessage(d->conn));
+		strcopy(d->error, sizeof(d->error), PQerrorMessage(d->conn));
 		return -1;
 	}
 	return 0;

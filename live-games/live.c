@@ -189,6 +189,17 @@ refresh_end(struct live *l, int ok)
 	}
 }
 
+/* Ends the refresh without names from Postgres; the db source is st. */
+static void
+no_rows(struct live *l, enum source_state st)
+{
+	free(l->rows);
+	l->rows = NULL;
+	l->nrows = 0;
+	(void)source_set(&l->db_src, st, NULL, -1);
+	refresh_end(l, 1);
+}
+
 static void
 on_rows(void *arg, int ok, const struct live_dbrow *rows, size_t n,
     const char *error)
@@ -221,31 +232,19 @@ ask_db(struct live *l)
 
 	if (l->db == NULL || !db_ready(l->db)) {
 		/* ESPN's own names; rows of an earlier refresh may be wrong. */
-		free(l->rows);
-		l->rows = NULL;
-		l->nrows = 0;
-		(void)source_set(&l->db_src, SOURCE_DOWN, NULL, -1);
-		refresh_end(l, 1);
+		no_rows(l, SOURCE_DOWN);
 		return;
 	}
 	if (l->ngood == 0) {
 		/* Nothing to look up: no query this time. */
-		free(l->rows);
-		l->rows = NULL;
-		l->nrows = 0;
-		(void)source_set(&l->db_src, SOURCE_OK, NULL, -1);
-		refresh_end(l, 1);
+		no_rows(l, SOURCE_OK);
 		return;
 	}
 	for (i = 0; i < l->ngood; i++)
 		ids[i] = l->good[i].game_id;
 	if (db_query_games(l->db, ids, l->ngood, on_rows, l, &err) == -1) {
 		log_warn("db query failed", "error=%s", log_str(err.msg));
-		free(l->rows);
-		l->rows = NULL;
-		l->nrows = 0;
-		(void)source_set(&l->db_src, SOURCE_DOWN, NULL, -1);
-		refresh_end(l, 1);
+		no_rows(l, SOURCE_DOWN);
 	}
 }
 
@@ -381,6 +380,16 @@ on_db_change(void *arg, int up, const char *why)
 	    log_str(why));
 }
 
+/* Frees the strings copied from the configuration, then l itself. */
+static void
+free_copies(struct live *l)
+{
+	free(l->espn_base);
+	free(l->user_agent);
+	free(l->conninfo);
+	free(l);
+}
+
 struct live *
 live_new(uv_loop_t *loop, const struct live_cfg *cfg, struct errbuf *err)
 {
@@ -432,10 +441,7 @@ fail:
 	if (l != NULL) {
 		fetch_free(l->fetch);
 		free(l->timer);
-		free(l->espn_base);
-		free(l->user_agent);
-		free(l->conninfo);
-		free(l);
+		free_copies(l);
 	}
 	return NULL;
 }
@@ -618,8 +624,5 @@ live_free(struct live *l)
 	uv_close((uv_handle_t *)l->timer, free_handle);
 	blob_unref(l->body);
 	free(l->rows);
-	free(l->espn_base);
-	free(l->user_agent);
-	free(l->conninfo);
-	free(l);
+	free_copies(l);
 }

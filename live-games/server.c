@@ -20,8 +20,10 @@
 #include "body.h"
 #include "conn.h"
 #include "edge.h"
+#include "link.h"
 #include "log.h"
 #include "lwslog.h"
+#include "lwstls.h"
 #include "server.h"
 #include "timeutil.h"
 #include "tlsfiles.h"
@@ -125,11 +127,7 @@ unpark(struct pss *p)
 {
 	if (p->prevp == NULL)
 		return;
-	*p->prevp = p->next;
-	if (p->next != NULL)
-		p->next->prevp = p->prevp;
-	p->next = NULL;
-	p->prevp = NULL;
+	PLINK_UNLINK(p, next, prevp);
 	p->srv->nparked--;
 }
 
@@ -140,11 +138,7 @@ park(struct pss *p)
 
 	if (p->prevp != NULL)
 		return;
-	p->next = s->parked;
-	if (s->parked != NULL)
-		s->parked->prevp = &p->next;
-	s->parked = p;
-	p->prevp = &s->parked;
+	PLINK_PUSH(s->parked, p, next, prevp);
 	s->nparked++;
 }
 
@@ -594,13 +588,8 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, int *config,
 	info.keepalive_timeout = 30;
 	info.timeout_secs = 10;
 	info.vhost_name = "live-games";
-	if (cfg->tls_cert != NULL) {
-		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-		info.ssl_cert_filepath = cfg->tls_cert;
-		info.ssl_private_key_filepath = cfg->tls_key;
-		/* HTTP/1.1 only, as in the clear: no h2 by ALPN either. */
-		info.alpn = "http/1.1";
-	}
+	/* HTTP/1.1 only, as in the clear: no h2 by ALPN either. */
+	lwstls_server(&info, cfg->tls_cert, cfg->tls_key);
 	info.pcontext = &s->ctx;	/* lws sets it NULL once really gone */
 	if ((s->ctx = lws_create_context(&info)) == NULL) {
 		errbuf_set(err, "cannot start libwebsockets");

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "clientq.h"
+#include "link.h"
 
 struct clientq_item {
 	struct clientq_item	*next;
@@ -53,13 +54,8 @@ clientq_push(struct clientq *q, struct msg *m, size_t limit,
 		q->resync = 1;
 		return -1;
 	}
-	it->next = NULL;
 	it->m = msg_ref(m);
-	if (q->tail != NULL)
-		q->tail->next = it;
-	else
-		q->head = it;
-	q->tail = it;
+	LINK_APPEND(q->head, q->tail, it, next);
 	q->bytes += sz;
 	q->count++;
 	if (b != NULL)

@@ -18,6 +18,7 @@
 #include <openssl/ssl.h>
 
 #include "conn.h"
+#include "link.h"
 #include "log.h"
 #include "wscheck.h"
 
@@ -53,14 +54,7 @@ unlink_pending(struct server *s, struct pending *p)
 	if (!p->linked)
 		return;
 	p->linked = 0;
-	if (p->prev != NULL)
-		p->prev->next = p->next;
-	else
-		s->pd_head = p->next;
-	if (p->next != NULL)
-		p->next->prev = p->prev;
-	else
-		s->pd_tail = p->prev;
+	DLINK_UNLINK(s->pd_head, s->pd_tail, p, prev, next);
 	p->next = p->prev = NULL;
 }
 
@@ -69,13 +63,7 @@ append(struct server *s, struct pending *p)
 {
 	p->deadline_ms = (int64_t)uv_now(s->loop) + s->cfg.request_timeout_ms;
 	p->linked = 1;
-	p->next = NULL;
-	p->prev = s->pd_tail;
-	if (s->pd_tail != NULL)
-		s->pd_tail->next = p;
-	else
-		s->pd_head = p;
-	s->pd_tail = p;
+	DLINK_APPEND(s->pd_head, s->pd_tail, p, prev, next);
 	if (s->pd_head == p)
 		arm(s);
 }
@@ -199,12 +187,7 @@ edge_done(struct server *s, struct lws *wsi)
 		return;
 	lws_set_opaque_user_data(wsi, NULL);
 	if (p->orphan) {
-		if (p->prev != NULL)
-			p->prev->next = p->next;
-		else
-			s->pd_orphans = p->next;
-		if (p->next != NULL)
-			p->next->prev = p->prev;
+		DLINK_UNLINK_HEAD(s->pd_orphans, p, prev, next);
 		free(p);
 		return;
 	}

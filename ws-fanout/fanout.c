@@ -10,6 +10,7 @@
 #include <libwebsockets.h>
 
 #include "conn.h"
+#include "link.h"
 #include "log.h"
 #include "timeutil.h"
 
@@ -71,12 +72,7 @@ static void
 fanout_queue(struct server *s, struct subs *sb)
 {
 	sb->fo_queued = 1;
-	sb->fo_qnext = NULL;
-	if (s->fo_tail != NULL)
-		s->fo_tail->fo_qnext = sb;
-	else
-		s->fo_head = sb;
-	s->fo_tail = sb;
+	LINK_APPEND(s->fo_head, s->fo_tail, sb, fo_qnext);
 }
 
 /*
@@ -201,12 +197,7 @@ fanout_unlink(struct server *s, struct client *c)
 {
 	struct subs *sb;
 
-	if (c->aprev != NULL)
-		c->aprev->anext = c->anext;
-	else
-		s->all = c->anext;
-	if (c->anext != NULL)
-		c->anext->aprev = c->aprev;
+	DLINK_UNLINK_HEAD(s->all, c, aprev, anext);
 	s->nclients--;
 	/*
 	 * Once more than half of a crowd of clients has gone (a game ended,
@@ -220,12 +211,7 @@ fanout_unlink(struct server *s, struct client *c)
 	if (c->room != NULL && (sb = room_user(c->room)) != NULL) {
 		if (sb->fo_next == c)
 			sb->fo_next = c->rnext;
-		if (c->rprev != NULL)
-			c->rprev->rnext = c->rnext;
-		else
-			sb->head = c->rnext;
-		if (c->rnext != NULL)
-			c->rnext->rprev = c->rprev;
+		DLINK_UNLINK_HEAD(sb->head, c, rprev, rnext);
 		sb->n--;
 	}
 }

@@ -62,26 +62,19 @@ respond_json(struct lws *wsi, struct pss *p, unsigned status,
 static const char *
 mime_of(const char *path)
 {
+	static const char *const types[][2] = {
+		{ ".html", "text/html; charset=utf-8" },
+		{ ".js", "text/javascript" }, { ".css", "text/css" },
+		{ ".json", "application/json" }, { ".svg", "image/svg+xml" },
+		{ ".png", "image/png" }, { ".ico", "image/x-icon" },
+		{ ".txt", "text/plain; charset=utf-8" },
+	};
 	const char *dot = strrchr(path, '.');
+	size_t i;
 
-	if (dot == NULL)
-		return "application/octet-stream";
-	if (strcmp(dot, ".html") == 0)
-		return "text/html; charset=utf-8";
-	if (strcmp(dot, ".js") == 0)
-		return "text/javascript";
-	if (strcmp(dot, ".css") == 0)
-		return "text/css";
-	if (strcmp(dot, ".json") == 0)
-		return "application/json";
-	if (strcmp(dot, ".svg") == 0)
-		return "image/svg+xml";
-	if (strcmp(dot, ".png") == 0)
-		return "image/png";
-	if (strcmp(dot, ".ico") == 0)
-		return "image/x-icon";
-	if (strcmp(dot, ".txt") == 0)
-		return "text/plain; charset=utf-8";
+	for (i = 0; dot != NULL && i < sizeof(types) / sizeof(types[0]); i++)
+		if (strcmp(dot, types[i][0]) == 0)
+			return types[i][1];
 	return "application/octet-stream";
 }
 

@@ -19,6 +19,7 @@
 #include "redis.h"
 #include "redis_url.h"
 #include "timeutil.h"
+#include "vec.h"
 
 #define MAX_GAMES	4096
 #define INDEX_PAGE	1000
@@ -106,7 +107,7 @@ game_find(struct iredis *s, const char *id)
 static struct rgame *
 game_add(struct iredis *s, const char *id)
 {
-	struct rgame *g, **ng;
+	struct rgame *g;
 
 	if ((g = game_find(s, id)) != NULL) {
 		g->bad_key = 0;	/* announced again: try it again */
@@ -114,14 +115,9 @@ game_add(struct iredis *s, const char *id)
 	}
 	if (s->ngames >= MAX_GAMES)
 		return NULL;
-	if (s->ngames == s->gcap) {
-		size_t cap = s->gcap ? s->gcap * 2 : 16;
-
-		if ((ng = realloc(s->games, cap * sizeof(*ng))) == NULL)
-			return NULL;
-		s->games = ng;
-		s->gcap = cap;
-	}
+	if (vec_grow(&s->games, &s->gcap, s->ngames + 1, sizeof(*s->games),
+	    16) == -1)
+		return NULL;
 	if ((g = calloc(1, sizeof(*g))) == NULL)
 		return NULL;
 	snprintf(g->id, sizeof(g->id), "%s", id);
@@ -239,14 +235,22 @@ static void	reply_cb(redisAsyncContext *, void *, void *);
 static int	command(struct iredis *, struct rgame *, enum what, int,
 		    const char **);
 
-/* XRANGE or XREVRANGE key a b COUNT n. */
+/*
+ * One page of key, count entries: XRANGE from the start, or from just
+ * after from; or with rev, XREVRANGE from the end, or from just before
+ * from. Borrows from.
+ */
 static int
-range(struct iredis *s, struct rgame *g, enum what what, const char *cmd,
-    const char *key, const char *a, const char *b, int count)
+range(struct iredis *s, struct rgame *g, enum what what, int rev,
+    const char *key, const struct bentry_id *from, int count)
 {
-	char n[16];
-	const char *argv[6] = { cmd, key, a, b, "COUNT", n };
+	char n[16], a[48];
+	const char *argv[6] = { rev ? "XREVRANGE" : "XRANGE", key, a,
+	    rev ? "-" : "+", "COUNT", n };
 
+	snprintf(a, sizeof(a), "%s", rev ? "+" : "-");
+	if (from != NULL)
+		bentry_id_fmt(from, a, sizeof(a), 1);
 	snprintf(n, sizeof(n), "%d", count);
 	return command(s, g, what, 6, argv);
 }
@@ -277,12 +281,7 @@ command(struct iredis *s, struct rgame *g, enum what what, int argc,
 static void
 index_page(struct iredis *s, const struct bentry_id *after)
 {
-	char start[48] = "-";
-
-	if (after != NULL)
-		bentry_id_fmt(after, start, sizeof(start), 1);
-	if (range(s, NULL, R_INDEX, "XRANGE", s->index_key, start, "+",
-	    INDEX_PAGE) == -1)
+	if (range(s, NULL, R_INDEX, 0, s->index_key, after, INDEX_PAGE) == -1)
 		redis_conn_drop(s->rc, "cannot send");
 }
 
@@ -351,12 +350,7 @@ index_reply(struct iredis *s, const redisReply *r)
 static void
 rebuild_page(struct iredis *s, struct rgame *g, const struct bentry_id *before)
 {
-	char end[48] = "+";
-
-	if (before != NULL)
-		bentry_id_fmt(before, end, sizeof(end), 1);
-	if (range(s, g, R_REBUILD, "XREVRANGE", g->key, end, "-",
-	    REBUILD_PAGE) == -1)
+	if (range(s, g, R_REBUILD, 1, g->key, before, REBUILD_PAGE) == -1)
 		redis_conn_drop(s->rc, "cannot send");
 }
 
@@ -435,16 +429,11 @@ rebuild_reply(struct iredis *s, struct rgame *g, const redisReply *r)
 			rebuild_deliver(s, g, 0);	/* back at ours */
 			return;
 		}
-		if (g->nacc == g->cacc) {
-			size_t cap = g->cacc ? g->cacc * 2 : 64;
-
-			if ((h = realloc(g->acc, cap * sizeof(*h))) == NULL) {
-				acc_clear(g);
-				g->want_rebuild = 1;
-				return;
-			}
-			g->acc = h;
-			g->cacc = cap;
+		if (vec_grow(&g->acc, &g->cacc, g->nacc + 1, sizeof(*g->acc),
+		    64) == -1) {
+			acc_clear(g);
+			g->want_rebuild = 1;
+			return;
 		}
 		h = &g->acc[g->nacc++];
 		h->id = id;
@@ -580,16 +569,14 @@ read_reply(struct iredis *s, const redisReply *r)
 static void
 start_lag(struct iredis *s)
 {
-	char start[48];
 	size_t i;
 
 	s->lag_acc = 0;
 	for (i = 0; i < s->ngames; i++) {
 		if (s->games[i]->bad_key)
 			continue;
-		bentry_id_fmt(&s->games[i]->last, start, sizeof(start), 1);
-		(void)range(s, s->games[i], R_LAG, "XRANGE", s->games[i]->key,
-		    start, "+", LAG_COUNT);
+		(void)range(s, s->games[i], R_LAG, 0, s->games[i]->key,
+		    &s->games[i]->last, LAG_COUNT);
 	}
 }
 

@@ -39,29 +39,6 @@ hist_observe(struct hist *h, int64_t us)
 		h->max_us = us;
 }
 
-/* One histogram, ws_fanout_NAME, in the Prometheus text format. */
-static void
-hist_render(struct buf *b, const char *name, const char *help,
-    const struct hist *h)
-{
-	unsigned long long cum = 0;
-	unsigned i;
-
-	buf_addf(b, "# HELP ws_fanout_%s %s\n# TYPE ws_fanout_%s histogram\n",
-	    name, help, name);
-	for (i = 0; i < METRICS_BUCKETS; i++) {
-		cum += h->bucket[i];
-		if (i == METRICS_BUCKETS - 1)
-			buf_addf(b, "ws_fanout_%s_bucket{le=\"+Inf\"} %llu\n",
-			    name, cum);
-		else
-			buf_addf(b, "ws_fanout_%s_bucket{le=\"%g\"} %llu\n",
-			    name, (double)metrics_bucket_us[i] / 1e6, cum);
-	}
-	buf_addf(b, "ws_fanout_%s_sum %.6f\nws_fanout_%s_count %llu\n", name,
-	    h->sum_s, name, h->count);
-}
-
 int64_t
 hist_quantile(const struct hist *h, double q)
 {
@@ -82,20 +59,50 @@ hist_quantile(const struct hist *h, double q)
 	return h->max_us;
 }
 
+/* The HELP and TYPE lines of the family ws_fanout_<name>. */
+static void
+family(struct buf *b, const char *name, const char *help, const char *type)
+{
+	buf_addf(b, "# HELP ws_fanout_%s %s\n# TYPE ws_fanout_%s %s\n", name,
+	    help, name, type);
+}
+
+/* One histogram, ws_fanout_NAME, in the Prometheus text format. */
+static void
+hist_render(struct buf *b, const char *name, const char *help,
+    const struct hist *h)
+{
+	unsigned long long cum = 0;
+	unsigned i;
+
+	family(b, name, help, "histogram");
+	for (i = 0; i < METRICS_BUCKETS; i++) {
+		cum += h->bucket[i];
+		if (i == METRICS_BUCKETS - 1)
+			buf_addf(b, "ws_fanout_%s_bucket{le=\"+Inf\"} %llu\n",
+			    name, cum);
+		else
+			buf_addf(b, "ws_fanout_%s_bucket{le=\"%g\"} %llu\n",
+			    name, (double)metrics_bucket_us[i] / 1e6, cum);
+	}
+	buf_addf(b, "ws_fanout_%s_sum %.6f\nws_fanout_%s_count %llu\n", name,
+	    h->sum_s, name, h->count);
+}
+
 static void
 counter(struct buf *b, const char *name, const char *help,
     unsigned long long v)
 {
-	buf_addf(b, "# HELP ws_fanout_%s %s\n# TYPE ws_fanout_%s counter\n"
-	    "ws_fanout_%s %llu\n", name, help, name, name, v);
+	family(b, name, help, "counter");
+	buf_addf(b, "ws_fanout_%s %llu\n", name, v);
 }
 
 static void
 gauge(struct buf *b, const char *name, const char *help,
     unsigned long long v)
 {
-	buf_addf(b, "# HELP ws_fanout_%s %s\n# TYPE ws_fanout_%s gauge\n"
-	    "ws_fanout_%s %llu\n", name, help, name, name, v);
+	family(b, name, help, "gauge");
+	buf_addf(b, "ws_fanout_%s %llu\n", name, v);
 }
 
 const char *
@@ -123,8 +130,7 @@ render_broker(const struct broker_stats *br, struct buf *b)
 	    "latest full-state entry.", br->rebuilds);
 	counter(b, "broker_gaps_total", "Seq gaps seen in a stream.",
 	    br->gaps);
-	buf_addf(b, "# HELP ws_fanout_broker_skipped_total Stream entries "
-	    "skipped.\n# TYPE ws_fanout_broker_skipped_total counter\n");
+	family(b, "broker_skipped_total", "Stream entries skipped.", "counter");
 	buf_addf(b, "ws_fanout_broker_skipped_total{reason=\"foreign\"} %llu\n"
 	    "ws_fanout_broker_skipped_total{reason=\"wrong_type\"} %llu\n"
 	    "ws_fanout_broker_skipped_total{reason=\"too_big\"} %llu\n"
@@ -160,8 +166,8 @@ metrics_render(const struct metrics *m, struct buf *b)
 	    m->msgs_sent);
 	counter(b, "bytes_sent_total", "Payload bytes written to clients.",
 	    m->bytes_sent);
-	buf_addf(b, "# HELP ws_fanout_messages_by_type_total Messages written, "
-	    "by type.\n# TYPE ws_fanout_messages_by_type_total counter\n");
+	family(b, "messages_by_type_total", "Messages written, by type.",
+	    "counter");
 	buf_addf(b, "ws_fanout_messages_by_type_total{type=\"snapshot\"} %llu\n"
 	    "ws_fanout_messages_by_type_total{type=\"update\"} %llu\n"
 	    "ws_fanout_messages_by_type_total{type=\"notice\"} %llu\n",
@@ -172,8 +178,8 @@ metrics_render(const struct metrics *m, struct buf *b)
 	    m->resyncs);
 	counter(b, "resumes_total", "Resumes answered from history.",
 	    m->resumes);
-	buf_addf(b, "# HELP ws_fanout_rejected_total Connections refused or "
-	    "closed, by reason.\n# TYPE ws_fanout_rejected_total counter\n");
+	family(b, "rejected_total", "Connections refused or closed, by "
+	    "reason.", "counter");
 	for (i = 0; i < REJECT_NREASONS; i++)
 		buf_addf(b, "ws_fanout_rejected_total{reason=\"%s\"} %llu\n",
 		    reject_names[i], m->rejected[i]);
@@ -209,8 +215,7 @@ metrics_render_game(struct buf *b, const char *game_id,
     unsigned long subscribers, int first)
 {
 	if (first)
-		buf_addf(b, "# HELP ws_fanout_subscribers Clients per game.\n"
-		    "# TYPE ws_fanout_subscribers gauge\n");
+		family(b, "subscribers", "Clients per game.", "gauge");
 	buf_addf(b, "ws_fanout_subscribers{game_id=\"%s\"} %lu\n", game_id,
 	    subscribers);
 }

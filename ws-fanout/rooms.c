@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "link.h"
 #include "rooms.h"
 #include "sources.h"
 
@@ -170,11 +171,7 @@ room_get(struct rooms *rs, const char *id, enum rooms_skip *why)
 	buf_init(&r->p_aligned, 0);
 	r->kalshi_last_ts = INT64_MIN;
 	throttle_init(&r->thr, rs->cfg.rate, 1000000);
-	if (rs->last != NULL)
-		rs->last->next = r;
-	else
-		rs->first = r;
-	rs->last = r;
+	LINK_APPEND(rs->first, rs->last, r, next);
 	rs->n++;
 	return r;
 }
@@ -192,16 +189,21 @@ mark_dirty(struct room *r)
 	r->rs->dirty_tail = &r->next_dirty;
 }
 
-/* Appends obj's compact text to b, comma-separated. */
+/*
+ * Appends obj's compact text to b: after a comma when b holds something
+ * and comma is set; b emptied first when reset is set.
+ */
 static int
-add_point(struct buf *b, const json_t *obj)
+put_obj(struct buf *b, const json_t *obj, int reset, int comma)
 {
 	char *s;
 	int rc;
 
 	if ((s = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(15))) == NULL)
 		return -1;
-	if (b->len > 0 && buf_add(b, ",", 1) == -1)
+	if (reset)
+		buf_reset(b);
+	if (comma && b->len > 0 && buf_add(b, ",", 1) == -1)
 		rc = -1;
 	else
 		rc = buf_adds(b, s);
@@ -209,18 +211,18 @@ add_point(struct buf *b, const json_t *obj)
 	return rc;
 }
 
+/* Appends obj's compact text to b, comma-separated. */
+static int
+add_point(struct buf *b, const json_t *obj)
+{
+	return put_obj(b, obj, 0, 1);
+}
+
+/* b holds obj's compact text, alone. */
 static int
 set_obj(struct buf *b, const json_t *obj)
 {
-	char *s;
-	int rc;
-
-	if ((s = json_dumps(obj, JSON_COMPACT | JSON_REAL_PRECISION(15))) == NULL)
-		return -1;
-	buf_reset(b);
-	rc = buf_adds(b, s);
-	free(s);
-	return rc;
+	return put_obj(b, obj, 1, 0);
 }
 
 static int
@@ -244,6 +246,16 @@ get_game_id(const json_t *line)
 	return id;
 }
 
+/* The pending update's series and aligned state go (its game line stays). */
+static void
+pend_series_clear(struct room *r)
+{
+	buf_reset(&r->p_espn);
+	buf_reset(&r->p_kalshi);
+	buf_reset(&r->p_aligned);
+	r->pn_espn = r->pn_kalshi = 0;
+}
+
 /* A new epoch: forget the series, keep the game line. */
 static void
 room_reset(struct room *r, int64_t epoch)
@@ -251,10 +263,8 @@ room_reset(struct room *r, int64_t epoch)
 	buf_reset(&r->espn);
 	buf_reset(&r->kalshi);
 	buf_reset(&r->aligned);
-	buf_reset(&r->p_espn);
-	buf_reset(&r->p_kalshi);
-	buf_reset(&r->p_aligned);
-	r->n_espn = r->n_kalshi = r->pn_espn = r->pn_kalshi = 0;
+	pend_series_clear(r);
+	r->n_espn = r->n_kalshi = 0;
 	json_object_clear(r->play_ids);
 	r->kalshi_last_ts = INT64_MIN;
 	r->epoch = epoch;
@@ -516,6 +526,17 @@ join(struct buf *held, const struct buf *pend)
 	return buf_add(held, pend->p, pend->len);
 }
 
+/* b, a new buffer, opens a message of type for r at seq. */
+static void
+open_msg(struct buf *b, const char *type, const struct room *r, int64_t seq)
+{
+	buf_init(b, 0);
+	buf_addf(b, "{\"type\":\"%s\",\"game_id\":", type);
+	buf_add_jstr(b, r->id);
+	buf_addf(b, ",\"epoch\":%" PRId64 ",\"seq\":%" PRId64, r->epoch,
+	    seq);
+}
+
 static void
 room_commit(struct room *r)
 {
@@ -523,11 +544,7 @@ room_commit(struct room *r)
 	struct buf b;
 	struct msg *m = NULL;
 
-	buf_init(&b, 0);
-	buf_adds(&b, "{\"type\":\"update\",\"game_id\":");
-	buf_add_jstr(&b, r->id);
-	buf_addf(&b, ",\"epoch\":%" PRId64 ",\"seq\":%" PRId64, r->epoch,
-	    r->pend_seq);
+	open_msg(&b, "update", r, r->pend_seq);
 	add_array(&b, "espn", &r->p_espn);
 	add_array(&b, "kalshi", &r->p_kalshi);
 	if (r->p_aligned.len)
@@ -553,11 +570,8 @@ room_commit(struct room *r)
 		buf_reset(&r->game);
 		buf_add(&r->game, r->p_game.p, r->p_game.len);
 	}
-	buf_reset(&r->p_espn);
-	buf_reset(&r->p_kalshi);
-	buf_reset(&r->p_aligned);
+	pend_series_clear(r);
 	buf_reset(&r->p_game);
-	r->pn_espn = r->pn_kalshi = 0;
 	r->pend_game = 0;
 	if (m != NULL) {
 		m->epoch = r->epoch;
@@ -619,11 +633,7 @@ room_snapshot(struct room *r, int resync)
 	resync = resync ? 1 : 0;
 	if (r->snap[resync] != NULL)
 		return r->snap[resync];
-	buf_init(&b, 0);
-	buf_adds(&b, "{\"type\":\"snapshot\",\"game_id\":");
-	buf_add_jstr(&b, r->id);
-	buf_addf(&b, ",\"epoch\":%" PRId64 ",\"seq\":%" PRId64, r->epoch,
-	    r->seq);
+	open_msg(&b, "snapshot", r, r->seq);
 	add_held(&b, "game", &r->game);
 	add_array(&b, "espn", &r->espn);
 	add_array(&b, "kalshi", &r->kalshi);

@@ -19,8 +19,10 @@
 #include "conn.h"
 #include "deflate.h"
 #include "heap.h"
+#include "link.h"
 #include "log.h"
 #include "lwslog.h"
+#include "lwstls.h"
 #include "pmd.h"
 #include "rxguard.h"
 #include "wscheck.h"
@@ -429,13 +431,7 @@ pong_wait(struct server *s, struct client *c)
 	if (c->awaiting_pong)
 		pong_done(s, c);
 	c->awaiting_pong = 1;
-	c->pnext = NULL;
-	c->pprev = s->pong_tail;
-	if (s->pong_tail != NULL)
-		s->pong_tail->pnext = c;
-	else
-		s->pong_head = c;
-	s->pong_tail = c;
+	DLINK_APPEND(s->pong_head, s->pong_tail, c, pprev, pnext);
 	if (s->pong_head == c)
 		pong_arm(s);
 }
@@ -446,14 +442,7 @@ pong_done(struct server *s, struct client *c)
 	if (!c->awaiting_pong)
 		return;
 	c->awaiting_pong = 0;
-	if (c->pprev != NULL)
-		c->pprev->pnext = c->pnext;
-	else
-		s->pong_head = c->pnext;
-	if (c->pnext != NULL)
-		c->pnext->pprev = c->pprev;
-	else
-		s->pong_tail = c->pprev;
+	DLINK_UNLINK(s->pong_head, s->pong_tail, c, pprev, pnext);
 	c->pnext = c->pprev = NULL;
 }
 
@@ -577,16 +566,7 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
 	    65535 : cfg->max_pending);
 	info.timeout_secs = 10;
 	info.vhost_name = "courtside";
-	if (cfg->tls_cert != NULL) {
-		info.options |= LWS_SERVER_OPTION_DO_SSL_GLOBAL_INIT;
-		info.ssl_cert_filepath = cfg->tls_cert;
-		info.ssl_private_key_filepath = cfg->tls_key;
-		/*
-		 * HTTP/1.1 only: an h2 connection's streams are not the
-		 * socket our deadlines and counts follow.
-		 */
-		info.alpn = "http/1.1";
-	}
+	lwstls_server(&info, cfg->tls_cert, cfg->tls_key);
 	if ((s->ctx = lws_create_context(&info)) == NULL ||
 	    (s->vhost = lws_get_vhost_by_name(s->ctx, "courtside")) == NULL) {
 		if (s->ctx != NULL)

@@ -1,10 +1,14 @@
 /*
  * test_containers: common/buf (the ceiling, the sticky failure),
  * common/jsonw (escapes, integers, six decimals), common/hmap (map and
- * u64 set through growth and deletes) and common/fnv (the published
- * FNV-1a 64 test vectors).
+ * u64 set through growth and deletes), common/fnv (the published
+ * FNV-1a 64 test vectors), common/vec (doubling from the first
+ * capacity, never shrinking, refusing a size past SIZE_MAX), common/link
+ * (queues and lists through appends and unlinks at either end) and
+ * common/strcopy (truncated, always terminated).
  */
 #include <math.h>
+#include <stdlib.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,7 +17,10 @@
 #include "fnv.h"
 #include "hmap.h"
 #include "jsonw.h"
+#include "link.h"
+#include "strcopy.h"
 #include "t.h"
+#include "vec.h"
 
 static void
 test_buf(void)
@@ -149,6 +156,111 @@ test_fnv(void)
 	    0x85944171f73967e8ULL);
 }
 
+static void
+test_vec(void)
+{
+	int *v = NULL;
+	size_t cap = 0;
+
+	T_EQ_INT(vec_grow(&v, &cap, 1, sizeof(*v), 16), 0);
+	T_EQ_INT((int)cap, 16);
+	v[15] = 7;
+	T_EQ_INT(vec_grow(&v, &cap, 16, sizeof(*v), 16), 0);	/* room */
+	T_EQ_INT((int)cap, 16);
+	T_EQ_INT(vec_grow(&v, &cap, 17, sizeof(*v), 16), 0);
+	T_EQ_INT((int)cap, 32);
+	T_EQ_INT(v[15], 7);
+	T_EQ_INT(vec_grow(&v, &cap, 100, sizeof(*v), 16), 0);
+	T_EQ_INT((int)cap, 128);
+	T_EQ_INT(vec_grow(&v, &cap, 5, sizeof(*v), 16), 0);	/* no shrink */
+	T_EQ_INT((int)cap, 128);
+	T_EQ_INT(vec_grow(&v, &cap, SIZE_MAX / 2, sizeof(*v), 16), -1);
+	T_EQ_INT((int)cap, 128);
+	T_EQ_INT(v[15], 7);
+	free(v);
+}
+
+struct node {
+	struct node	*next, *prev, **prevp;
+	int		 v;
+};
+
+/* The values from head on, by next, as digits. */
+static const char *
+walk(const struct node *head)
+{
+	static char out[16];
+	size_t n = 0;
+
+	for (; head != NULL && n < sizeof(out) - 1; head = head->next)
+		out[n++] = (char)('0' + head->v);
+	out[n] = '\0';
+	return out;
+}
+
+static void
+test_link(void)
+{
+	struct node a = { .v = 1 }, b = { .v = 2 }, c = { .v = 3 };
+	struct node *head = NULL, *tail = NULL;
+
+	LINK_APPEND(head, tail, &a, next);
+	LINK_APPEND(head, tail, &b, next);
+	T_EQ_STR(walk(head), "12");
+	T_CHECK(tail == &b && b.next == NULL);
+
+	head = tail = NULL;
+	DLINK_APPEND(head, tail, &a, prev, next);
+	DLINK_APPEND(head, tail, &b, prev, next);
+	DLINK_APPEND(head, tail, &c, prev, next);
+	T_EQ_STR(walk(head), "123");
+	T_CHECK(c.prev == &b && a.prev == NULL);
+	DLINK_UNLINK(head, tail, &b, prev, next);	/* middle */
+	T_EQ_STR(walk(head), "13");
+	T_CHECK(c.prev == &a);
+	DLINK_UNLINK(head, tail, &c, prev, next);	/* tail */
+	T_CHECK(tail == &a && a.next == NULL);
+	DLINK_UNLINK(head, tail, &a, prev, next);	/* last one */
+	T_CHECK(head == NULL && tail == NULL);
+
+	head = tail = NULL;
+	DLINK_APPEND(head, tail, &a, prev, next);
+	DLINK_APPEND(head, tail, &b, prev, next);
+	DLINK_UNLINK_HEAD(head, &a, prev, next);	/* head */
+	T_CHECK(head == &b && b.prev == NULL);
+
+	head = NULL;
+	PLINK_PUSH(head, &a, next, prevp);
+	PLINK_PUSH(head, &b, next, prevp);
+	PLINK_PUSH(head, &c, next, prevp);
+	T_EQ_STR(walk(head), "321");
+	PLINK_UNLINK(&b, next, prevp);
+	T_EQ_STR(walk(head), "31");
+	T_CHECK(b.next == NULL && b.prevp == NULL && a.prevp == &c.next);
+	PLINK_UNLINK(&c, next, prevp);
+	T_CHECK(head == &a && a.prevp == &head);
+	PLINK_UNLINK(&a, next, prevp);
+	T_CHECK(head == NULL);
+}
+
+static void
+test_strcopy(void)
+{
+	char d[4];
+
+	strcopy(d, sizeof(d), "ab");
+	T_EQ_STR(d, "ab");
+	strcopy(d, sizeof(d), "abcdef");
+	T_EQ_STR(d, "abc");
+	strcopy(d, sizeof(d), NULL);
+	T_EQ_STR(d, "");
+	strcopy_n(d, sizeof(d), "xyz", 2);
+	T_EQ_STR(d, "xy");
+	d[0] = 'q';
+	strcopy(d, 0, "abc");	/* no room: nothing written */
+	T_CHECK(d[0] == 'q');
+}
+
 int
 main(void)
 {
@@ -156,5 +268,8 @@ main(void)
 	test_jsonw();
 	test_hmap();
 	test_fnv();
+	test_vec();
+	test_link();
+	test_strcopy();
 	return t_done("containers");
 }

@@ -1,0 +1,29 @@
+/*
+ * vec: growing a caller's array by doubling (see vec.h). Allocates only
+ * the storage; never logs, never frees what it did not grow.
+ */
+#include <stdint.h>
+#include <stdlib.h>
+
+#include "vec.h"
+
+int
+vec_grow(void *pp, size_t *cap, size_t need, size_t elem, size_t first)
+{
+	void *np;
+	size_t ncap;
+
+	if (need <= *cap)
+		return 0;
+	if ((ncap = *cap ? *cap : first) == 0)
+		ncap = 1;
+	while (ncap < need && ncap <= SIZE_MAX / 2)
+		ncap *= 2;
+	if (ncap < need || ncap > SIZE_MAX / elem)
+		return -1;
+	if ((np = realloc(*(void **)pp, ncap * elem)) == NULL)
+		return -1;
+	*(void **)pp = np;
+	*cap = ncap;
+	return 0;
+}
