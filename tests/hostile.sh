@@ -24,7 +24,7 @@ mkdir -p "$HOSTILE_DIR"
 TEST_TMP=$HOSTILE_DIR
 export ROOT BIN TEST_TMP
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 . "$ROOT/tests/lib/livegames.sh"
 H="python3 $ROOT/tests/tools/hostile.py"
 G=401800001

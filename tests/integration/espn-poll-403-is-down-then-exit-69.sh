@@ -3,7 +3,7 @@
 # keeps retrying with backoff, and after --give-up failures in a row
 # writes a last "down" line and exits 69 (EX_UNAVAILABLE).
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/espn-sim.sh"
+. "$ROOT/tests/lib/espn-sim.sh"
 
 sim_start --speed 1 --fault 403
 rc=0

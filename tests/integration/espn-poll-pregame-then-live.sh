@@ -4,7 +4,7 @@
 # re-parse), ask for gzip and carry the courtside User-Agent. Once the
 # simulator jumps to the fourth quarter, the points so far come out.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/espn-sim.sh"
+. "$ROOT/tests/lib/espn-sim.sh"
 
 sim_start --speed 1 --start-offset -100000
 "$BIN/espn-poll" --base-url "$SIM_URL" --game "$SIM_GAME" \

@@ -3,7 +3,7 @@
 # the status and a retry delay), retries with backoff, reports ok again,
 # and loses or repeats no point.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/espn-sim.sh"
+. "$ROOT/tests/lib/espn-sim.sh"
 
 poll_game_with_faults '503:3@summary'
 expect_eq "source states" "$(source_seq)" "ok degraded ok"

@@ -3,7 +3,7 @@
 # failure (degraded, "malformed JSON"), then recovery with nothing lost or
 # repeated; the scoreboard getting the same keeps the tool running.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/espn-sim.sh"
+. "$ROOT/tests/lib/espn-sim.sh"
 
 poll_game_with_faults 'malformed:2@summary' 'truncate:1@summary' 'malformed:1@scoreboard'
 source_recovered

@@ -3,7 +3,7 @@
 # slower than --timeout, mid-game: degraded with curl's reason, then ok,
 # nothing lost or repeated.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/espn-sim.sh"
+. "$ROOT/tests/lib/espn-sim.sh"
 
 poll_game_with_faults 'reset:2@summary' 'short:1@summary' 'slow=2500:1@summary'
 source_recovered

@@ -5,7 +5,7 @@
 # the scoreboard goes on. A failing summary is retried with backoff
 # until that one poll succeeds.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/espn-sim.sh"
+. "$ROOT/tests/lib/espn-sim.sh"
 
 # summary_requests [STATUS]: summary requests in the sim's log (with
 # that status).

@@ -3,7 +3,7 @@
 # abandons them and exits 0 at once, writing nothing it did not fetch
 # (and, under the sanitizers, leaking nothing).
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/espn-sim.sh"
+. "$ROOT/tests/lib/espn-sim.sh"
 
 sim_start --speed 1 --fault slow=20000
 "$BIN/espn-poll" --base-url "$SIM_URL" --game "$SIM_GAME" --timeout 60s \

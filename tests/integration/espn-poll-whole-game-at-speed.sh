@@ -4,7 +4,7 @@
 # fixture's values and wallclocks; game lines follow the score to the
 # final; SIGTERM exits 0.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/espn-sim.sh"
+. "$ROOT/tests/lib/espn-sim.sh"
 
 sim_start --speed 1500 --start-offset -3
 "$BIN/espn-poll" --base-url "$SIM_URL" --date "$SIM_DATE" \

@@ -10,7 +10,7 @@
 # cents) gives the very same lines.
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/kalshi-sim-lib.sh"
+. "$ROOT/tests/lib/kalshi-sim.sh"
 need_cmd curl
 ESPN=$ROOT/tests/data/espn/summary-nba-401772994.json
 IND=KXNBAGAME-25MAY31NYKIND-IND

@@ -7,7 +7,7 @@
 # first, and the aligner then dropped the older minutes as stale.)
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/kalshi-sim-lib.sh"
+. "$ROOT/tests/lib/kalshi-sim.sh"
 ESPN=$ROOT/tests/data/espn/summary-nba-401772994.json
 
 ksim_keys tap

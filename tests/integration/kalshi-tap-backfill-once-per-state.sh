@@ -4,7 +4,7 @@
 # backfilled minute once. --backfill 0 asks for no candles at all.
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/kalshi-sim-lib.sh"
+. "$ROOT/tests/lib/kalshi-sim.sh"
 ESPN=$ROOT/tests/data/espn/summary-nba-401772994.json
 st=$T/state.ndjson
 

@@ -8,7 +8,7 @@
 # 429's Retry-After (3 s) is waited out before the next.
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/kalshi-sim-lib.sh"
+. "$ROOT/tests/lib/kalshi-sim.sh"
 ESPN=$ROOT/tests/data/espn/summary-nba-401772994.json
 
 ksim_keys tap

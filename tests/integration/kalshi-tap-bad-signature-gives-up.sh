@@ -5,7 +5,7 @@
 # then reports it down and exits 69 after the give-up count.
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/kalshi-sim-lib.sh"
+. "$ROOT/tests/lib/kalshi-sim.sh"
 
 ksim_keys good
 ksim_keys wrong

@@ -6,7 +6,7 @@
 # the WebSocket (and stops polling) once a handshake is accepted.
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/kalshi-sim-lib.sh"
+. "$ROOT/tests/lib/kalshi-sim.sh"
 
 ksim_keys tap
 ksim_start --pubkey "$T/tap.pub.pem" --reject-first 3 --interval 200

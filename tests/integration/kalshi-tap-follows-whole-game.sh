@@ -6,7 +6,7 @@
 # own timestamps, and the home market ends near ESPN's final number.
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/kalshi-sim-lib.sh"
+. "$ROOT/tests/lib/kalshi-sim.sh"
 
 summary=$DATA/espn/summary-nba-401772994.json
 ksim_keys tap

@@ -8,7 +8,7 @@
 # at most --max-history quotes per market, so it does not grow.
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/kalshi-sim-lib.sh"
+. "$ROOT/tests/lib/kalshi-sim.sh"
 R=$BIN/ndjson-relay
 need_built ndjson-relay
 st=$T/state.ndjson

@@ -5,7 +5,7 @@
 # though the market is no longer listed open and Kalshi resends nothing.
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/kalshi-sim-lib.sh"
+. "$ROOT/tests/lib/kalshi-sim.sh"
 R=$BIN/ndjson-relay
 need_built ndjson-relay
 st=$T/state.ndjson

@@ -6,7 +6,7 @@
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
 . "$ROOT/tests/lib/opts.sh"
-. "$ROOT/tests/tools/kalshi-sim-lib.sh"
+. "$ROOT/tests/lib/kalshi-sim.sh"
 need_cmd mandoc col
 tap=$BIN/kalshi-tap
 

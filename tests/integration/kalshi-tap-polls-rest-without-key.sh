@@ -5,7 +5,7 @@
 # once each, with exact prices, sizes and volumes.
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/kalshi-sim-lib.sh"
+. "$ROOT/tests/lib/kalshi-sim.sh"
 
 # The simulator logs every ticker frame it would send (none: no WS
 # subscriber), so ask it for the path through a WS-less run: one state a

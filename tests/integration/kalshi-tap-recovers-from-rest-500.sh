@@ -5,7 +5,7 @@
 # subscribes and reports ok.
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/kalshi-sim-lib.sh"
+. "$ROOT/tests/lib/kalshi-sim.sh"
 
 ksim_keys tap
 ksim_start --pubkey "$T/tap.pub.pem" --rest-fail 2 --interval 100 --count 20

@@ -5,7 +5,7 @@
 # keep flowing.
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/kalshi-sim-lib.sh"
+. "$ROOT/tests/lib/kalshi-sim.sh"
 
 ksim_keys tap
 ksim_start --pubkey "$T/tap.pub.pem" --seq-gap-at 3 --interval 50 --count 60

@@ -6,7 +6,7 @@
 # and the source line.
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/kalshi-sim-lib.sh"
+. "$ROOT/tests/lib/kalshi-sim.sh"
 R=$BIN/ndjson-relay
 need_built ndjson-relay
 sock=$T/kalshi.sock

@@ -6,7 +6,7 @@
 # pings are answered; SIGTERM exits 0.
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/kalshi-sim-lib.sh"
+. "$ROOT/tests/lib/kalshi-sim.sh"
 
 ksim_keys tap
 ksim_start --pubkey "$T/tap.pub.pem" --key-id test-key-id --count 12 \

@@ -5,7 +5,7 @@
 # (rate-limited) and every good ticker frame still becomes a quote line.
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/kalshi-sim-lib.sh"
+. "$ROOT/tests/lib/kalshi-sim.sh"
 
 ksim_keys tap
 ksim_start --pubkey "$T/tap.pub.pem" --malformed-every 3 --count 10 \

@@ -6,7 +6,7 @@
 # order written, each once.
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/kalshi-sim-lib.sh"
+. "$ROOT/tests/lib/kalshi-sim.sh"
 st=$T/state.ndjson
 
 ksim_keys tap

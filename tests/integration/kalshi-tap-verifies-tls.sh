@@ -4,7 +4,7 @@
 # without it the certificate is refused by both and the source degrades.
 ROOT=${ROOT:?}
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/kalshi-sim-lib.sh"
+. "$ROOT/tests/lib/kalshi-sim.sh"
 
 ksim_keys tap
 openssl req -x509 -newkey rsa:2048 -nodes -keyout "$T/tls.key" \

@@ -7,7 +7,7 @@
 # "make: ***" line, and no process of the demo is left running.
 . "$ROOT/tests/lib.sh"
 . "$ROOT/tests/lib/nginx.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 need_py
 nginx_available || fail "nginx is not installed (make deps)"
 command -v script >/dev/null 2>&1 || fail "script(1) is not installed (bsdutils)"

@@ -6,7 +6,7 @@
 . "$ROOT/tests/lib.sh"
 . "$ROOT/tests/lib/pipeline.sh"
 . "$ROOT/tests/lib/nginx.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 need_py
 nginx_available || fail "nginx is not installed (make deps)"
 pl_init "$T"

@@ -6,7 +6,7 @@
 # 127.0.0.1; 11 from one source address do not: the 11th gets 429.
 . "$ROOT/tests/lib.sh"
 . "$ROOT/tests/lib/nginx.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 need_py
 nginx_available || fail "nginx is not installed (make deps)"
 start_fanout --max-per-ip 10 --trust-proxy 127.0.0.1

@@ -6,7 +6,7 @@
 # directly; a client that does not trust that CA is refused.
 . "$ROOT/tests/lib.sh"
 . "$ROOT/tests/lib/nginx.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 need_py
 nginx_available || fail "nginx is not installed (make deps)"
 # A throwaway CA and a certificate for localhost signed by it.

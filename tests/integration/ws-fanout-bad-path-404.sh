@@ -2,7 +2,7 @@
 # A malformed WebSocket path is refused with 404 at the upgrade; plain
 # HTTP answers /healthz, /metrics, the placeholder page and JSON 404s.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 need_py
 start_fanout --stats-interval 60s
 for p in /nope/1 /ws/live/ /ws/live/1/2 /ws/live; do

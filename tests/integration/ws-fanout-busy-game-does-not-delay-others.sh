@@ -4,7 +4,7 @@
 # client gets each update about when A's first clients do, not after A's
 # last: A's fan-out goes out in slices, with B's between them.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 start_fanout --stats-interval 60s --max-per-ip 4000 --max-conns 5000
 A=401800001 B=401800002
 feed -i $A,$B -T -E 2 -K 2 -r 5 -n 30 -W "$T/go" &

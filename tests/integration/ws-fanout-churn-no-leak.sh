@@ -12,7 +12,7 @@
 # exits 0 on SIGTERM. Under ASan, where the gauge is not known and RSS is
 # the sanitizer's: LeakSanitizer finds no leak.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 N=${CHURN_N:-400}
 ROUNDS=${CHURN_ROUNDS:-6}
 ids=401800001,401800002

@@ -2,7 +2,7 @@
 # Client messages are read and ignored up to 1 KiB; a larger one closes
 # the connection with 1009 (message too big).
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 need_py
 start_fanout --stats-interval 60s
 G=401800001

@@ -5,7 +5,7 @@
 # over 30 of them, and a plain client beside them still gets its
 # snapshot.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 need_py
 DP=$ROOT/tests/tools/ws-deflate-probe.py
 start_fanout --stats-interval 60s

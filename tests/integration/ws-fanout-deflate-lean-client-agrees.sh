@@ -6,7 +6,7 @@
 # ws-fanout itself, past a small socket buffer) and every update, each
 # compressed (--deflate-min 1).
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 start_fanout --stats-interval 60s -Q 16384 --sndbuf 4096 --deflate-min 1
 G=401800001
 feed -i $G -E 2000 -K 9000 -r 20 -n 40 -e 77 -W "$T/clients-ready" &

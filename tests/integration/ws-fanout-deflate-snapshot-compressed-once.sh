@@ -5,7 +5,7 @@
 # (compressed once), much smaller than the plain one; a plain client
 # never sees RSV1; /metrics counts one compression for the two.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 need_py
 DP=$ROOT/tests/tools/ws-deflate-probe.py
 start_fanout --stats-interval 60s

@@ -4,7 +4,7 @@
 # compressed form is over the fragment size and then updates, every one
 # compressed (--deflate-min 1) and whole.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 need_py
 cd "$T" || fail "cd"
 openssl req -x509 -newkey rsa:2048 -nodes -days 2 -subj "/CN=courtside test CA" \

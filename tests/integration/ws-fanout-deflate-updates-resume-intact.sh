@@ -5,7 +5,7 @@
 # none; a ?since= resume and a burst of merged updates through Python's
 # websockets (compression on) arrive intact.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 need_py
 DP=$ROOT/tests/tools/ws-deflate-probe.py
 start_fanout --deflate-min 1 --history 50

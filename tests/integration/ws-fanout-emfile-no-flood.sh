@@ -7,7 +7,7 @@
 # sleeps, and the deadline closes all 200. (The EMFILE pause itself is
 # tests/unit/test_accept.c's, with a low RLIMIT_NOFILE.)
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 EP=$ROOT/tests/tools/edge-probe.py
 start_fanout -c 20
 cpu() { awk '{ print $14 + $15 }' "/proc/$FPID/stat"; }

@@ -4,7 +4,7 @@
 # ignored: a client sending a different forged address on each of 11
 # connections is still counted by its own address, and the 11th gets 429.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 EP=$ROOT/tests/tools/edge-probe.py
 start_fanout
 G=401800001

@@ -7,7 +7,7 @@
 # deadline (+1 s), and /healthz answers for others meanwhile. (lws 4.1
 # left the CONNECT and the silent socket open for good.)
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 EP=$ROOT/tests/tools/edge-probe.py
 start_fanout
 mkfifo "$T/hold"

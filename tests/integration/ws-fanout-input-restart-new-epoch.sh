@@ -3,7 +3,7 @@
 # and a new one comes with a new epoch. Clients stay connected and get a
 # fresh snapshot under the new epoch, then its updates.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 start_fanout --stats-interval 60s
 G=401800001
 feed -i $G -E 4 -K 4 -n 3 -r 10 -e 100 -w 0 || fail "first feeder"

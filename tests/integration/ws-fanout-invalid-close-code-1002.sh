@@ -4,7 +4,7 @@
 # 0-999, 1004-1006, 1015, 1016-2999, 5000 and up) is answered with 1002,
 # not echoed back; valid codes (1000, 1001, 3000, 4999) are echoed.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 EP=$ROOT/tests/tools/edge-probe.py
 start_fanout
 G=401800001

@@ -5,7 +5,7 @@
 # byte for byte; the server's close code after its error message; a
 # refused upgrade as a failed client; and it answers pings.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 start_fanout --stats-interval 60s -Q 16384 --ping-interval 1s \
     --pong-timeout 1s
 G=401800001

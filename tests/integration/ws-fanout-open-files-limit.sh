@@ -7,7 +7,7 @@
 # needs it says how many clients it can serve, a quarter of what is left
 # kept for connections not yet upgraded.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 # shellcheck disable=SC3045 # dash and bash both have ulimit -H
 [ "$(ulimit -Hn)" = unlimited ] || [ "$(ulimit -Hn)" -ge 1000 ] ||
     skip "hard open-files limit below 1000"

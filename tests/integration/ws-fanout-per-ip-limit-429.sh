@@ -3,7 +3,7 @@
 # the upgrade. Another address is not affected, and the C load generator
 # spreads its clients over 127.0.0.x to stay under the limit.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 need_py
 start_fanout --max-per-ip 10
 G=401800001

@@ -6,7 +6,7 @@
 # deadline has its own timer, so neither the 500 ms ping sweep nor the
 # ping interval moves it.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 EP=$ROOT/tests/tools/edge-probe.py
 G=401800001
 for scale in "2s 1s" "6s 1s"; do

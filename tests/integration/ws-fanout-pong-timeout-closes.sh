@@ -2,7 +2,7 @@
 # A client that never answers pings is closed once the pong timeout has
 # passed; one that answers (Python's websockets does) stays.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 need_py
 start_fanout --ping-interval 1s --pong-timeout 1s
 G=401800001

@@ -5,7 +5,7 @@
 # address gets --max-pending-per-ip (16) of them, the rest are closed at
 # accept, and a client from 127.0.0.1 is answered at once.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 EP=$ROOT/tests/tools/edge-probe.py
 need_py
 start_fanout

@@ -3,7 +3,7 @@
 # 10 s, a JSON message carrying espn and kalshi; with an invalid id it
 # receives the error and the close.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 need_py
 start_fanout --stats-interval 60s
 G=401800001

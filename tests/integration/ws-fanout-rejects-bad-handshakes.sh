@@ -7,7 +7,7 @@
 # "body" never read as a second request (RFC 9112 §6.3); an h2c upgrade
 # offer is ignored and the request answered over HTTP/1.1 (was a 404).
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 EP=$ROOT/tests/tools/edge-probe.py
 start_fanout
 G=401800001

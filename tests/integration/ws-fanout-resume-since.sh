@@ -2,7 +2,7 @@
 # ?since=EPOCH:SEQ returns exactly the missed updates while they are held,
 # and a snapshot once they are not (or for another epoch).
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 need_py
 start_fanout --history 5
 G=401800001

@@ -2,7 +2,7 @@
 # GET / serves the --www folder (index.html for a folder), other files
 # with their type, and refuses paths that climb out of it.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 mkdir -p "$T/www/js"
 echo '<h1>viewer</h1>' >"$T/www/index.html"
 echo 'let x = 1;' >"$T/www/js/app.js"

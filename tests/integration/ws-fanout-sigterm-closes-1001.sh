@@ -1,7 +1,7 @@
 #!/bin/sh
 # SIGTERM closes every client with 1001 (going away) and exits 0.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 need_py
 start_fanout --stats-interval 60s
 G=401800001

@@ -3,7 +3,7 @@
 # limit: its queue is dropped, and when it reads again it gets a snapshot
 # marked "resync":true followed by updates, ending with every point.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 need_py
 start_fanout --client-queue 65536 --sndbuf 4096
 G=401800001

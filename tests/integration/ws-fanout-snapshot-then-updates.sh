@@ -3,7 +3,7 @@
 # whole series so far) and then the same updates in the same order; a
 # feed twice as fast as the rate limit is merged and loses no point.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 start_fanout --stats-interval 60s
 G=401800001
 feed -i $G -E 30 -K 200 -r 20 -n 40 -e 77 -W "$T/clients-ready" &

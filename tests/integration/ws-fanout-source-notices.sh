@@ -3,7 +3,7 @@
 # (code source_down, DESIGN.md's shape); its recovery as a notice with
 # code source_ok; and the snapshot carries the source states.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 need_py
 start_fanout --stats-interval 60s
 G=401800001

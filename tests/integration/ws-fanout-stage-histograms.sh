@@ -6,7 +6,7 @@
 # fanned out once (counts equal to the updates each client got), a
 # steady 10/s is not held, and three subscribers are handed it at once.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 start_fanout --stats-interval 60s
 G=401800001
 N=30

@@ -5,7 +5,7 @@
 # spacing every other one waited ~30 ms. ws-fanout's own write-age
 # histogram (ingest to write) says how long each waited.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 start_fanout --stats-interval 60s
 G=401800001
 N=40

@@ -5,7 +5,7 @@
 # the game's snapshot on wss://localhost:P/ws/live/ID. A certificate
 # that cannot be read exits 78 (configuration) with the reason.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 need_py
 command -v openssl >/dev/null || fail "openssl is needed"
 cd "$T"

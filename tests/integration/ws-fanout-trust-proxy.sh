@@ -5,7 +5,7 @@
 # one address meet the per-address limit (10): the 11th gets 429. A
 # malformed value keeps the proxy's address and is counted.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 EP=$ROOT/tests/tools/edge-probe.py
 start_fanout --trust-proxy 127.0.0.1,10.0.0.0/8
 G=401800001

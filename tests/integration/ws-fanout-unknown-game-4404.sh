@@ -2,7 +2,7 @@
 # A game id the stream never mentioned, or one that is not a game id at
 # all, gets one error message (code unknown_game) and then close 4404.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 need_py
 start_fanout --stats-interval 60s
 feed_sync -i 401800001 -E 2 -K 2 -n 1 -w 0

@@ -7,7 +7,7 @@
 # they are read (rxguard). A masked ping still gets its pong, and the
 # count is in /metrics.
 . "$ROOT/tests/lib.sh"
-. "$ROOT/tests/tools/ws-load-lib.sh"
+. "$ROOT/tests/lib/ws-load.sh"
 EP=$ROOT/tests/tools/edge-probe.py
 G=401800001
 

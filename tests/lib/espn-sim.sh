@@ -1,4 +1,4 @@
-# tests/tools/espn-sim.sh: helpers for scenarios that run the ESPN
+# tests/lib/espn-sim.sh: helpers for scenarios that run the ESPN
 # simulator (tests/tools/espn-sim). Source after tests/lib.sh.
 #
 #   sim_start ARGS...     start espn-sim (ARGS as its options), wait until

@@ -1,4 +1,4 @@
-# tests/tools/kalshi-sim-lib.sh: sourced by tests/integration/kalshi-tap-*.sh
+# tests/lib/kalshi-sim.sh: sourced by tests/integration/kalshi-tap-*.sh
 # after tests/lib.sh. Starts the Kalshi simulator and kalshi-tap with their
 # logs and output in $T, and makes throwaway RSA keys for the handshake.
 

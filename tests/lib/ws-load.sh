@@ -1,4 +1,4 @@
-# tests/tools/ws-load-lib.sh: sourced by tests/integration/ws-fanout-*.sh
+# tests/lib/ws-load.sh: sourced by tests/integration/ws-fanout-*.sh
 # after tests/lib.sh. Starts ws-fanout on a free port with a unix-socket
 # input, and finds a Python that has the websockets module.
 
