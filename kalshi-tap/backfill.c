@@ -64,7 +64,7 @@ bf_release(struct tap *t, int nohold)
 	t->bf_nohold = nohold;
 	while ((l = t->bf_live) != NULL) {
 		t->bf_live = l->next;
-		emit_quote_text(t, l->m, l->s, l->len);	/* at exit too */
+		emit_text(t, l->m, l->s, l->len);	/* at exit too */
 		free(l->s);
 		free(l);
 	}
@@ -167,7 +167,7 @@ bf_emit(struct tap *t, struct mkt *m, const struct kalshi_quote *q,
 		return;
 	json_object_set_new(line, "backfill", json_true());
 	if ((s = ndjson_encode(line, &len)) != NULL) {
-		emit_quote_text(t, m, s, len);
+		emit_text(t, m, s, len);
 		free(s);
 	}
 	json_decref(line);

@@ -77,7 +77,7 @@ emit_state(struct tap *t)
 }
 
 void
-emit_quote_text(struct tap *t, struct mkt *m, const char *s, size_t len)
+emit_text(struct tap *t, struct mkt *m, const char *s, size_t len)
 {
 	if (m == NULL) {
 		if (t->out != NULL)
@@ -108,7 +108,7 @@ emit_live(struct tap *t, struct mkt *m, json_t *line)
 		return;
 	if ((s = ndjson_encode(line, &len)) != NULL &&
 	    !backfill_hold_live(t, m, s, len)) {
-		emit_quote_text(t, m, s, len);
+		emit_text(t, m, s, len);
 		free(s);
 	}
 	json_decref(line);

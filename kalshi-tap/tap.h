@@ -188,9 +188,9 @@ void	emit_state(struct tap *t);
  * has it wait for m's backfill (backfill_hold_live). */
 void	emit_quote(struct tap *t, struct mkt *m, const struct kalshi_quote *q,
 	    int64_t recv);
-/* Writes one quote line s of m: held, appended to --state, sent; with
- * m NULL (a trade), only sent. */
-void	emit_quote_text(struct tap *t, struct mkt *m, const char *s,
+/* Writes one encoded line s: a quote of m (live or backfilled) is held,
+ * appended to --state and sent; with m NULL (a trade) it is only sent. */
+void	emit_text(struct tap *t, struct mkt *m, const char *s,
 	    size_t len);
 /* Writes a trade line (taken over), or has it wait as quotes do. */
 void	emit_trade(struct tap *t, json_t *line);

@@ -9,13 +9,7 @@
 . "$ROOT/tests/lib/ws-load.sh"
 need_py
 nginx_available || fail "nginx is not installed (make deps)"
-pl_init "$T"
-pl_sims 120 600
-pl_start ws-fanout
-pl_start aligner
-pl_start espn-poll
-pl_start kalshi-tap
-pl_wait_game
+pl_game_live
 NGINX_WS=$PL_WS_PORT NGINX_LIVE=$(free_port) NGINX_APP=$(free_port)
 nginx_start
 # Until ws-fanout holds both series (kalshi-tap may still be catching up).

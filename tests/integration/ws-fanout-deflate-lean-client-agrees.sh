@@ -13,26 +13,7 @@ feed -i $G -E 2000 -K 9000 -r 20 -n 40 -e 77 -W "$T/clients-ready" &
 FEED=$!
 bg $FEED
 wait_game $G
-mkdir "$T/lws" "$T/lean"
-for kind in lws lean; do
-	flag=; [ $kind = lean ] && flag=-Z
-	# shellcheck disable=SC2086 # flag is one word or none
-	"$LOAD" clients $flag -a "127.0.0.1:$PORT" -g $G -n 2 -S 2 \
-	    -D "$T/$kind" -R "$T/$kind-ready" -e '"seq":41,' -t 60 \
-	    >"$T/$kind.json" 2>"$T/$kind.err" &
-	eval "P_$kind=\$!"
-done
-wait_for test -f "$T/lws-ready" -a -f "$T/lean-ready" ||
-    fail "clients not all connected"
-: >"$T/clients-ready"
-# shellcheck disable=SC2154 # set by the eval above
-{ wait "$P_lws" && wait "$P_lean"; } ||
-    fail "a client run failed: $(cat "$T/lws.err" "$T/lean.err")"
-wait $FEED || fail "feeder failed"
-for i in 0 1; do
-	cmp -s "$T/lws/client-0.ndjson" "$T/lean/client-$i.ndjson" ||
-	    fail "lean client $i (deflate) saw other messages than the lws client"
-done
+lean_agrees_with_lws -Z 2 60
 n=$(wc -l <"$T/lean/client-0.ndjson")
 z=$(jq .deflated_msgs "$T/lean.json")
 note "messages=$n per client, deflated (both clients)=$z wire=$(jq .wire_bytes "$T/lean.json")"

@@ -12,6 +12,9 @@
 #   pl_kill STAGE [SIG]    stop a stage (default TERM) and wait for it
 #   pl_all                 start every stage, downstream first
 #   pl_wait_game           until ws-fanout knows the game (30 s), or fail
+#   pl_game_live           the simulators ten minutes into the game at
+#                          120x, ws-fanout, aligner, espn-poll and
+#                          kalshi-tap, until ws-fanout has the game "in"
 #   pl_stop                stop every stage, upstream first
 # Stages talk over Unix sockets in DIR: espn.sock and kalshi.sock (inputs
 # of aligner), frames.sock (input of ws-fanout). Ports: PL_WS_PORT
@@ -157,4 +160,18 @@ pl_stop() {
 	done
 	pl_kill espn-sim
 	pl_kill kalshi-sim
+}
+
+pl_game_live() {
+	for _t in espn-poll kalshi-tap aligner ws-fanout kalshi-sim; do
+		need_built "$_t"
+	done
+	pl_init "$T"
+	pl_sims 120 600
+	pl_start ws-fanout
+	pl_start aligner
+	pl_start espn-poll
+	pl_start kalshi-tap
+	WAIT_SECS=30 wait_for sh -c "curl -sf http://127.0.0.1:$PL_WS_PORT/api/games |
+	    grep -q '\"state\":\"in\"'" || fail "the game is not in the stream"
 }

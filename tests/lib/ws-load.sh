@@ -62,3 +62,33 @@ wait_game() {
 
 # metric NAME: a sample's value from /metrics.
 metric() { curl -sf "$HTTP/metrics" | awk -v n="$1" '$1 == n { print $2 }'; }
+
+# lean_agrees_with_lws FLAG N TIMEOUT: with a feed of game $G under way
+# ($FEED, waiting for $T/clients-ready) and seq 41 its last, one
+# libwebsockets client and N clients of ws-load FLAG (-F, -Z) take the
+# whole game; fails unless every one of the N got byte for byte what
+# the lws client got. Leaves their dumps in $T/lws and $T/lean.
+lean_agrees_with_lws() {
+	mkdir -p "$T/lws" "$T/lean"
+	for kind in lws lean; do
+		flag=; n=1; [ $kind = lean ] && { flag=$1; n=$2; }
+		# shellcheck disable=SC2086 # flag is one word or none
+		"$LOAD" clients $flag -a "127.0.0.1:$PORT" -g "$G" -n "$n" -S "$n" \
+		    -D "$T/$kind" -R "$T/$kind-ready" -e '"seq":41,' -t "$3" \
+		    >"$T/$kind.json" 2>"$T/$kind.err" &
+		eval "P_$kind=\$!"
+	done
+	wait_for test -f "$T/lws-ready" -a -f "$T/lean-ready" ||
+	    fail "clients not all connected"
+	: >"$T/clients-ready"
+	# shellcheck disable=SC2154 # set by the eval above
+	{ wait "$P_lws" && wait "$P_lean"; } ||
+	    fail "a client run failed: $(cat "$T/lws.err" "$T/lean.err")"
+	wait "$FEED" || fail "feeder failed"
+	i=0
+	while [ $i -lt "$2" ]; do
+		cmp -s "$T/lws/client-0.ndjson" "$T/lean/client-$i.ndjson" ||
+		    fail "lean client $i ($1) saw other messages than the lws client"
+		i=$((i + 1))
+	done
+}

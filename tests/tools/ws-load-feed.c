@@ -41,7 +41,6 @@ struct feed {
 	int		 together;	/* -T: all games' ticks at once */
 	const char	*out;
 	const char	*nchan;		/* host:port of nchan publisher */
-	unsigned long	 nchan_reconnects;
 	int		 pad;		/* extra bytes per live point */
 	double		 linger;	/* keep the output open after */
 	double		 warmup;	/* seconds between history and live */
@@ -154,6 +153,17 @@ connect_tcp(const char *hostport)
 	return fd;
 }
 
+/* A new publish connection in place of the one nginx closed. */
+static void
+nchan_reconnect(struct feed *f)
+{
+	close(f->fd);
+	if ((f->fd = connect_tcp(f->nchan)) < 0) {
+		fprintf(stderr, "ws-load feed: nchan: cannot connect again\n");
+		exit(74);
+	}
+}
+
 /*
  * POSTs body to /pub/ID on the kept-alive connection; reads the reply.
  * A connection nginx closed between two publishes (its keepalive_requests
@@ -185,13 +195,7 @@ retry:
 			continue;
 		if (r <= 0 && got == 0 && again) {
 			again = 0;
-			close(f->fd);
-			if ((f->fd = connect_tcp(f->nchan)) < 0) {
-				fprintf(stderr, "ws-load feed: nchan: cannot "
-				    "connect again\n");
-				exit(74);
-			}
-			f->nchan_reconnects++;
+			nchan_reconnect(f);
 			goto retry;
 		}
 		if (r <= 0) {
@@ -214,15 +218,8 @@ retry:
 		exit(74);
 	}
 	/* The last request nginx takes on this connection: a new one. */
-	if ((cl = strstr(resp, "\r\nConnection: close")) != NULL && cl < end) {
-		close(f->fd);
-		if ((f->fd = connect_tcp(f->nchan)) < 0) {
-			fprintf(stderr, "ws-load feed: nchan: cannot connect "
-			    "again\n");
-			exit(74);
-		}
-		f->nchan_reconnects++;
-	}
+	if ((cl = strstr(resp, "\r\nConnection: close")) != NULL && cl < end)
+		nchan_reconnect(f);
 }
 
 static double
