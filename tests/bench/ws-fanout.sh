@@ -4,8 +4,11 @@
 # same machine, same run. 10 games, clients spread evenly over them, 10
 # updates/s per game, each game starting from a halftime-sized snapshot
 # (240 ESPN + 1200 Kalshi points). For each server and each client count:
-# broadcast latency (feeder write -> client receive, from the stamp_us in
-# each point) p50/p90/p99/max, and user-space memory per idle connection
+# broadcast latency (the time each tick was due at the feeder -> client
+# receive, from the stamp_us in each point: a server that holds the
+# feeder back, as nchan does by answering a publish only once it has
+# handed the message on, has its backlog counted) p50/p90/p99/max, the
+# server's CPU per 1,000 deliveries, how late the feeder got, and user-space memory per idle connection
 # (VmRSS growth / clients). Then connect->first message one at a time and
 # in a burst of 1000, and the growth of each server with a stalled client.
 # Env: CLIENTS ("1000 10000"), SECS (10 measured seconds), GAMES (10),
@@ -18,7 +21,9 @@
 # offering permessage-deflate and counting compressed messages without
 # inflating them, ws-load -Z -W, with nchan's
 # nchan_deflate_message_for_websocket on), PARTS ("broadcast idle
-# connect stall": fewer to run only those).
+# connect stall": fewer to run only those), PIN (1 when the machine has
+# two cores or more: each server on core 0, the feeder and the load
+# generator on core 1, so neither steals the other's time; 0: unpinned).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=$ROOT/${BUILD:-build}/bin
@@ -43,7 +48,7 @@ CLIENTS=${CLIENTS:-1000 10000}
 case ${CLIENT:-lean} in
 lean) CF=-F ;;
 lws) CF= ;;
-deflate) CF="-Z -W" ;;
+deflate) CF="-Z -W" CFB=-Z ;;	# broadcast: inflated, to read the stamps
 *) echo "ws-fanout bench: CLIENT is lean, lws or deflate"; exit 64 ;;
 esac
 PARTS=${PARTS:-broadcast idle connect stall}
@@ -60,6 +65,12 @@ ulimit -n 20000 2>/dev/null || true
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 nginx_worker() { pgrep -P "$(cat "$T/nginx.pid")" | head -n 1; }
+PIN=${PIN:-$([ "$(nproc)" -ge 2 ] && echo 1 || echo 0)}
+if [ "$PIN" = 1 ] && command -v taskset >/dev/null 2>&1; then
+	ONSRV="taskset -c 0" ONLOAD="taskset -c 1"
+else
+	ONSRV='' ONLOAD=''
+fi
 
 have_nchan=0
 if command -v nginx >/dev/null 2>&1 &&
@@ -72,7 +83,7 @@ fi
 start_fanout() {
 	FPORT=$(free_port)
 	rm -f "$T/in.sock" "$T/ready"
-	"$F" -q --input "unix:$T/in.sock" --listen "127.0.0.1:$FPORT" \
+	$ONSRV "$F" -q --input "unix:$T/in.sock" --listen "127.0.0.1:$FPORT" \
 	    --max-per-ip 200 --max-conns 19000 --ready-fd 3 3>"$T/ready" \
 	    2>>"$T/fanout.log" &
 	SPID=$!
@@ -128,7 +139,7 @@ http {
 }
 NGX
 	rm -f "$T/nginx.pid"
-	nginx -c "$T/nginx.conf" -p "$T" -g 'daemon off;' 2>>"$T/nginx-error.log" &
+	$ONSRV nginx -c "$T/nginx.conf" -p "$T" -g 'daemon off;' 2>>"$T/nginx-error.log" &
 	NPID=$!
 	i=0
 	while ! curl -s -o /dev/null "http://127.0.0.1:$NPORT/"; do
@@ -149,11 +160,11 @@ stop_server() {
 feed() {
 	rm -f "$T/go"
 	if [ "$1" = ws-fanout ]; then
-		"$L" feed -i "$ids" -r 10 -d "$2" -E 240 -K 1200 -w 0.5 \
-		    -W "$T/go" -o "unix:$T/in.sock" &
+		$ONLOAD "$L" feed -i "$ids" -r 10 -d "$2" -E 240 -K 1200 -w 0.5 \
+		    -W "$T/go" -o "unix:$T/in.sock" 2>"$T/feed.err" &
 	else
-		"$L" feed -i "$ids" -r 10 -d "$2" -w 0.5 -W "$T/go" \
-		    -N "127.0.0.1:$NPORT" &
+		$ONLOAD "$L" feed -i "$ids" -r 10 -d "$2" -w 0.5 -W "$T/go" \
+		    -N "127.0.0.1:$NPORT" 2>"$T/feed.err" &
 	fi
 	FEEDPID=$!
 }
@@ -166,7 +177,7 @@ run() {
 	sleep 1	# the history reaches the server
 	rss0=$(rss_kb "$SERVER_PID")
 	src=$(( (n + 99) / 100 )); [ $src -lt 1 ] && src=1
-	"$L" clients $CF -a "$TARGET" -g "$ids" -n "$n" -S "$src" -b 2 -c 2000 \
+	$ONLOAD "$L" clients ${CFB:-$CF} -a "$TARGET" -g "$ids" -n "$n" -S "$src" -b 2 -c 2000 \
 	    -d "$SECS" -R "$T/go.pre" -t $((SECS + 60)) >"$T/out.json" \
 	    2>"$T/load.err" &
 	LPID=$!
@@ -177,30 +188,44 @@ run() {
 	done
 	sleep 0.5
 	rss1=$(rss_kb "$SERVER_PID")
+	c0=$(cpu_ticks "$SERVER_PID")
 	: >"$T/go"
 	wait $LPID || true
+	c1=$(cpu_ticks "$SERVER_PID")
 	kill "$FEEDPID" 2>/dev/null || true; wait "$FEEDPID" 2>/dev/null || true
 	FEEDPID=
 	# ws-fanout's own view: its ingest-to-write histogram.
 	: >"$T/metrics"
 	[ "$srv" = ws-fanout ] && { curl -sf "http://$TARGET/metrics" >"$T/metrics" || true; }
 	stop_server
-	python3 - "$srv" "$n" "$rss0" "$rss1" "$T/out.json" "$SECS" "$T/metrics" <<'PY'
+	python3 - "$srv" "$n" "$rss0" "$rss1" "$T/out.json" "$SECS" "$T/metrics" \
+	    "$((c1 - c0))" "$(getconf CLK_TCK)" "$T/feed.err" <<'PY'
 import json, sys
 srv, n, r0, r1, path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
 secs = float(sys.argv[6])
+cpu_ms = int(sys.argv[8]) * 1000 // int(sys.argv[9])
+try:
+    feed_late = open(sys.argv[10]).read().split("ticks, the latest ")[1].split(" after")[0] + " late"
+except Exception:
+    feed_late = "(not known)"
+
 # Upper bounds of the buckets holding the 50th and 99th percentiles of
-# ws-fanout's ws_fanout_write_age_seconds (ingest to write), in us.
-buckets = []
+# ws-fanout's histograms, in us: ws_fanout_write_age_seconds (ingest to
+# write), ws_fanout_hold_seconds (ingest to fan-out start) and
+# ws_fanout_fanout_seconds (fan-out start to the last subscriber).
+hists = {}
 for l in open(sys.argv[7]):
-    if l.startswith("ws_fanout_write_age_seconds_bucket{le="):
-        le = l.split('"')[1]
-        buckets.append((float("inf") if le == "+Inf" else float(le), int(l.split()[-1])))
-def q(p):
-    if not buckets or buckets[-1][1] == 0:
+    for h in ("write_age", "hold", "fanout"):
+        if l.startswith("ws_fanout_%s_seconds_bucket{le=" % h):
+            le = l.split('"')[1]
+            hists.setdefault(h, []).append((float("inf") if le == "+Inf" else float(le),
+                                            int(l.split()[-1])))
+def q(h, p):
+    b = hists.get(h, [])
+    if not b or b[-1][1] == 0:
         return None
-    for le, c in buckets:
-        if c >= p * buckets[-1][1]:
+    for le, c in b:
+        if c >= p * b[-1][1]:
             return "inf" if le == float("inf") else int(le * 1e6)
 try:
     o = json.load(open(path))
@@ -211,7 +236,11 @@ print(json.dumps({"server": srv, "clients": n, "established": o["established"],
     "points_per_s": round(lat.get("n", 0) / secs),
     "p50_us": lat.get("p50"), "p90_us": lat.get("p90"), "p99_us": lat.get("p99"),
     "max_us": lat.get("max"), "rss_growth_per_conn": round((r1 - r0) * 1024 / max(o["established"], 1)),
-    "write_age_p50_le_us": q(0.5), "write_age_p99_le_us": q(0.99)}))
+    "server_cpu_ms": cpu_ms, "secs": secs, "feed_late": feed_late,
+    "cpu_us_per_1000": round(cpu_ms * 1e6 / max(lat.get("n", 0), 1)),
+    "write_age_p50_le_us": q("write_age", 0.5), "write_age_p99_le_us": q("write_age", 0.99),
+    "hold_p50_le_us": q("hold", 0.5), "hold_p99_le_us": q("hold", 0.99),
+    "fanout_p50_le_us": q("fanout", 0.5), "fanout_p99_le_us": q("fanout", 0.99)}))
 PY
 }
 
@@ -380,17 +409,42 @@ echo
 python3 - "$T/results" <<'PY'
 import json, sys
 rows = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
-print("broadcast latency (feeder write -> client receive), 10 games x 10 updates/s")
-print("%-10s %7s %6s %9s %8s %8s %8s %8s %10s %13s" % ("server", "clients", "ok", "points/s",
-      "p50us", "p90us", "p99us", "maxus", "rssB/conn", "srv p50/p99<="))
+print("broadcast latency (feeder write -> client receive), 10 games x 10 updates/s,")
+print("steady state (every client has its first message before the feed starts)")
+print("%-10s %7s %6s %9s %8s %8s %8s %8s %10s %8s %13s" % ("server", "clients", "ok", "points/s",
+      "p50us", "p90us", "p99us", "maxus", "rssB/conn", "cpu/1k", "srv p50/p99<="))
 for r in rows:
     if "p90_us" in r:
         srv_age = "-" if r.get("write_age_p99_le_us") is None else "%s/%s" % (
             r["write_age_p50_le_us"], r["write_age_p99_le_us"])
-        print("%-10s %7d %6d %9d %8s %8s %8s %8s %10s %13s" % (r["server"], r["clients"],
+        print("%-10s %7d %6d %9d %8s %8s %8s %8s %10s %8s %13s" % (r["server"], r["clients"],
               r["established"], r["points_per_s"], r["p50_us"], r["p90_us"],
-              r["p99_us"], r["max_us"], r["rss_growth_per_conn"], srv_age))
-print("(srv: ws-fanout's own ingest-to-write age, bucket upper bounds in us;")
+              r["p99_us"], r["max_us"], r["rss_growth_per_conn"],
+              r.get("cpu_us_per_1000", "-"), srv_age))
+for r in rows:
+    if "p90_us" in r and r["server"] != "floor":
+        # 10 ticks/s a game, 1.5 points a tick (ESPN every other one).
+        # The live ticks start 0.5 s into the measured seconds.
+        due = 15 * r["clients"] * (r["secs"] - 0.5) / r["secs"]
+        print("%-10s %d: %d%% of the points due arrived; the feed wrote its latest tick %s" % (
+              r["server"], r["clients"], 100 * r["points_per_s"] // max(due, 1), r["feed_late"]))
+for r in rows:
+    if r.get("hold_p99_le_us") is not None:
+        print("ws-fanout %d: hold (ingest -> fan-out start) p50/p99 <= %s/%s us, "
+              "fan-out (start -> last subscriber) p50/p99 <= %s/%s us" % (r["clients"],
+              r["hold_p50_le_us"], r["hold_p99_le_us"], r["fanout_p50_le_us"],
+              r["fanout_p99_le_us"]))
+b = {(r["server"], r["clients"]): r for r in rows if "p90_us" in r}
+for (srv, n), r in sorted(b.items()):
+    x = b.get(("nchan", n))
+    if srv != "ws-fanout" or x is None or not x.get("p50_us") or not r.get("p50_us"):
+        continue
+    print("ws-fanout / nchan at %d clients: p50 %.2f, p99 %.2f, CPU per delivery %.2f "
+          "(below 1: ws-fanout leads)" % (n, r["p50_us"] / x["p50_us"],
+          r["p99_us"] / max(x["p99_us"], 1),
+          r["cpu_us_per_1000"] / max(x["cpu_us_per_1000"], 1)))
+print("(cpu/1k: the server's CPU time in us per 1,000 deliveries over the measured")
+print(" seconds; srv: ws-fanout's own ingest-to-write age, bucket upper bounds in us;")
 print(" floor: plain TCP, no WebSocket, 300-byte messages, one writer process,")
 print(" one reader process: no server can do better on this machine)")
 print()

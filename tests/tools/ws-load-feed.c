@@ -50,6 +50,15 @@ struct feed {
 	size_t		 len, cap;
 };
 
+static volatile sig_atomic_t feed_stop;
+
+static void
+on_term(int sig)
+{
+	(void)sig;
+	feed_stop = 1;
+}
+
 static void
 sleep_until(int64_t due_us)
 {
@@ -297,9 +306,16 @@ history_tick(struct feed *f, int g, int64_t t0, int nchan)
 }
 
 static void
-live(struct feed *f, int g, long k, int nchan)
+live(struct feed *f, int g, long k, int nchan, int64_t due_us)
 {
-	int64_t stamp = time_now_us(), ts = stamp / 1000;
+	/*
+	 * Stamped with the time the tick was due, not the time it was
+	 * written: a server that makes the feed wait (nchan answers a
+	 * publish only once it has handed the message to its subscribers)
+	 * would otherwise push its backlog out of the figures.
+	 */
+	int64_t stamp = time_now_us() - (time_mono_us() - due_us);
+	int64_t ts = stamp / 1000;
 	long seq = f->seq0 + k;
 
 	if (nchan)
@@ -331,10 +347,11 @@ feed_main(int argc, char **argv)
 	struct feed f;
 	char *idlist = NULL, *tok, *save;
 	int ch, g, i, nchan;
-	int64_t start, due, end, interval;
+	int64_t start, due, end, interval, late_us = 0;
 	long j, k;
 
 	signal(SIGPIPE, SIG_IGN);	/* a closed socket: EPIPE, said */
+	signal(SIGTERM, on_term);	/* ends the ticks: the summary goes out */
 	memset(&f, 0, sizeof(f));
 	f.games = 1;
 	f.rate = 10;
@@ -447,15 +464,17 @@ feed_main(int argc, char **argv)
 		if (f.count > 0 && k > f.count)
 			break;
 		due = start + j * interval;
-		if (due >= end)
+		if (due >= end || feed_stop)
 			break;
 		/* -J: early then late in turn, the worst case for a limiter. */
 		due += (int64_t)(f.jitter_ms * 1000) * (j % 2 ? 1 : -1);
 		sleep_until(due);
+		if (time_mono_us() - due > late_us)
+			late_us = time_mono_us() - due;
 		f.len = 0;
 		if (!f.together) {
 			g = (int)(j % f.games);
-			live(&f, g, k, nchan);
+			live(&f, g, k, nchan, due);
 			if (nchan)
 				nchan_publish(&f, f.ids[g], f.buf, f.len);
 			else
@@ -470,13 +489,16 @@ feed_main(int argc, char **argv)
 			g = k % 2 ? i : f.games - 1 - i;
 			if (nchan)
 				f.len = 0;
-			live(&f, g, k, nchan);
+			live(&f, g, k, nchan, due);
 			if (nchan)
 				nchan_publish(&f, f.ids[g], f.buf, f.len);
 		}
 		if (!nchan)
 			write_all(f.fd, f.buf, f.len);
 	}
+	/* A server that held the feed back (see live()) shows here. */
+	fprintf(stderr, "ws-load feed: %ld ticks, the latest %.1f ms after "
+	    "its time\n", j, (double)late_us / 1000);
 	if (f.linger > 0)
 		usleep((useconds_t)(f.linger * 1e6));
 	if (f.fd > 2)
