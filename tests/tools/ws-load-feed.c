@@ -67,7 +67,7 @@ sleep_until(int64_t due_us)
 	ts.tv_sec = due_us / 1000000;
 	ts.tv_nsec = (due_us % 1000000) * 1000;
 	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
-	    EINTR)
+	    EINTR && !feed_stop)
 		;
 }
 
@@ -449,7 +449,7 @@ feed_main(int argc, char **argv)
 	}
 	interval = (int64_t)(1e6 / (f.rate * (f.together ? 1 : f.games)));
 	if (f.wait_file != NULL)
-		while (access(f.wait_file, F_OK) != 0)
+		while (access(f.wait_file, F_OK) != 0 && !feed_stop)
 			usleep(20000);
 	/*
 	 * Live ticks start a quiet spell after the history, so the
@@ -499,7 +499,7 @@ feed_main(int argc, char **argv)
 	/* A server that held the feed back (see live()) shows here. */
 	fprintf(stderr, "ws-load feed: %ld ticks, the latest %.1f ms after "
 	    "its time\n", j, (double)late_us / 1000);
-	if (f.linger > 0)
+	if (f.linger > 0 && !feed_stop)
 		usleep((useconds_t)(f.linger * 1e6));
 	if (f.fd > 2)
 		close(f.fd);
