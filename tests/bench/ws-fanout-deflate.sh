@@ -6,7 +6,8 @@
 # (200) and in a burst of 1000, the server's CPU for each, and memory
 # per idle connection (VmRSS growth over 2000 clients / 2000, and the
 # growth of the heap in use, ws_fanout_heap_bytes, which pages and the
-# allocator's slack do not blur). The
+# allocator's slack do not blur; plain and deflate in turn in one
+# process). The
 # "deflate-wire" rows offer the extension but do not inflate (ws-load
 # -Z -W): the client's own inflating of 1000 snapshots on these 2 cores
 # is then out of the figure, which is the server's.
@@ -80,10 +81,12 @@ print(json.dumps({"client": {"-Z": "deflate", "-Z -W": "deflate-wire"}.get(
 PY
 }
 
-# idle CLIENT: 2000 clients that got their snapshot and wait.
-idle() {
+# idle: 2000 clients that got their snapshot and wait, plain and
+# deflate in turn, twice, in one process: what is per process (the
+# compressor, each game's compressed snapshot, built for the ten warm-up
+# clients first) is then out of the per-connection figure.
+idle_one() {
 	cf=$1
-	start_fanout
 	r0=$(rss_kb "$SPID")
 	h0=$(heap)
 	rm -f "$T/idle.ready"
@@ -95,15 +98,23 @@ idle() {
 	r1=$(rss_kb "$SPID")
 	h1=$(heap)
 	wait $lp || true
-	kill "$SPID"; wait "$SPID" 2>/dev/null || true
-	SPID=
+	sleep 1	# the closes are served before the next round
 	ok=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["established"])' "$T/idle.json" 2>/dev/null || echo 0)
 	echo "{\"client\":\"$( [ "$cf" = -Z ] && echo deflate || echo plain)\",\"idle_clients\":$ok,\"bytes_per_idle_conn\":$(( (r1 - r0) * 1024 / (ok > 0 ? ok : 1) )),\"heap_bytes_per_idle_conn\":$(( (${h1:-0} - ${h0:-0}) / (ok > 0 ? ok : 1) ))}"
 }
 
-for cf in -F -Z; do
-	idle "$cf"
-done
+idle() {
+	start_fanout
+	"$L" clients -Z -a "127.0.0.1:$FPORT" -g "$ids" -n 10 -S 1 -d 0.5 -t 30 \
+	    >/dev/null 2>&1 || true
+	for cf in -F -Z -F -Z; do
+		idle_one "$cf"
+	done
+	kill "$SPID"; wait "$SPID" 2>/dev/null || true
+	SPID=
+}
+
+idle
 for mode in serial burst; do
 	for cf in -F -Z "-Z -W"; do
 		run "$cf" "$mode"

@@ -14,7 +14,7 @@
 # Env: CLIENTS ("1000 10000"), SECS (10 measured seconds), GAMES (10),
 # SERVERS ("ws-fanout nchan floor"; fewer to measure them alone; floor is
 # tests/tools/fanout-floor, the same fan-out in plain TCP with no
-# WebSocket: what this machine's kernel alone costs), IDLE (5000),
+# WebSocket from one plain writer: a reference point, not a bound), IDLE (5000),
 # CLIENT (lean: ws-load -F, our own RFC 6455 client, the default; lws:
 # libwebsockets' client, whose byte-at-a-time parsing of what it receives
 # costs more than either server at these rates; deflate: the lean client
@@ -162,10 +162,10 @@ feed() {
 	rm -f "$T/go"
 	if [ "$1" = ws-fanout ]; then
 		$ONLOAD "$L" feed -i "$ids" -r 10 -d "$2" -E 240 -K 1200 -w 0.5 \
-		    -W "$T/go" -o "unix:$T/in.sock" 2>"$T/feed.err" &
+		    -W "$T/go" -L -o "unix:$T/in.sock" 2>"$T/feed.err" &
 	else
 		$ONLOAD "$L" feed -i "$ids" -r 10 -d "$2" -w 0.5 -W "$T/go" \
-		    -N "127.0.0.1:$NPORT" 2>"$T/feed.err" &
+		    -L -N "127.0.0.1:$NPORT" 2>"$T/feed.err" &
 	fi
 	FEEDPID=$!
 }
@@ -447,8 +447,8 @@ for (srv, n), r in sorted(b.items()):
           r["cpu_us_per_1000"] / max(x["cpu_us_per_1000"], 1)))
 print("(cpu/1k: the server's CPU time in us per 1,000 deliveries over the measured")
 print(" seconds; srv: ws-fanout's own ingest-to-write age, bucket upper bounds in us;")
-print(" floor: plain TCP, no WebSocket, 300-byte messages, one writer process,")
-print(" one reader process: no server can do better on this machine)")
+print(" floor: plain TCP, no WebSocket, 300-byte messages, one plain writer process,")
+print(" one reader process: a reference point, not a bound)")
 print()
 print("connect -> first message (ws-fanout: its snapshot; nchan: the newest stored message,")
 print("the same snapshot; floor: a 104 kB reply to a 230-byte request on plain TCP)")

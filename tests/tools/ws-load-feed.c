@@ -2,8 +2,10 @@
  * ws-load feed: paces synthetic aligner frames into ws-fanout's input
  * (stdout or unix:PATH) or publishes the equivalent update messages to
  * nchan over HTTP, one channel per game. Each live point carries
- * "stamp_us", the wall-clock time it was written, so clients can measure
- * ingest-to-receive latency. A test tool: blocking I/O is fine here.
+ * "stamp_us", the wall-clock time its tick was due, so clients can
+ * measure due-to-receive latency even when the server holds the feed
+ * back (-L says by how much, at the end; SIGTERM ends the ticks). A
+ * test tool: blocking I/O is fine here.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -337,7 +339,7 @@ live(struct feed *f, int g, long k, int nchan, int64_t due_us)
 }
 
 static const char feed_usage[] =
-    "usage: ws-load feed [-AT] [-g games] [-i ids] [-r rate] [-d seconds] "
+    "usage: ws-load feed [-ALT] [-g games] [-i ids] [-r rate] [-d seconds] "
     "[-n count] [-J jitter_ms] [-E espn_pts] [-K kalshi_pts] [-e epoch] [-s seq0] [-H] "
     "[-o -|unix:PATH] [-N host:port] [-p pad] [-l linger] [-w warmup] [-W file]\n";
 
@@ -348,6 +350,7 @@ feed_main(int argc, char **argv)
 	char *idlist = NULL, *tok, *save;
 	int ch, g, i, nchan;
 	int64_t start, due, end, interval, late_us = 0;
+	int say_late = 0;
 	long j, k;
 
 	signal(SIGPIPE, SIG_IGN);	/* a closed socket: EPIPE, said */
@@ -361,7 +364,7 @@ feed_main(int argc, char **argv)
 	f.seq0 = 1;
 	f.out = "-";
 	f.warmup = 1;
-	while ((ch = getopt(argc, argv, "Ad:e:E:g:Hhi:J:K:l:n:N:o:p:r:s:Tw:W:")) != -1) {
+	while ((ch = getopt(argc, argv, "Ad:e:E:g:Hhi:J:K:Ll:n:N:o:p:r:s:Tw:W:")) != -1) {
 		switch (ch) {
 		case 'A': f.no_points = 1; break;
 		case 'd': f.duration = atof(optarg); break;
@@ -373,6 +376,7 @@ feed_main(int argc, char **argv)
 		case 'J': f.jitter_ms = atof(optarg); break;
 		case 'K': f.kalshi_pts = atoi(optarg); break;
 		case 'l': f.linger = atof(optarg); break;
+		case 'L': say_late = 1; break;
 		case 'n': f.count = atol(optarg); break;
 		case 'N': f.nchan = optarg; break;
 		case 'o': f.out = optarg; break;
@@ -497,8 +501,9 @@ feed_main(int argc, char **argv)
 			write_all(f.fd, f.buf, f.len);
 	}
 	/* A server that held the feed back (see live()) shows here. */
-	fprintf(stderr, "ws-load feed: %ld ticks, the latest %.1f ms after "
-	    "its time\n", j, (double)late_us / 1000);
+	if (say_late)
+		fprintf(stderr, "ws-load feed: %ld ticks, the latest %.1f ms "
+		    "after its time\n", j, (double)late_us / 1000);
 	if (f.linger > 0 && !feed_stop)
 		usleep((useconds_t)(f.linger * 1e6));
 	if (f.fd > 2)
