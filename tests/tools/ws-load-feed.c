@@ -52,13 +52,52 @@ struct feed {
 	size_t		 len, cap;
 };
 
-static volatile sig_atomic_t feed_stop;
+/*
+ * SIGTERM ends the ticks where the feed waits (sleep_until, the -W
+ * file); anywhere else (a write or an nchan publish that blocks) it ends
+ * the feed at once, as the default action would, with the -L line first.
+ */
+static volatile sig_atomic_t feed_stop, feed_waiting, feed_say_late;
+static volatile long feed_ticks;
+static volatile int64_t feed_late_us;
+
+/* The -L line, with write(2) alone: it is also said from on_term. */
+static void
+say_late(void)
+{
+	char b[96], d[24];
+	size_t n = 0, k;
+	long v;
+	int i;
+	const char *parts[3] = { "ws-load feed: ", " ticks, the latest ",
+	    " ms after its time\n" };
+
+	for (i = 0; i < 3; i++) {
+		for (k = 0; parts[i][k] != '\0'; k++)
+			b[n++] = parts[i][k];
+		if (i == 2)
+			break;
+		v = i == 0 ? feed_ticks : (long)(feed_late_us / 1000);
+		k = 0;
+		do
+			d[k++] = (char)('0' + v % 10);
+		while ((v /= 10) > 0 && k < sizeof(d));
+		while (k > 0)
+			b[n++] = d[--k];
+	}
+	(void)write(2, b, n);
+}
 
 static void
 on_term(int sig)
 {
 	(void)sig;
 	feed_stop = 1;
+	if (feed_waiting)
+		return;
+	if (feed_say_late)
+		say_late();
+	_exit(143);
 }
 
 static void
@@ -68,9 +107,11 @@ sleep_until(int64_t due_us)
 
 	ts.tv_sec = due_us / 1000000;
 	ts.tv_nsec = (due_us % 1000000) * 1000;
-	while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &ts, NULL) ==
-	    EINTR && !feed_stop)
+	feed_waiting = 1;
+	while (!feed_stop && clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME,
+	    &ts, NULL) == EINTR)
 		;
+	feed_waiting = 0;
 }
 
 static void
@@ -349,8 +390,7 @@ feed_main(int argc, char **argv)
 	struct feed f;
 	char *idlist = NULL, *tok, *save;
 	int ch, g, i, nchan;
-	int64_t start, due, end, interval, late_us = 0;
-	int say_late = 0;
+	int64_t start, due, end, interval;
 	long j, k;
 
 	signal(SIGPIPE, SIG_IGN);	/* a closed socket: EPIPE, said */
@@ -376,7 +416,7 @@ feed_main(int argc, char **argv)
 		case 'J': f.jitter_ms = atof(optarg); break;
 		case 'K': f.kalshi_pts = atoi(optarg); break;
 		case 'l': f.linger = atof(optarg); break;
-		case 'L': say_late = 1; break;
+		case 'L': feed_say_late = 1; break;
 		case 'n': f.count = atol(optarg); break;
 		case 'N': f.nchan = optarg; break;
 		case 'o': f.out = optarg; break;
@@ -453,8 +493,12 @@ feed_main(int argc, char **argv)
 	}
 	interval = (int64_t)(1e6 / (f.rate * (f.together ? 1 : f.games)));
 	if (f.wait_file != NULL)
-		while (access(f.wait_file, F_OK) != 0 && !feed_stop)
-			usleep(20000);
+		while (!feed_stop && access(f.wait_file, F_OK) != 0) {
+			feed_waiting = 1;
+			if (!feed_stop)
+				usleep(20000);
+			feed_waiting = 0;
+		}
 	/*
 	 * Live ticks start a quiet spell after the history, so the
 	 * server's time spent on the history is not a phase shift that a
@@ -473,8 +517,9 @@ feed_main(int argc, char **argv)
 		/* -J: early then late in turn, the worst case for a limiter. */
 		due += (int64_t)(f.jitter_ms * 1000) * (j % 2 ? 1 : -1);
 		sleep_until(due);
-		if (time_mono_us() - due > late_us)
-			late_us = time_mono_us() - due;
+		feed_ticks = j + 1;
+		if (time_mono_us() - due > feed_late_us)
+			feed_late_us = time_mono_us() - due;
 		f.len = 0;
 		if (!f.together) {
 			g = (int)(j % f.games);
@@ -501,9 +546,8 @@ feed_main(int argc, char **argv)
 			write_all(f.fd, f.buf, f.len);
 	}
 	/* A server that held the feed back (see live()) shows here. */
-	if (say_late)
-		fprintf(stderr, "ws-load feed: %ld ticks, the latest %.1f ms "
-		    "after its time\n", j, (double)late_us / 1000);
+	if (feed_say_late)
+		say_late();
 	if (f.linger > 0 && !feed_stop)
 		usleep((useconds_t)(f.linger * 1e6));
 	if (f.fd > 2)
