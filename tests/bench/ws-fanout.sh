@@ -66,6 +66,13 @@ ulimit -n 20000 2>/dev/null || true
 rss_kb() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status" 2>/dev/null || echo 0; }
 cpu_ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0; }
 nginx_worker() { pgrep -P "$(cat "$T/nginx.pid")" | head -n 1; }
+# heap_kb SERVER: ws-fanout's heap in use (ws_fanout_heap_bytes), in KiB;
+# empty for nchan, whose allocator says nothing.
+heap_kb() {
+	[ "$1" = ws-fanout ] || return 0
+	curl -sf "http://$TARGET/metrics" |
+	    awk '$1 == "ws_fanout_heap_bytes" { print int($2 / 1024) }'
+}
 PIN=${PIN:-$([ "$(nproc)" -ge 2 ] && echo 1 || echo 0)}
 if [ "$PIN" = 1 ] && command -v taskset >/dev/null 2>&1; then
 	ONSRV="taskset -c 0" ONLOAD="taskset -c 1"
@@ -350,6 +357,7 @@ stall_test() {
 	FEEDPID=$!
 	sleep 0.5
 	r0=$(rss_kb "$SERVER_PID")
+	h0=$(heap_kb "$srv")
 	[ "$with" = 1 ] && python3 - "$TARGET" <<'PY' &
 import socket, sys, time, base64, os
 host, port = sys.argv[1].split(":")
@@ -365,11 +373,12 @@ PY
 	STALL=$!
 	sleep 10
 	r1=$(rss_kb "$SERVER_PID")
+	h1=$(heap_kb "$srv")
 	if [ "$with" = 1 ]; then kill $STALL 2>/dev/null || true; fi
 	kill "$FEEDPID" 2>/dev/null || true; wait "$FEEDPID" 2>/dev/null || true
 	FEEDPID=
 	stop_server
-	echo "{\"server\":\"$srv\",\"stalled\":$with,\"growth_kb\":$((r1 - r0))}"
+	echo "{\"server\":\"$srv\",\"stalled\":$with,\"growth_kb\":$((r1 - r0)),\"heap_growth_kb\":\"$( [ -n "$h0" ] && [ -n "$h1" ] && echo $((h1 - h0)) )\"}"
 }
 
 servers="ws-fanout floor"
@@ -459,9 +468,15 @@ for r in rows:
               r["server"], r["idle_clients"], r["bytes_per_idle_conn"]))
 print()
 g = {(r["server"], r["stalled"]): r["growth_kb"] for r in rows if "growth_kb" in r}
+hg = {(r["server"], r["stalled"]): r.get("heap_growth_kb") for r in rows if "growth_kb" in r}
 for srv in sorted({k[0] for k in g}):
     if (srv, 0) in g and (srv, 1) in g:
         print("%-10s RSS growth over 10 s of a 1 MB/s game: %d KiB without, %d KiB with one "
               "stalled client: the stalled client costs %d KiB" % (srv, g[(srv, 0)],
               g[(srv, 1)], g[(srv, 1)] - g[(srv, 0)]))
+        if hg.get((srv, 0)) and hg.get((srv, 1)):
+            a, b = int(hg[(srv, 0)]), int(hg[(srv, 1)])
+            print("%-10s heap in use over the same 10 s: %d KiB without, %d KiB with: the "
+                  "stalled client costs %d KiB (RSS above also counts the allocator's "
+                  "slack)" % (srv, a, b, b - a))
 PY
