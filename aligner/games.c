@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digits.h"
 #include "hmap.h"
 
 #include "align_int.h"
@@ -168,12 +169,9 @@ done:
 int
 games_valid_id(const char *s)
 {
-	size_t n = 0;
+	size_t n = strlen(s);
 
-	for (; s[n]; n++)
-		if (s[n] < '0' || s[n] > '9')
-			return 0;
-	return n > 0 && n < 24;
+	return n > 0 && n < 24 && digits_only(s, n);
 }
 
 static void

@@ -15,6 +15,7 @@
 #include <hiredis/async.h>
 #include <jansson.h>
 
+#include "digits.h"
 #include "log.h"
 #include "link.h"
 #include "output_redis.h"
@@ -129,11 +130,9 @@ game_get(struct oredis *s, const char *id)
 	for (i = s->ngames; i > 0; i--)
 		if (strcmp(s->games[i - 1]->id, id) == 0)
 			return s->games[i - 1];
-	if (n == 0 || n > GAME_ID_MAX || s->ngames >= MAX_GAMES)
+	if (n == 0 || n > GAME_ID_MAX || s->ngames >= MAX_GAMES ||
+	    !digits_only(id, n))
 		return NULL;
-	for (i = 0; i < n; i++)
-		if (id[i] < '0' || id[i] > '9')
-			return NULL;
 	if (vec_grow(&s->games, &s->gcap, s->ngames + 1, sizeof(*s->games),
 	    16) == -1)
 		return NULL;

@@ -10,6 +10,7 @@
 
 #include <uv.h>
 
+#include "digits.h"
 #include "fetch.h"
 #include "log.h"
 #include "opts.h"
@@ -109,14 +110,9 @@ struct app {
 static int
 valid_digits(const char *s, size_t min, size_t max)
 {
-	size_t n = strlen(s), i;
+	size_t n = strlen(s);
 
-	if (n < min || n > max)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
+	return n >= min && n <= max && digits_only(s, n);
 }
 
 /*

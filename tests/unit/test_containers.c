@@ -5,7 +5,8 @@
  * FNV-1a 64 test vectors), common/vec (doubling from the first
  * capacity, never shrinking, refusing a size past SIZE_MAX), common/link
  * (queues and lists through appends and unlinks at either end) and
- * common/strcopy (truncated, always terminated).
+ * common/strcopy (truncated, always terminated) and common/digits (only
+ * '0' to '9', for exactly n bytes).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "digits.h"
 #include "fnv.h"
 #include "hmap.h"
 #include "jsonw.h"
@@ -261,6 +263,20 @@ test_strcopy(void)
 	T_CHECK(d[0] == 'q');
 }
 
+static void
+test_digits(void)
+{
+	T_CHECK(digits_only("0123456789", 10));
+	T_CHECK(digits_only("", 0));
+	T_CHECK(digits_only("12x", 2));	/* only the n bytes count */
+	T_CHECK(!digits_only("12x", 3));
+	T_CHECK(!digits_only("-1", 2));
+	T_CHECK(!digits_only("1 ", 2));
+	T_CHECK(!digits_only("/:", 1));	/* the bytes either side of '0'..'9' */
+	T_CHECK(!digits_only(":", 1));
+	T_CHECK(!digits_only("1\0002", 3));
+}
+
 int
 main(void)
 {
@@ -271,5 +287,6 @@ main(void)
 	test_vec();
 	test_link();
 	test_strcopy();
+	test_digits();
 	return t_done("containers");
 }
