@@ -23,6 +23,50 @@ opt_set_usage(const char *prog, const char *usage)
 	prog_usage = usage;
 }
 
+/* Sets *errstr to "invalid" and returns -1: every unparsable value. */
+static int
+invalid(const char **errstr)
+{
+	*errstr = "invalid";
+	return -1;
+}
+
+/* What no number may start with: nothing at all, or a space. */
+static int
+bad_start(const char *s)
+{
+	return s == NULL || *s == '\0' || *s == ' ';
+}
+
+/*
+ * s's leading finite double into *v and where it stopped into *end;
+ * 0, or -1 with *errstr "invalid" (no digits, out of range or not finite).
+ */
+static int
+real_prefix(const char *s, double *v, char **end, const char **errstr)
+{
+	errno = 0;
+	*v = strtod(s, end);
+	if (*end == s || !isfinite(*v) || errno == ERANGE)
+		return invalid(errstr);
+	return 0;
+}
+
+/* v within [min, max]: 0, or -1 with *errstr "too small" / "too large". */
+static int
+in_range(double v, double min, double max, const char **errstr)
+{
+	if (v < min) {
+		*errstr = "too small";
+		return -1;
+	}
+	if (v > max) {
+		*errstr = "too large";
+		return -1;
+	}
+	return 0;
+}
+
 int
 opt_int(const char *s, long long min, long long max, long long *out,
     const char **errstr)
@@ -30,16 +74,12 @@ opt_int(const char *s, long long min, long long max, long long *out,
 	char *end;
 	long long v;
 
+	if (bad_start(s))
+		return invalid(errstr);
 	errno = 0;
-	if (s == NULL || *s == '\0' || *s == ' ') {
-		*errstr = "invalid";
-		return -1;
-	}
 	v = strtoll(s, &end, 10);
-	if (*end != '\0') {
-		*errstr = "invalid";
-		return -1;
-	}
+	if (*end != '\0')
+		return invalid(errstr);
 	if ((errno == ERANGE && v == LLONG_MIN) || v < min) {
 		*errstr = "too small";
 		return -1;
@@ -59,24 +99,11 @@ opt_double(const char *s, double min, double max, double *out,
 	char *end;
 	double v;
 
-	errno = 0;
-	if (s == NULL || *s == '\0' || *s == ' ') {
-		*errstr = "invalid";
+	if (bad_start(s) || real_prefix(s, &v, &end, errstr) == -1 ||
+	    *end != '\0')
+		return invalid(errstr);
+	if (in_range(v, min, max, errstr) == -1)
 		return -1;
-	}
-	v = strtod(s, &end);
-	if (*end != '\0' || !isfinite(v) || errno == ERANGE) {
-		*errstr = "invalid";
-		return -1;
-	}
-	if (v < min) {
-		*errstr = "too small";
-		return -1;
-	}
-	if (v > max) {
-		*errstr = "too large";
-		return -1;
-	}
 	*out = v;
 	return 0;
 }
@@ -85,38 +112,23 @@ int
 opt_duration_ms(const char *s, int64_t min_ms, int64_t max_ms, int64_t *out,
     const char **errstr)
 {
+	double v, scale;
 	char *end;
-	double v, scale = 1000.0;
 
-	errno = 0;
-	if (s == NULL || *s == '\0' || *s == ' ' || *s == '-') {
-		*errstr = "invalid";
-		return -1;
-	}
-	v = strtod(s, &end);
-	if (end == s || !isfinite(v) || errno == ERANGE) {
-		*errstr = "invalid";
-		return -1;
-	}
+	if (bad_start(s) || *s == '-' ||
+	    real_prefix(s, &v, &end, errstr) == -1)
+		return invalid(errstr);
 	if (strcmp(end, "ms") == 0)
 		scale = 1.0;
 	else if (strcmp(end, "s") == 0 || *end == '\0')
 		scale = 1000.0;
 	else if (strcmp(end, "m") == 0)
 		scale = 60000.0;
-	else {
-		*errstr = "invalid";
-		return -1;
-	}
+	else
+		return invalid(errstr);
 	v *= scale;
-	if (v < (double)min_ms) {
-		*errstr = "too small";
+	if (in_range(v, (double)min_ms, (double)max_ms, errstr) == -1)
 		return -1;
-	}
-	if (v > (double)max_ms) {
-		*errstr = "too large";
-		return -1;
-	}
 	*out = (int64_t)llround(v);
 	return 0;
 }
