@@ -116,6 +116,22 @@ valid_digits(const char *s, size_t min, size_t max)
 }
 
 /*
+ * --date and --game: arg (borrowed from argv) appended to list, which
+ * holds *n of MAX_LIST, when it is min to max digits; else exits 64,
+ * "name arg: want", or "name: at most MAX_LIST" when list is full.
+ */
+static void
+list_add(const char **list, size_t *n, const char *name, const char *arg,
+    size_t min, size_t max, const char *want)
+{
+	if (!valid_digits(arg, min, max))
+		opt_usage_error("%s %s: %s", name, arg, want);
+	if (*n == MAX_LIST)
+		opt_usage_error("%s: at most %d", name, MAX_LIST);
+	list[(*n)++] = arg;
+}
+
+/*
  * The service's on_stop, on a loop turn of its own (never inside fetch's
  * callback, whose engine it frees): signals, --once done, give-up, the
  * end of a replay, a wiring failure.
@@ -209,22 +225,12 @@ parse_options(int argc, char *argv[], struct app *a)
 			a->base = optarg;
 			break;
 		case OPT_DATE:
-			if (!valid_digits(optarg, 8, 8))
-				opt_usage_error("--date %s: want YYYYMMDD",
-				    optarg);
-			if (a->ndates == MAX_LIST)
-				opt_usage_error("--date: at most %d",
-				    MAX_LIST);
-			a->dates[a->ndates++] = optarg;
+			list_add(a->dates, &a->ndates, "--date", optarg, 8, 8,
+			    "want YYYYMMDD");
 			break;
 		case 'g':
-			if (!valid_digits(optarg, 1, 20))
-				opt_usage_error("--game %s: want an ESPN event "
-				    "id (digits)", optarg);
-			if (a->ngames == MAX_LIST)
-				opt_usage_error("--game: at most %d",
-				    MAX_LIST);
-			a->games[a->ngames++] = optarg;
+			list_add(a->games, &a->ngames, "--game", optarg, 1, 20,
+			    "want an ESPN event id (digits)");
 			break;
 		case 'G':
 			a->give_up = opt_give_up(optarg);
