@@ -147,10 +147,8 @@ games_get(struct align *a, const char *id, int create)
 		goto done;
 	if (a->ngames >= a->cfg.max_games)
 		evict(a);
-	if (vec_grow(&a->games, &a->gcap, a->ngames + 1,
-	    sizeof(*a->games), 16) == -1)
-		return NULL;
-	if ((g = calloc(1, sizeof(*g))) == NULL)
+	if ((g = vec_grow_new(&a->games, &a->gcap, a->ngames,
+	    sizeof(*g))) == NULL)
 		return NULL;
 	strcopy(g->id, sizeof(g->id), id);
 	g->elo = g->klo = NONE;

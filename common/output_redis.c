@@ -133,10 +133,8 @@ game_get(struct oredis *s, const char *id)
 	if (n == 0 || n > GAME_ID_MAX || s->ngames >= MAX_GAMES ||
 	    !digits_only(id, n))
 		return NULL;
-	if (vec_grow(&s->games, &s->gcap, s->ngames + 1, sizeof(*s->games),
-	    16) == -1)
-		return NULL;
-	if ((g = calloc(1, sizeof(*g))) == NULL)
+	if ((g = vec_grow_new(&s->games, &s->gcap, s->ngames,
+	    sizeof(*g))) == NULL)
 		return NULL;
 	memcpy(g->id, id, n + 1);
 	(void)redis_url_game_key(&s->url, id, g->key, sizeof(g->key));
