@@ -567,10 +567,8 @@ oredis_open(uv_loop_t *loop, const char *spec, const struct output_cfg *cfg,
 	struct redis_conn_cfg rcfg;
 	struct oredis *s;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		errbuf_set(err, "out of memory");
+	if ((s = errbuf_calloc(sizeof(*s), err)) == NULL)
 		return NULL;
-	}
 	if (redis_url_parse(spec, &s->url, err) == -1) {
 		free(s);
 		return NULL;

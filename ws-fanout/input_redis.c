@@ -708,10 +708,8 @@ iredis_open(uv_loop_t *loop, const char *spec, const struct input_cfg *icfg,
 	struct redis_conn_cfg rcfg;
 	struct iredis *s;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		errbuf_set(err, "out of memory");
+	if ((s = errbuf_calloc(sizeof(*s), err)) == NULL)
 		return NULL;
-	}
 	if (redis_url_parse(spec, &s->url, err) == -1 ||
 	    (s->sources = json_object()) == NULL) {
 		free(s);
