@@ -279,6 +279,37 @@ opt_duration_or_die(const char *name, const char *s, int64_t min_ms,
 }
 
 int
+opt_num(const struct opt_num *t, size_t n, int ch, const char *arg)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (t[i].ch == ch)
+			break;
+	if (i == n)
+		return 0;
+	switch (t[i].type) {
+	case OPT_NUM_SIZE:
+		*(size_t *)t[i].dst = (size_t)opt_int_or_die(t[i].name, arg,
+		    t[i].min, t[i].max);
+		break;
+	case OPT_NUM_UINT:
+		*(unsigned *)t[i].dst = (unsigned)opt_int_or_die(t[i].name,
+		    arg, t[i].min, t[i].max);
+		break;
+	case OPT_NUM_INT:
+		*(int *)t[i].dst = (int)opt_int_or_die(t[i].name, arg,
+		    t[i].min, t[i].max);
+		break;
+	case OPT_NUM_MS:
+		*(int64_t *)t[i].dst = opt_duration_or_die(t[i].name, arg,
+		    t[i].min, t[i].max);
+		break;
+	}
+	return 1;
+}
+
+int
 opt_ready_fd(const char *arg)
 {
 	return (int)opt_int_or_die("--ready-fd", arg, 0, OPTS_READY_FD_MAX);

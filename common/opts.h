@@ -44,6 +44,45 @@ double	opt_double_or_die(const char *name, const char *s, double min,
 int64_t	opt_duration_or_die(const char *name, const char *s, int64_t min_ms,
 	    int64_t max_ms);
 
+/*
+ * The options that are only a number in a range, as a table a tool keeps
+ * beside its longopts: getopt_long's value, the name the usage error
+ * says, the range (a duration's in ms) and where the value goes. Rows
+ * are made with the OPT_NUM_* macros, which check dst's type.
+ */
+enum opt_num_type {
+	OPT_NUM_SIZE,		/* size_t, opt_int */
+	OPT_NUM_UINT,		/* unsigned, opt_int */
+	OPT_NUM_INT,		/* int, opt_int */
+	OPT_NUM_MS,		/* int64_t, opt_duration_ms */
+};
+struct opt_num {
+	int			 ch;
+	const char		*name;
+	long long		 min, max;
+	enum opt_num_type	 type;
+	void			*dst;	/* borrowed */
+};
+/* A pointer of any other type than the macro's is a compile error. */
+#define OPT_NUM_ROW(ch, name, min, max, type, ctype, dst)		\
+	{ (ch), (name), (min), (max), (type), 1 ? (dst) : (ctype *)NULL }
+#define OPT_NUM_SIZE(ch, name, min, max, dst)				\
+	OPT_NUM_ROW(ch, name, min, max, OPT_NUM_SIZE, size_t, dst)
+#define OPT_NUM_UINT(ch, name, min, max, dst)				\
+	OPT_NUM_ROW(ch, name, min, max, OPT_NUM_UINT, unsigned, dst)
+#define OPT_NUM_INT(ch, name, min, max, dst)				\
+	OPT_NUM_ROW(ch, name, min, max, OPT_NUM_INT, int, dst)
+#define OPT_NUM_MS(ch, name, min, max, dst)				\
+	OPT_NUM_ROW(ch, name, min, max, OPT_NUM_MS, int64_t, dst)
+#define OPT_NUM_N(t)	(sizeof(t) / sizeof((t)[0]))
+
+/*
+ * When ch is the option of one of t's n rows: stores arg's value through
+ * its dst, or exits 64 as opt_int_or_die and opt_duration_or_die do,
+ * and returns 1. Else 0, nothing touched.
+ */
+int	opt_num(const struct opt_num *t, size_t n, int ch, const char *arg);
+
 /* A listen address's host: at most this many bytes with the NUL. */
 #define OPTS_HOST_MAX	256
 /*
