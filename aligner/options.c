@@ -93,6 +93,7 @@ aligner_options(struct aligner_opts *o, int argc, char **argv)
 		    &o->acfg.max_tick),
 		OPT_NUM_SIZE(OPT_UNMAPPED, "--max-unmapped", 1, 100000000,
 		    &o->acfg.max_unmapped),
+		OPT_NUM_READY_FD(&o->ready_fd),
 		OPT_NUM_SIZE(OPT_MAXLEN, "--stream-maxlen", 10, 100000000,
 		    &o->stream_maxlen),
 	};
@@ -130,9 +131,8 @@ aligner_options(struct aligner_opts *o, int argc, char **argv)
 			    optarg, 1000, 30LL * 86400000) / 1000;
 			break;
 		default:
-			/* The limits; -q, -v, -V and --ready-fd as everywhere. */
-			if (!opt_num(nums, OPT_NUM_N(nums), ch, optarg) &&
-			    !opt_common(ch, optarg, &o->ready_fd))
+			/* -q, -v, -V and the numbers, as in every tool. */
+			if (!opt_common(ch, optarg, nums, OPT_NUM_N(nums)))
 				opt_usage_error("unknown option");
 		}
 	}

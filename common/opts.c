@@ -310,19 +310,7 @@ opt_num(const struct opt_num *t, size_t n, int ch, const char *arg)
 }
 
 int
-opt_ready_fd(const char *arg)
-{
-	return (int)opt_int_or_die("--ready-fd", arg, 0, OPTS_READY_FD_MAX);
-}
-
-unsigned
-opt_give_up(const char *arg)
-{
-	return (unsigned)opt_int_or_die("--give-up", arg, 0, OPTS_GIVE_UP_MAX);
-}
-
-int
-opt_common(int ch, const char *arg, int *ready_fd)
+opt_common(int ch, const char *arg, const struct opt_num *nums, size_t n)
 {
 	switch (ch) {
 	case 'q':
@@ -333,10 +321,7 @@ opt_common(int ch, const char *arg, int *ready_fd)
 		return 1;
 	case 'V':
 		opt_version();
-	case OPTS_READY_FD:
-		*ready_fd = opt_ready_fd(arg);
-		return 1;
 	default:
-		return 0;
+		return opt_num(nums, n, ch, arg);
 	}
 }

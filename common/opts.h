@@ -121,15 +121,18 @@ void	opt_version(void) __attribute__((noreturn));
 /* -G, --give-up N: failures in a row before exit 69; 0 never. */
 #define OPTS_GIVE_UP_MAX	1000000
 
-/* --ready-fd's value, or exits 64 with the usage line. */
-int	opt_ready_fd(const char *arg);
-/* --give-up's value (0 .. OPTS_GIVE_UP_MAX), or exits 64. */
-unsigned opt_give_up(const char *arg);
+/* Their rows in a tool's opt_num table, the same range everywhere. */
+#define OPT_NUM_READY_FD(dst)						\
+	OPT_NUM_INT(OPTS_READY_FD, "--ready-fd", 0, OPTS_READY_FD_MAX, dst)
+#define OPT_NUM_GIVE_UP(dst)						\
+	OPT_NUM_UINT('G', "--give-up", 0, OPTS_GIVE_UP_MAX, dst)
 /*
- * The options that mean the same in every tool: -q, -v, -V and
- * --ready-fd. Returns 1 when ch was one of them (handled: -V exits,
- * --ready-fd sets *ready_fd from arg or exits 64), else 0.
+ * What every tool parses alike: -q, -v and -V, then its numbers (the n
+ * rows of nums, as opt_num: its limits, --ready-fd, --give-up). Returns
+ * 1 when ch was one of them (handled: -V exits, a bad value exits 64),
+ * else 0.
  */
-int	opt_common(int ch, const char *arg, int *ready_fd);
+int	opt_common(int ch, const char *arg, const struct opt_num *nums,
+	    size_t n);
 
 #endif

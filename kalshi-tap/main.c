@@ -354,12 +354,14 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 		OPT_NUM_MS(O_DEAD, "--dead-timeout", 100, 3600000, &cfg.dead_ms),
 		OPT_NUM_MS(O_DISC, "--discover-interval", 1000, 86400000,
 		    &cfg.discover_ms),
+		OPT_NUM_GIVE_UP(&cfg.give_up),
 		OPT_NUM_SIZE(O_HISTORY, "--max-history", 1, 100000000,
 		    &cfg.max_history),
 		OPT_NUM_MS(O_PING, "--ping-interval", 100, 3600000,
 		    &cfg.ping_ms),
 		OPT_NUM_MS(O_POLL, "--poll-interval", 100, 3600000,
 		    &cfg.poll_ms),
+		OPT_NUM_READY_FD(&cfg.ready_fd),
 	};
 	int ch, speed_set = 0;
 
@@ -415,9 +417,6 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 		case O_CA:
 			cfg.ca_file = optarg;
 			break;
-		case 'G':
-			cfg.give_up = opt_give_up(optarg);
-			break;
 		case O_BACKFILL:
 			/* Six days of minutes stay within one request. */
 			cfg.backfill_ms = strcmp(optarg, "0") == 0 ? 0 :
@@ -430,9 +429,8 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 			cfg.state = optarg;
 			break;
 		default:
-			/* The limits; -q, -v, -V and --ready-fd as everywhere. */
-			if (!opt_num(nums, OPT_NUM_N(nums), ch, optarg) &&
-			    !opt_common(ch, optarg, &cfg.ready_fd))
+			/* -q, -v, -V and the numbers, as in every tool. */
+			if (!opt_common(ch, optarg, nums, OPT_NUM_N(nums)))
 				bad_option(argv);
 		}
 	}

@@ -89,6 +89,7 @@ void
 live_options(struct live_opts *o, int argc, char **argv)
 {
 	const struct opt_num nums[] = {
+		OPT_NUM_GIVE_UP(&o->give_up),
 		OPT_NUM_MS(OPT_CACHE_TTL, "--cache-ttl", 10000, 30000, &o->ttl),
 		OPT_NUM_UINT(OPT_MAX_PENDING, "--max-pending", 1, 65535,
 		    &o->max_pending),
@@ -96,6 +97,7 @@ live_options(struct live_opts *o, int argc, char **argv)
 		    65535, &o->max_pending_ip),
 		OPT_NUM_MS(OPT_MAX_STALE, "--max-stale", 1000, 86400000,
 		    &o->max_stale),
+		OPT_NUM_READY_FD(&o->ready_fd),
 		OPT_NUM_MS(OPT_REQUEST_TIMEOUT, "--request-timeout", 1000,
 		    60000, &o->req_timeout),
 	};
@@ -125,9 +127,6 @@ live_options(struct live_opts *o, int argc, char **argv)
 		case 'e':
 			o->espn = optarg;
 			break;
-		case 'G':
-			o->give_up = opt_give_up(optarg);
-			break;
 		case 'h':
 			usage();
 			break;
@@ -152,9 +151,8 @@ live_options(struct live_opts *o, int argc, char **argv)
 			o->have_trust = 1;
 			break;
 		default:
-			/* The limits; -q, -v, -V and --ready-fd as everywhere. */
-			if (opt_num(nums, OPT_NUM_N(nums), ch, optarg) ||
-			    opt_common(ch, optarg, &o->ready_fd))
+			/* -q, -v, -V and the numbers, as in every tool. */
+			if (opt_common(ch, optarg, nums, OPT_NUM_N(nums)))
 				break;
 			fprintf(stderr, "usage: %s\n", USAGE);
 			free(o->iface);

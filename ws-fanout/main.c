@@ -157,6 +157,7 @@ parse_args(struct app *a, int argc, char **argv)
 		    &a->scfg.pong_timeout_ms),
 		OPT_NUM_UINT(OPT_RATE, "--rate", 1, THROTTLE_MAX_N,
 		    &a->rcfg.rate),
+		OPT_NUM_READY_FD(&a->ready_fd),
 		OPT_NUM_MS(OPT_REQUEST_TIMEOUT, "--request-timeout", 100,
 		    3600000, &a->scfg.request_timeout_ms),
 		OPT_NUM_INT(OPT_SNDBUF, "--sndbuf", 1024, 1 << 30,
@@ -209,9 +210,8 @@ parse_args(struct app *a, int argc, char **argv)
 			a->verbose++;
 			/* FALLTHROUGH */
 		default:
-			/* The limits; -q, -v, -V and --ready-fd as everywhere. */
-			if (!opt_num(nums, OPT_NUM_N(nums), ch, optarg) &&
-			    !opt_common(ch, optarg, &a->ready_fd))
+			/* -q, -v, -V and the numbers, as in every tool. */
+			if (!opt_common(ch, optarg, nums, OPT_NUM_N(nums)))
 				opt_usage_error("unknown option");
 		}
 	}
