@@ -289,19 +289,19 @@ opt_num(const struct opt_num *t, size_t n, int ch, const char *arg)
 	if (i == n)
 		return 0;
 	switch (t[i].type) {
-	case OPT_NUM_SIZE:
+	case OPT_T_SIZE:
 		*(size_t *)t[i].dst = (size_t)opt_int_or_die(t[i].name, arg,
 		    t[i].min, t[i].max);
 		break;
-	case OPT_NUM_UINT:
+	case OPT_T_UINT:
 		*(unsigned *)t[i].dst = (unsigned)opt_int_or_die(t[i].name,
 		    arg, t[i].min, t[i].max);
 		break;
-	case OPT_NUM_INT:
+	case OPT_T_INT:
 		*(int *)t[i].dst = (int)opt_int_or_die(t[i].name, arg,
 		    t[i].min, t[i].max);
 		break;
-	case OPT_NUM_MS:
+	case OPT_T_MS:
 		*(int64_t *)t[i].dst = opt_duration_or_die(t[i].name, arg,
 		    t[i].min, t[i].max);
 		break;

@@ -51,10 +51,10 @@ int64_t	opt_duration_or_die(const char *name, const char *s, int64_t min_ms,
  * are made with the OPT_NUM_* macros, which check dst's type.
  */
 enum opt_num_type {
-	OPT_NUM_SIZE,		/* size_t, opt_int */
-	OPT_NUM_UINT,		/* unsigned, opt_int */
-	OPT_NUM_INT,		/* int, opt_int */
-	OPT_NUM_MS,		/* int64_t, opt_duration_ms */
+	OPT_T_SIZE,		/* size_t, opt_int */
+	OPT_T_UINT,		/* unsigned, opt_int */
+	OPT_T_INT,		/* int, opt_int */
+	OPT_T_MS,		/* int64_t, opt_duration_ms */
 };
 struct opt_num {
 	int			 ch;
@@ -67,13 +67,13 @@ struct opt_num {
 #define OPT_NUM_ROW(ch, name, min, max, type, ctype, dst)		\
 	{ (ch), (name), (min), (max), (type), 1 ? (dst) : (ctype *)NULL }
 #define OPT_NUM_SIZE(ch, name, min, max, dst)				\
-	OPT_NUM_ROW(ch, name, min, max, OPT_NUM_SIZE, size_t, dst)
+	OPT_NUM_ROW(ch, name, min, max, OPT_T_SIZE, size_t, dst)
 #define OPT_NUM_UINT(ch, name, min, max, dst)				\
-	OPT_NUM_ROW(ch, name, min, max, OPT_NUM_UINT, unsigned, dst)
+	OPT_NUM_ROW(ch, name, min, max, OPT_T_UINT, unsigned, dst)
 #define OPT_NUM_INT(ch, name, min, max, dst)				\
-	OPT_NUM_ROW(ch, name, min, max, OPT_NUM_INT, int, dst)
+	OPT_NUM_ROW(ch, name, min, max, OPT_T_INT, int, dst)
 #define OPT_NUM_MS(ch, name, min, max, dst)				\
-	OPT_NUM_ROW(ch, name, min, max, OPT_NUM_MS, int64_t, dst)
+	OPT_NUM_ROW(ch, name, min, max, OPT_T_MS, int64_t, dst)
 #define OPT_NUM_N(t)	(sizeof(t) / sizeof((t)[0]))
 
 /*
