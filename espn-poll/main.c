@@ -238,8 +238,8 @@ parse_options(int argc, char *argv[], struct app *a)
 			a->pcfg.base_url = optarg;
 			break;
 		case OPT_DATE:
-			list_add(a->dates, &a->pcfg.ndates, "--date", optarg, 8, 8,
-			    "want YYYYMMDD");
+			list_add(a->dates, &a->pcfg.ndates, "--date", optarg,
+			    8, 8, "want YYYYMMDD");
 			break;
 		case 'g':
 			list_add(a->games, &a->pcfg.ngames, "--game", optarg,
