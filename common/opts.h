@@ -57,15 +57,15 @@ enum opt_num_type {
 	OPT_T_MS,		/* int64_t, opt_duration_ms */
 };
 struct opt_num {
-	int			 ch;
 	const char		*name;
 	long long		 min, max;
-	enum opt_num_type	 type;
 	void			*dst;	/* borrowed */
+	int			 ch;
+	enum opt_num_type	 type;
 };
 /* A pointer of any other type than the macro's is a compile error. */
 #define OPT_NUM_ROW(ch, name, min, max, type, ctype, dst)		\
-	{ (ch), (name), (min), (max), (type), 1 ? (dst) : (ctype *)NULL }
+	{ (name), (min), (max), 1 ? (dst) : (ctype *)NULL, (ch), (type) }
 #define OPT_NUM_SIZE(ch, name, min, max, dst)				\
 	OPT_NUM_ROW(ch, name, min, max, OPT_T_SIZE, size_t, dst)
 #define OPT_NUM_UINT(ch, name, min, max, dst)				\

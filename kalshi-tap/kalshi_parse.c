@@ -122,40 +122,43 @@ get_ts(const json_t *obj, int64_t *out)
 }
 
 /*
- * A quote's numbers, in the order of a quote line: the bit saying it was
- * there, where it is kept, its key upstream (NULL: the caller's, since
- * the WS ticker and the REST market name the last price differently),
- * its key in the line, and whether it is a count of contracts (else a
+ * A quote's numbers, in the order of a quote line: where it is kept, its
+ * key upstream (NULL: the caller's, since the WS ticker and the REST
+ * market name the last price differently), its key in the line, the bit
+ * saying it was there, and whether it is a count of contracts (else a
  * price in dollars). Parsing, writing and comparing quotes go by it.
  */
 static const struct qfield {
-	unsigned	 bit;
 	size_t		 off;
 	const char	*wire;
 	const char	*key;
+	unsigned	 bit;
 	int		 count;
 } qfields[] = {
-	{ KQ_BID, offsetof(struct kalshi_quote, bid), "yes_bid_dollars",
-	    "bid", 0 },
-	{ KQ_ASK, offsetof(struct kalshi_quote, ask), "yes_ask_dollars",
-	    "ask", 0 },
-	{ KQ_LAST, offsetof(struct kalshi_quote, last), NULL, "last", 0 },
-	{ KQ_BID_SIZE, offsetof(struct kalshi_quote, bid_size),
-	    "yes_bid_size_fp", "bid_size", 1 },
-	{ KQ_ASK_SIZE, offsetof(struct kalshi_quote, ask_size),
-	    "yes_ask_size_fp", "ask_size", 1 },
-	{ KQ_VOLUME, offsetof(struct kalshi_quote, volume), "volume_fp",
-	    "volume", 1 },
-	{ KQ_OI, offsetof(struct kalshi_quote, open_interest),
-	    "open_interest_fp", "open_interest", 1 },
+	{ offsetof(struct kalshi_quote, bid), "yes_bid_dollars", "bid",
+	    KQ_BID, 0 },
+	{ offsetof(struct kalshi_quote, ask), "yes_ask_dollars", "ask",
+	    KQ_ASK, 0 },
+	{ offsetof(struct kalshi_quote, last), NULL, "last", KQ_LAST, 0 },
+	{ offsetof(struct kalshi_quote, bid_size), "yes_bid_size_fp",
+	    "bid_size", KQ_BID_SIZE, 1 },
+	{ offsetof(struct kalshi_quote, ask_size), "yes_ask_size_fp",
+	    "ask_size", KQ_ASK_SIZE, 1 },
+	{ offsetof(struct kalshi_quote, volume), "volume_fp", "volume",
+	    KQ_VOLUME, 1 },
+	{ offsetof(struct kalshi_quote, open_interest), "open_interest_fp",
+	    "open_interest", KQ_OI, 1 },
 };
 #define NQFIELDS	(sizeof(qfields) / sizeof(qfields[0]))
 
-/* The number f names in q. */
+/* The number f names in q (copied: no cast of q's bytes to a double). */
 static double
 qget(const struct kalshi_quote *q, const struct qfield *f)
 {
-	return *(const double *)((const char *)q + f->off);
+	double v;
+
+	memcpy(&v, (const char *)q + f->off, sizeof(v));
+	return v;
 }
 
 /* Reads the quote fields common to the WS ticker and the REST market. */
@@ -168,7 +171,7 @@ quote_fields(const json_t *o, struct kalshi_quote *q, const char *last_key)
 	for (f = qfields; f < qfields + NQFIELDS; f++)
 		if (get_upto(o, f->wire != NULL ? f->wire : last_key,
 		    f->count ? MAX_COUNT : 1, &v) == 0) {
-			*(double *)((char *)q + f->off) = v;
+			memcpy((char *)q + f->off, &v, sizeof(v));
 			q->has |= f->bit;
 		}
 	if (get_ts(o, &q->ts) == 0)
