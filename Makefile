@@ -121,7 +121,8 @@ FUZZ_FLAGS := -std=c11 -g -O1 $(DEFS) -I. -Icommon $(PKG_CFLAGS) \
 FUZZ_NAMES := $(notdir $(FUZZ_TARGETS:.c=))
 # The pure leaves of common/ every target may use (sort: each once).
 FUZZ_COMMON_SRCS := common/buf.c common/errbuf.c common/fnv.c \
-	common/hmap.c common/jscan.c common/jsonw.c common/strcopy.c \
+	common/digits.c common/hmap.c common/jscan.c common/jsonw.c \
+	common/strcopy.c \
 	common/vec.c
 define fuzz_rule
 $(FUZZ_BUILD)/$(1): tests/fuzz/$(1).c $(sort $(FUZZ_$(1)_SRCS) $(FUZZ_COMMON_SRCS))

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digits.h"
 #include "hmap.h"
 
 #include "align_int.h"
@@ -146,10 +147,8 @@ games_get(struct align *a, const char *id, int create)
 		goto done;
 	if (a->ngames >= a->cfg.max_games)
 		evict(a);
-	if (vec_grow(&a->games, &a->gcap, a->ngames + 1,
-	    sizeof(*a->games), 16) == -1)
-		return NULL;
-	if ((g = calloc(1, sizeof(*g))) == NULL)
+	if ((g = vec_grow_new(&a->games, &a->gcap, a->ngames,
+	    sizeof(*g))) == NULL)
 		return NULL;
 	strcopy(g->id, sizeof(g->id), id);
 	g->elo = g->klo = NONE;
@@ -168,12 +167,9 @@ done:
 int
 games_valid_id(const char *s)
 {
-	size_t n = 0;
+	size_t n = strlen(s);
 
-	for (; s[n]; n++)
-		if (s[n] < '0' || s[n] > '9')
-			return 0;
-	return n > 0 && n < 24;
+	return n > 0 && n < 24 && digits_only(s, n);
 }
 
 static void

@@ -62,10 +62,8 @@ market_get(struct align *a, const char *ticker)
 	/* Two markets a game, and some room for strays. */
 	if (a->nmarkets >= 4 * a->cfg.max_games + 64)
 		return NULL;
-	if (vec_grow(&a->mlist, &a->mcap, a->nmarkets + 1,
-	    sizeof(*a->mlist), 16) == -1)
-		return NULL;
-	if ((m = calloc(1, sizeof(*m))) == NULL)
+	if ((m = vec_grow_new(&a->mlist, &a->mcap, a->nmarkets,
+	    sizeof(*m))) == NULL)
 		return NULL;
 	strcopy(m->ticker, sizeof(m->ticker), ticker);
 	if (hmap_put(&a->markets, m->ticker, m) == -1) {

@@ -75,9 +75,8 @@ align_map_load(struct align *a, const char *text, size_t len,
 		if (hmap_get(&a->map, f[1], strlen(f[1])) != NULL)
 			return errbuf_set(err, "line %d: %s mapped twice",
 			    lineno, f[1]);
-		if (vec_grow(&a->mapents, &a->mapcap, a->nmap + 1,
-		    sizeof(*a->mapents), 16) == -1 ||
-		    (me = calloc(1, sizeof(*me))) == NULL)
+		if ((me = vec_grow_new(&a->mapents, &a->mapcap, a->nmap,
+		    sizeof(*me))) == NULL)
 			return errbuf_set(err, "out of memory");
 		a->mapents[a->nmap++] = me;
 		strcopy(me->ticker, sizeof(me->ticker), f[1]);

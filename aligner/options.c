@@ -80,6 +80,23 @@ void
 aligner_options(struct aligner_opts *o, int argc, char **argv)
 {
 	static const char *const stdin_only[] = { "-" };
+	const struct opt_num nums[] = {
+		OPT_NUM_SIZE(OPT_BACKLOG, "--max-backlog", 4096, 1LL << 40,
+		    &o->max_backlog),
+		OPT_NUM_SIZE(OPT_GAMES, "--max-games", 1, 1000000,
+		    &o->acfg.max_games),
+		OPT_NUM_SIZE(OPT_LINE, "--max-line", 256, 64 * 1024 * 1024,
+		    &o->max_line),
+		OPT_NUM_SIZE(OPT_POINTS, "--max-points", 16, 100000000,
+		    &o->acfg.max_points),
+		OPT_NUM_SIZE(OPT_TICK, "--max-tick", 1, 10000000,
+		    &o->acfg.max_tick),
+		OPT_NUM_SIZE(OPT_UNMAPPED, "--max-unmapped", 1, 100000000,
+		    &o->acfg.max_unmapped),
+		OPT_NUM_READY_FD(&o->ready_fd),
+		OPT_NUM_SIZE(OPT_MAXLEN, "--stream-maxlen", 10, 100000000,
+		    &o->stream_maxlen),
+	};
 	struct errbuf err;
 	int ch, i, stdin_used = 0;
 
@@ -109,41 +126,13 @@ aligner_options(struct aligner_opts *o, int argc, char **argv)
 		case OPT_MAP:
 			o->map = optarg;
 			break;
-		case OPT_BACKLOG:
-			o->max_backlog = (size_t)opt_int_or_die("--max-backlog",
-			    optarg, 4096, 1LL << 40);
-			break;
-		case OPT_GAMES:
-			o->acfg.max_games = (size_t)opt_int_or_die("--max-games",
-			    optarg, 1, 1000000);
-			break;
-		case OPT_LINE:
-			o->max_line = (size_t)opt_int_or_die("--max-line", optarg,
-			    256, 64 * 1024 * 1024);
-			break;
-		case OPT_POINTS:
-			o->acfg.max_points = (size_t)opt_int_or_die(
-			    "--max-points", optarg, 16, 100000000);
-			break;
-		case OPT_TICK:
-			o->acfg.max_tick = (size_t)opt_int_or_die("--max-tick",
-			    optarg, 1, 10000000);
-			break;
-		case OPT_UNMAPPED:
-			o->acfg.max_unmapped = (size_t)opt_int_or_die(
-			    "--max-unmapped", optarg, 1, 100000000);
-			break;
 		case OPT_EXPIRE:
 			o->stream_expire = opt_duration_or_die("--stream-expire",
 			    optarg, 1000, 30LL * 86400000) / 1000;
 			break;
-		case OPT_MAXLEN:
-			o->stream_maxlen = (size_t)opt_int_or_die(
-			    "--stream-maxlen", optarg, 10, 100000000);
-			break;
 		default:
-			/* -q, -v, -V and --ready-fd, as in every tool. */
-			if (!opt_common(ch, optarg, &o->ready_fd))
+			/* -q, -v, -V and the numbers, as in every tool. */
+			if (!opt_common(ch, optarg, nums, OPT_NUM_N(nums)))
 				opt_usage_error("unknown option");
 		}
 	}

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "digits.h"
 #include "espn.h"
 #include "espn_int.h"
 #include "jsonutil.h"
@@ -22,7 +23,7 @@ static int
 get_id(const json_t *v, char *dst, size_t cap)
 {
 	const char *s;
-	size_t i, n;
+	size_t n;
 
 	if (json_is_integer(v)) {
 		if (json_integer_value(v) < 0)
@@ -36,11 +37,8 @@ get_id(const json_t *v, char *dst, size_t cap)
 		return -1;
 	s = json_string_value(v);
 	n = strlen(s);
-	if (n == 0 || n >= cap)
+	if (n == 0 || n >= cap || !digits_only(s, n))
 		return -1;
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
 	memcpy(dst, s, n + 1);
 	return 0;
 }

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digits.h"
 #include "espn.h"
 #include "espn_int.h"
 #include "jscan.h"
@@ -58,11 +59,8 @@ tok_int(const char *v, const char *ve, long long *out)
 	int rc, integer;
 
 	if ((rc = tok_str(v, ve, &s, &n)) != 0) {
-		if (rc == BAIL || n == 0 || n > 15)
+		if (rc == BAIL || n == 0 || n > 15 || !digits_only(s, n))
 			return BAIL;
-		for (i = 0; i < n; i++)
-			if (s[i] < '0' || s[i] > '9')
-				return BAIL;
 		*out = 0;
 		for (i = 0; i < n; i++)
 			*out = *out * 10 + (s[i] - '0');

@@ -23,6 +23,50 @@ opt_set_usage(const char *prog, const char *usage)
 	prog_usage = usage;
 }
 
+/* Sets *errstr to "invalid" and returns -1: every unparsable value. */
+static int
+invalid(const char **errstr)
+{
+	*errstr = "invalid";
+	return -1;
+}
+
+/* What no number may start with: nothing at all, or a space. */
+static int
+bad_start(const char *s)
+{
+	return s == NULL || *s == '\0' || *s == ' ';
+}
+
+/*
+ * s's leading finite double into *v and where it stopped into *end;
+ * 0, or -1 with *errstr "invalid" (no digits, out of range or not finite).
+ */
+static int
+real_prefix(const char *s, double *v, char **end, const char **errstr)
+{
+	errno = 0;
+	*v = strtod(s, end);
+	if (*end == s || !isfinite(*v) || errno == ERANGE)
+		return invalid(errstr);
+	return 0;
+}
+
+/* v within [min, max]: 0, or -1 with *errstr "too small" / "too large". */
+static int
+in_range(double v, double min, double max, const char **errstr)
+{
+	if (v < min) {
+		*errstr = "too small";
+		return -1;
+	}
+	if (v > max) {
+		*errstr = "too large";
+		return -1;
+	}
+	return 0;
+}
+
 int
 opt_int(const char *s, long long min, long long max, long long *out,
     const char **errstr)
@@ -30,16 +74,12 @@ opt_int(const char *s, long long min, long long max, long long *out,
 	char *end;
 	long long v;
 
+	if (bad_start(s))
+		return invalid(errstr);
 	errno = 0;
-	if (s == NULL || *s == '\0' || *s == ' ') {
-		*errstr = "invalid";
-		return -1;
-	}
 	v = strtoll(s, &end, 10);
-	if (*end != '\0') {
-		*errstr = "invalid";
-		return -1;
-	}
+	if (*end != '\0')
+		return invalid(errstr);
 	if ((errno == ERANGE && v == LLONG_MIN) || v < min) {
 		*errstr = "too small";
 		return -1;
@@ -59,24 +99,11 @@ opt_double(const char *s, double min, double max, double *out,
 	char *end;
 	double v;
 
-	errno = 0;
-	if (s == NULL || *s == '\0' || *s == ' ') {
-		*errstr = "invalid";
+	if (bad_start(s) || real_prefix(s, &v, &end, errstr) == -1 ||
+	    *end != '\0')
+		return invalid(errstr);
+	if (in_range(v, min, max, errstr) == -1)
 		return -1;
-	}
-	v = strtod(s, &end);
-	if (*end != '\0' || !isfinite(v) || errno == ERANGE) {
-		*errstr = "invalid";
-		return -1;
-	}
-	if (v < min) {
-		*errstr = "too small";
-		return -1;
-	}
-	if (v > max) {
-		*errstr = "too large";
-		return -1;
-	}
 	*out = v;
 	return 0;
 }
@@ -85,38 +112,23 @@ int
 opt_duration_ms(const char *s, int64_t min_ms, int64_t max_ms, int64_t *out,
     const char **errstr)
 {
+	double v, scale;
 	char *end;
-	double v, scale = 1000.0;
 
-	errno = 0;
-	if (s == NULL || *s == '\0' || *s == ' ' || *s == '-') {
-		*errstr = "invalid";
-		return -1;
-	}
-	v = strtod(s, &end);
-	if (end == s || !isfinite(v) || errno == ERANGE) {
-		*errstr = "invalid";
-		return -1;
-	}
+	if (bad_start(s) || *s == '-' ||
+	    real_prefix(s, &v, &end, errstr) == -1)
+		return invalid(errstr);
 	if (strcmp(end, "ms") == 0)
 		scale = 1.0;
 	else if (strcmp(end, "s") == 0 || *end == '\0')
 		scale = 1000.0;
 	else if (strcmp(end, "m") == 0)
 		scale = 60000.0;
-	else {
-		*errstr = "invalid";
-		return -1;
-	}
+	else
+		return invalid(errstr);
 	v *= scale;
-	if (v < (double)min_ms) {
-		*errstr = "too small";
+	if (in_range(v, (double)min_ms, (double)max_ms, errstr) == -1)
 		return -1;
-	}
-	if (v > (double)max_ms) {
-		*errstr = "too large";
-		return -1;
-	}
 	*out = (int64_t)llround(v);
 	return 0;
 }
@@ -267,19 +279,38 @@ opt_duration_or_die(const char *name, const char *s, int64_t min_ms,
 }
 
 int
-opt_ready_fd(const char *arg)
+opt_num(const struct opt_num *t, size_t n, int ch, const char *arg)
 {
-	return (int)opt_int_or_die("--ready-fd", arg, 0, OPTS_READY_FD_MAX);
-}
+	size_t i;
 
-unsigned
-opt_give_up(const char *arg)
-{
-	return (unsigned)opt_int_or_die("--give-up", arg, 0, OPTS_GIVE_UP_MAX);
+	for (i = 0; i < n; i++)
+		if (t[i].ch == ch)
+			break;
+	if (i == n)
+		return 0;
+	switch (t[i].type) {
+	case OPT_T_SIZE:
+		*(size_t *)t[i].dst = (size_t)opt_int_or_die(t[i].name, arg,
+		    t[i].min, t[i].max);
+		break;
+	case OPT_T_UINT:
+		*(unsigned *)t[i].dst = (unsigned)opt_int_or_die(t[i].name,
+		    arg, t[i].min, t[i].max);
+		break;
+	case OPT_T_INT:
+		*(int *)t[i].dst = (int)opt_int_or_die(t[i].name, arg,
+		    t[i].min, t[i].max);
+		break;
+	case OPT_T_MS:
+		*(int64_t *)t[i].dst = opt_duration_or_die(t[i].name, arg,
+		    t[i].min, t[i].max);
+		break;
+	}
+	return 1;
 }
 
 int
-opt_common(int ch, const char *arg, int *ready_fd)
+opt_common(int ch, const char *arg, const struct opt_num *nums, size_t n)
 {
 	switch (ch) {
 	case 'q':
@@ -290,10 +321,7 @@ opt_common(int ch, const char *arg, int *ready_fd)
 		return 1;
 	case 'V':
 		opt_version();
-	case OPTS_READY_FD:
-		*ready_fd = opt_ready_fd(arg);
-		return 1;
 	default:
-		return 0;
+		return opt_num(nums, n, ch, arg);
 	}
 }

@@ -44,6 +44,45 @@ double	opt_double_or_die(const char *name, const char *s, double min,
 int64_t	opt_duration_or_die(const char *name, const char *s, int64_t min_ms,
 	    int64_t max_ms);
 
+/*
+ * The options that are only a number in a range, as a table a tool keeps
+ * beside its longopts: getopt_long's value, the name the usage error
+ * says, the range (a duration's in ms) and where the value goes. Rows
+ * are made with the OPT_NUM_* macros, which check dst's type.
+ */
+enum opt_num_type {
+	OPT_T_SIZE,		/* size_t, opt_int */
+	OPT_T_UINT,		/* unsigned, opt_int */
+	OPT_T_INT,		/* int, opt_int */
+	OPT_T_MS,		/* int64_t, opt_duration_ms */
+};
+struct opt_num {
+	const char		*name;
+	long long		 min, max;
+	void			*dst;	/* borrowed */
+	int			 ch;
+	enum opt_num_type	 type;
+};
+/* A pointer of any other type than the macro's is a compile error. */
+#define OPT_NUM_ROW(ch, name, min, max, type, ctype, dst)		\
+	{ (name), (min), (max), 1 ? (dst) : (ctype *)NULL, (ch), (type) }
+#define OPT_NUM_SIZE(ch, name, min, max, dst)				\
+	OPT_NUM_ROW(ch, name, min, max, OPT_T_SIZE, size_t, dst)
+#define OPT_NUM_UINT(ch, name, min, max, dst)				\
+	OPT_NUM_ROW(ch, name, min, max, OPT_T_UINT, unsigned, dst)
+#define OPT_NUM_INT(ch, name, min, max, dst)				\
+	OPT_NUM_ROW(ch, name, min, max, OPT_T_INT, int, dst)
+#define OPT_NUM_MS(ch, name, min, max, dst)				\
+	OPT_NUM_ROW(ch, name, min, max, OPT_T_MS, int64_t, dst)
+#define OPT_NUM_N(t)	(sizeof(t) / sizeof((t)[0]))
+
+/*
+ * When ch is the option of one of t's n rows: stores arg's value through
+ * its dst, or exits 64 as opt_int_or_die and opt_duration_or_die do,
+ * and returns 1. Else 0, nothing touched.
+ */
+int	opt_num(const struct opt_num *t, size_t n, int ch, const char *arg);
+
 /* A listen address's host: at most this many bytes with the NUL. */
 #define OPTS_HOST_MAX	256
 /*
@@ -82,15 +121,18 @@ void	opt_version(void) __attribute__((noreturn));
 /* -G, --give-up N: failures in a row before exit 69; 0 never. */
 #define OPTS_GIVE_UP_MAX	1000000
 
-/* --ready-fd's value, or exits 64 with the usage line. */
-int	opt_ready_fd(const char *arg);
-/* --give-up's value (0 .. OPTS_GIVE_UP_MAX), or exits 64. */
-unsigned opt_give_up(const char *arg);
+/* Their rows in a tool's opt_num table, the same range everywhere. */
+#define OPT_NUM_READY_FD(dst)						\
+	OPT_NUM_INT(OPTS_READY_FD, "--ready-fd", 0, OPTS_READY_FD_MAX, dst)
+#define OPT_NUM_GIVE_UP(dst)						\
+	OPT_NUM_UINT('G', "--give-up", 0, OPTS_GIVE_UP_MAX, dst)
 /*
- * The options that mean the same in every tool: -q, -v, -V and
- * --ready-fd. Returns 1 when ch was one of them (handled: -V exits,
- * --ready-fd sets *ready_fd from arg or exits 64), else 0.
+ * What every tool parses alike: -q, -v and -V, then its numbers (the n
+ * rows of nums, as opt_num: its limits, --ready-fd, --give-up). Returns
+ * 1 when ch was one of them (handled: -V exits, a bad value exits 64),
+ * else 0.
  */
-int	opt_common(int ch, const char *arg, int *ready_fd);
+int	opt_common(int ch, const char *arg, const struct opt_num *nums,
+	    size_t n);
 
 #endif

@@ -15,6 +15,7 @@
 #include <hiredis/async.h>
 #include <jansson.h>
 
+#include "digits.h"
 #include "log.h"
 #include "link.h"
 #include "output_redis.h"
@@ -129,15 +130,11 @@ game_get(struct oredis *s, const char *id)
 	for (i = s->ngames; i > 0; i--)
 		if (strcmp(s->games[i - 1]->id, id) == 0)
 			return s->games[i - 1];
-	if (n == 0 || n > GAME_ID_MAX || s->ngames >= MAX_GAMES)
+	if (n == 0 || n > GAME_ID_MAX || s->ngames >= MAX_GAMES ||
+	    !digits_only(id, n))
 		return NULL;
-	for (i = 0; i < n; i++)
-		if (id[i] < '0' || id[i] > '9')
-			return NULL;
-	if (vec_grow(&s->games, &s->gcap, s->ngames + 1, sizeof(*s->games),
-	    16) == -1)
-		return NULL;
-	if ((g = calloc(1, sizeof(*g))) == NULL)
+	if ((g = vec_grow_new(&s->games, &s->gcap, s->ngames,
+	    sizeof(*g))) == NULL)
 		return NULL;
 	memcpy(g->id, id, n + 1);
 	(void)redis_url_game_key(&s->url, id, g->key, sizeof(g->key));
@@ -570,10 +567,8 @@ oredis_open(uv_loop_t *loop, const char *spec, const struct output_cfg *cfg,
 	struct redis_conn_cfg rcfg;
 	struct oredis *s;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		errbuf_set(err, "out of memory");
+	if ((s = errbuf_calloc(sizeof(*s), err)) == NULL)
 		return NULL;
-	}
 	if (redis_url_parse(spec, &s->url, err) == -1) {
 		free(s);
 		return NULL;

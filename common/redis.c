@@ -214,10 +214,8 @@ redis_conn_new(uv_loop_t *loop, const struct redis_conn_cfg *cfg,
 {
 	struct redis_conn *rc;
 
-	if ((rc = calloc(1, sizeof(*rc))) == NULL) {
-		errbuf_set(err, "out of memory");
+	if ((rc = errbuf_calloc(sizeof(*rc), err)) == NULL)
 		return NULL;
-	}
 	rc->loop = loop;
 	rc->cfg = *cfg;
 	if (rc->cfg.base_ms <= 0)

@@ -27,3 +27,11 @@ vec_grow(void *pp, size_t *cap, size_t need, size_t elem, size_t first)
 	*cap = ncap;
 	return 0;
 }
+
+void *
+vec_grow_new(void *pp, size_t *cap, size_t n, size_t elem)
+{
+	if (vec_grow(pp, cap, n + 1, sizeof(void *), 16) == -1)
+		return NULL;
+	return calloc(1, elem);
+}

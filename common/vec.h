@@ -17,5 +17,13 @@
  */
 int	vec_grow(void *pp, size_t *cap, size_t need, size_t elem,
 	    size_t first);
+/*
+ * For an array of pointers *(T ***)pp with n in use: room for one more
+ * (vec_grow, from 16), then a new zeroed element of elem bytes. Returns
+ * the element, not yet in the array (the caller stores it at index n
+ * and counts it, or frees it), or NULL out of memory, the array as it
+ * was or grown.
+ */
+void	*vec_grow_new(void *pp, size_t *cap, size_t n, size_t elem);
 
 #endif

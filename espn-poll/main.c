@@ -10,6 +10,7 @@
 
 #include <uv.h>
 
+#include "digits.h"
 #include "fetch.h"
 #include "log.h"
 #include "opts.h"
@@ -93,10 +94,11 @@ static const struct option longopts[] = {
 struct app {
 	struct service	 svc;
 	const char	*games[MAX_LIST], *dates[MAX_LIST];
-	size_t		 ngames, ndates;
-	const char	*base, *output, *replay_path, *ua;
-	int64_t		 interval, sb_interval, retry_base, timeout;
-	long long	 give_up;
+	/* The options go straight where they are used; pcfg borrows the
+	 * two lists above. */
+	struct poller_cfg pcfg;
+	struct fetch_cfg fcfg;
+	const char	*output, *replay_path;
 	int		 ready_fd;
 	double		 speed;
 	int		 once;
@@ -109,14 +111,25 @@ struct app {
 static int
 valid_digits(const char *s, size_t min, size_t max)
 {
-	size_t n = strlen(s), i;
+	size_t n = strlen(s);
 
-	if (n < min || n > max)
-		return 0;
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
+	return n >= min && n <= max && digits_only(s, n);
+}
+
+/*
+ * --date and --game: arg (borrowed from argv) appended to list, which
+ * holds *n of MAX_LIST, when it is min to max digits; else exits 64,
+ * "name arg: want", or "name: at most MAX_LIST" when list is full.
+ */
+static void
+list_add(const char **list, size_t *n, const char *name, const char *arg,
+    size_t min, size_t max, const char *want)
+{
+	if (!valid_digits(arg, min, max))
+		opt_usage_error("%s %s: %s", name, arg, want);
+	if (*n == MAX_LIST)
+		opt_usage_error("%s: at most %d", name, MAX_LIST);
+	list[(*n)++] = arg;
 }
 
 /*
@@ -190,96 +203,86 @@ on_output_error(void *arg, struct output *out, int uverr)
 static void
 parse_options(int argc, char *argv[], struct app *a)
 {
+	const struct opt_num nums[] = {
+		OPT_NUM_GIVE_UP(&a->pcfg.give_up),
+		OPT_NUM_MS(OPT_INTERVAL, "--interval", 10, 3600000,
+		    &a->pcfg.interval_ms),
+		OPT_NUM_READY_FD(&a->ready_fd),
+		OPT_NUM_MS('R', "--retry-base", 1, 3600000,
+		    &a->pcfg.retry_base_ms),
+		OPT_NUM_MS('t', "--timeout", 10, 600000, &a->fcfg.timeout_ms),
+	};
+	int64_t sb;
 	int ch, speed_set = 0;
 
 	memset(a, 0, sizeof(*a));
-	a->base = DEFAULT_BASE;
+	a->pcfg.base_url = DEFAULT_BASE;
+	a->pcfg.interval_ms = 5000;
+	a->pcfg.scoreboard_interval_ms = 15000;
+	a->pcfg.games = a->games;
+	a->pcfg.dates = a->dates;
+	a->pcfg.give_up = 10;
+	a->pcfg.retry_base_ms = 1000;
+	a->fcfg.user_agent = USER_AGENT;
+	a->fcfg.timeout_ms = 10000;
 	a->output = "-";
-	a->ua = USER_AGENT;
-	a->interval = 5000;
-	a->sb_interval = 15000;
-	a->retry_base = 1000;
-	a->timeout = 10000;
-	a->give_up = 10;
 	a->ready_fd = -1;
 	a->speed = 1.0;
 	while ((ch = getopt_long(argc, argv, "1b:g:G:ho:qR:r:s:t:u:vVx:",
 	    longopts, NULL)) != -1) {
 		switch (ch) {
 		case '1':
-			a->once = 1;
+			a->pcfg.once = 1;
 			break;
 		case 'b':
-			a->base = optarg;
+			a->pcfg.base_url = optarg;
 			break;
 		case OPT_DATE:
-			if (!valid_digits(optarg, 8, 8))
-				opt_usage_error("--date %s: want YYYYMMDD",
-				    optarg);
-			if (a->ndates == MAX_LIST)
-				opt_usage_error("--date: at most %d",
-				    MAX_LIST);
-			a->dates[a->ndates++] = optarg;
+			list_add(a->dates, &a->pcfg.ndates, "--date", optarg,
+			    8, 8, "want YYYYMMDD");
 			break;
 		case 'g':
-			if (!valid_digits(optarg, 1, 20))
-				opt_usage_error("--game %s: want an ESPN event "
-				    "id (digits)", optarg);
-			if (a->ngames == MAX_LIST)
-				opt_usage_error("--game: at most %d",
-				    MAX_LIST);
-			a->games[a->ngames++] = optarg;
-			break;
-		case 'G':
-			a->give_up = opt_give_up(optarg);
+			list_add(a->games, &a->pcfg.ngames, "--game", optarg,
+			    1, 20, "want an ESPN event id (digits)");
 			break;
 		case 'h':
 			printf("usage: %s\n\n%s", usage, help);
 			exit(0);
-		case OPT_INTERVAL:
-			a->interval = opt_duration_or_die("--interval", optarg, 10,
-			    3600000);
-			break;
 		case 'o':
 			a->output = optarg;
-			break;
-		case 'R':
-			a->retry_base = opt_duration_or_die("--retry-base", optarg,
-			    1, 3600000);
 			break;
 		case 'r':
 			a->replay_path = optarg;
 			break;
 		case 's':
-			a->sb_interval = opt_duration_or_die(
-			    "--scoreboard-interval", optarg, 0, 3600000);
-			if (a->sb_interval > 0 && a->sb_interval < 10)
+			sb = opt_duration_or_die("--scoreboard-interval", optarg,
+			    0, 3600000);
+			if (sb > 0 && sb < 10)
 				opt_usage_error("--scoreboard-interval: 0 or "
 				    "at least 10ms");
-			break;
-		case 't':
-			a->timeout = opt_duration_or_die("--timeout", optarg, 10,
-			    600000);
+			a->pcfg.scoreboard_interval_ms = sb;
 			break;
 		case 'u':
-			a->ua = optarg;
+			a->fcfg.user_agent = optarg;
 			break;
 		case 'x':
 			a->speed = opt_double_or_die("--speed", optarg, 0.001, 1e9);
 			speed_set = 1;
 			break;
 		default:
-			if (!opt_common(ch, optarg, &a->ready_fd))
+			/* -q, -v, -V and the numbers, as in every tool. */
+			if (!opt_common(ch, optarg, nums, OPT_NUM_N(nums)))
 				opt_usage_error("unknown option");
 		}
 	}
 	if (optind != argc)
 		opt_usage_error("unexpected argument %s", argv[optind]);
-	if (*a->ua == '\0')
+	if (*a->fcfg.user_agent == '\0')
 		opt_usage_error("--user-agent: ESPN refuses an empty one");
 	if (speed_set && a->replay_path == NULL)
 		opt_usage_error("--speed goes with --replay");
-	if (a->replay_path == NULL && a->sb_interval == 0 && a->ngames == 0)
+	if (a->replay_path == NULL && a->pcfg.scoreboard_interval_ms == 0 &&
+	    a->pcfg.ngames == 0)
 		opt_usage_error("nothing to poll: no scoreboard and no --game");
 }
 
@@ -289,8 +292,6 @@ wire(struct app *a)
 {
 	struct errbuf err = { "" };
 	struct output_cfg ocfg;
-	struct fetch_cfg fcfg;
-	struct poller_cfg pcfg;
 	uv_loop_t *loop = &a->svc.loop;
 
 	memset(&ocfg, 0, sizeof(ocfg));
@@ -311,37 +312,24 @@ wire(struct app *a)
 		}
 		return 0;
 	}
-	memset(&fcfg, 0, sizeof(fcfg));
-	fcfg.user_agent = a->ua;
-	fcfg.timeout_ms = a->timeout;
-	if ((a->fetch = fetch_new(loop, &fcfg, &err)) == NULL) {
+	if ((a->fetch = fetch_new(loop, &a->fcfg, &err)) == NULL) {
 		log_error("fetch", "error=%s", log_str(err.msg));
 		return EXIT_SOFTWARE;
 	}
-	memset(&pcfg, 0, sizeof(pcfg));
-	pcfg.base_url = a->base;
-	pcfg.interval_ms = a->interval;
-	pcfg.scoreboard_interval_ms = a->sb_interval;
-	pcfg.games = a->games;
-	pcfg.ngames = a->ngames;
-	pcfg.dates = a->dates;
-	pcfg.ndates = a->ndates;
-	pcfg.once = a->once;
-	pcfg.give_up = (unsigned)a->give_up;
-	pcfg.retry_base_ms = a->retry_base;
-	pcfg.fetch = a->fetch;
-	pcfg.out = a->out;
-	pcfg.on_exit = on_exit_code;
-	pcfg.arg = a;
-	if ((a->poller = poller_new(loop, &pcfg, &err)) == NULL ||
+	a->pcfg.fetch = a->fetch;
+	a->pcfg.out = a->out;
+	a->pcfg.on_exit = on_exit_code;
+	a->pcfg.arg = a;
+	if ((a->poller = poller_new(loop, &a->pcfg, &err)) == NULL ||
 	    poller_start(a->poller, &err) == -1) {
 		log_error("poller", "error=%s", log_str(err.msg));
 		return EXIT_SOFTWARE;
 	}
 	log_info("polling", "base=%s games=%zu dates=%zu "
 	    "interval_ms=%lld scoreboard_interval_ms=%lld",
-	    log_str(a->base), a->ngames, a->ndates, (long long)a->interval,
-	    (long long)a->sb_interval);
+	    log_str(a->pcfg.base_url), a->pcfg.ngames, a->pcfg.ndates,
+	    (long long)a->pcfg.interval_ms,
+	    (long long)a->pcfg.scoreboard_interval_ms);
 	return 0;
 }
 

@@ -194,10 +194,8 @@ replay_new(uv_loop_t *loop, const char *path, double speed,
 {
 	struct replay *r;
 
-	if ((r = calloc(1, sizeof(*r))) == NULL) {
-		errbuf_set(err, "out of memory");
+	if ((r = errbuf_calloc(sizeof(*r), err)) == NULL)
 		return NULL;
-	}
 	if ((r->fp = fopen(path, "r")) == NULL) {
 		errbuf_set(err, "%s: %s", path, strerror(errno));
 		free(r);

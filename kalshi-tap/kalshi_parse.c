@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,26 +63,30 @@ get_decimal(const json_t *obj, const char *key, double *out)
 	return parse_decimal(json_string_value(v), out);
 }
 
+/* obj's decimal string member key, when it is 0 to max: 0, else -1. */
 static int
-get_price(const json_t *obj, const char *key, double *out)
+get_upto(const json_t *obj, const char *key, double max, double *out)
 {
 	double v;
 
-	if (get_decimal(obj, key, &v) != 0 || v < 0 || v > 1)
+	if (get_decimal(obj, key, &v) != 0 || v < 0 || v > max)
 		return -1;
 	*out = v;
 	return 0;
 }
 
+/* A price in dollars (= probability). */
+static int
+get_price(const json_t *obj, const char *key, double *out)
+{
+	return get_upto(obj, key, 1, out);
+}
+
+/* A count of contracts. */
 static int
 get_count(const json_t *obj, const char *key, double *out)
 {
-	double v;
-
-	if (get_decimal(obj, key, &v) != 0 || v < 0 || v > MAX_COUNT)
-		return -1;
-	*out = v;
-	return 0;
+	return get_upto(obj, key, MAX_COUNT, out);
 }
 
 static int
@@ -116,24 +121,59 @@ get_ts(const json_t *obj, int64_t *out)
 	return -1;
 }
 
+/*
+ * A quote's numbers, in the order of a quote line: where it is kept, its
+ * key upstream (NULL: the caller's, since the WS ticker and the REST
+ * market name the last price differently), its key in the line, the bit
+ * saying it was there, and whether it is a count of contracts (else a
+ * price in dollars). Parsing, writing and comparing quotes go by it.
+ */
+static const struct qfield {
+	size_t		 off;
+	const char	*wire;
+	const char	*key;
+	unsigned	 bit;
+	int		 count;
+} qfields[] = {
+	{ offsetof(struct kalshi_quote, bid), "yes_bid_dollars", "bid",
+	    KQ_BID, 0 },
+	{ offsetof(struct kalshi_quote, ask), "yes_ask_dollars", "ask",
+	    KQ_ASK, 0 },
+	{ offsetof(struct kalshi_quote, last), NULL, "last", KQ_LAST, 0 },
+	{ offsetof(struct kalshi_quote, bid_size), "yes_bid_size_fp",
+	    "bid_size", KQ_BID_SIZE, 1 },
+	{ offsetof(struct kalshi_quote, ask_size), "yes_ask_size_fp",
+	    "ask_size", KQ_ASK_SIZE, 1 },
+	{ offsetof(struct kalshi_quote, volume), "volume_fp", "volume",
+	    KQ_VOLUME, 1 },
+	{ offsetof(struct kalshi_quote, open_interest), "open_interest_fp",
+	    "open_interest", KQ_OI, 1 },
+};
+#define NQFIELDS	(sizeof(qfields) / sizeof(qfields[0]))
+
+/* The number f names in q (copied: no cast of q's bytes to a double). */
+static double
+qget(const struct kalshi_quote *q, const struct qfield *f)
+{
+	double v;
+
+	memcpy(&v, (const char *)q + f->off, sizeof(v));
+	return v;
+}
+
 /* Reads the quote fields common to the WS ticker and the REST market. */
 static void
 quote_fields(const json_t *o, struct kalshi_quote *q, const char *last_key)
 {
-	if (get_price(o, "yes_bid_dollars", &q->bid) == 0)
-		q->has |= KQ_BID;
-	if (get_price(o, "yes_ask_dollars", &q->ask) == 0)
-		q->has |= KQ_ASK;
-	if (get_price(o, last_key, &q->last) == 0)
-		q->has |= KQ_LAST;
-	if (get_count(o, "yes_bid_size_fp", &q->bid_size) == 0)
-		q->has |= KQ_BID_SIZE;
-	if (get_count(o, "yes_ask_size_fp", &q->ask_size) == 0)
-		q->has |= KQ_ASK_SIZE;
-	if (get_count(o, "volume_fp", &q->volume) == 0)
-		q->has |= KQ_VOLUME;
-	if (get_count(o, "open_interest_fp", &q->open_interest) == 0)
-		q->has |= KQ_OI;
+	const struct qfield *f;
+	double v;
+
+	for (f = qfields; f < qfields + NQFIELDS; f++)
+		if (get_upto(o, f->wire != NULL ? f->wire : last_key,
+		    f->count ? MAX_COUNT : 1, &v) == 0) {
+			memcpy((char *)q + f->off, &v, sizeof(v));
+			q->has |= f->bit;
+		}
 	if (get_ts(o, &q->ts) == 0)
 		q->has |= KQ_TS;
 }
@@ -460,26 +500,17 @@ kalshi_market_line(const struct kalshi_market *m)
 json_t *
 kalshi_quote_line(const struct kalshi_quote *q, int64_t recv_ts)
 {
+	const struct qfield *f;
 	json_t *o;
 	int bad = 0;
 
 	if ((o = tick_new("quote", q->ticker, (q->has & KQ_TS) ? q->ts : recv_ts,
 	    recv_ts, &bad)) == NULL)
 		return NULL;
-	if (q->has & KQ_BID)
-		bad |= set_new(o, "bid", json_real(q->bid));
-	if (q->has & KQ_ASK)
-		bad |= set_new(o, "ask", json_real(q->ask));
-	if (q->has & KQ_LAST)
-		bad |= set_new(o, "last", json_real(q->last));
-	if (q->has & KQ_BID_SIZE)
-		bad |= set_new(o, "bid_size", count_json(q->bid_size));
-	if (q->has & KQ_ASK_SIZE)
-		bad |= set_new(o, "ask_size", count_json(q->ask_size));
-	if (q->has & KQ_VOLUME)
-		bad |= set_new(o, "volume", count_json(q->volume));
-	if (q->has & KQ_OI)
-		bad |= set_new(o, "open_interest", count_json(q->open_interest));
+	for (f = qfields; f < qfields + NQFIELDS; f++)
+		if (q->has & f->bit)
+			bad |= set_new(o, f->key, f->count ?
+			    count_json(qget(q, f)) : json_real(qget(q, f)));
 	return line_done(o, bad);
 }
 
@@ -505,16 +536,14 @@ int
 kalshi_quote_same(const struct kalshi_quote *a, const struct kalshi_quote *b)
 {
 	unsigned h = a->has & ~(unsigned)KQ_TS;
+	const struct qfield *f;
 
 	if (h != (b->has & ~(unsigned)KQ_TS))
 		return 0;
-	return (!(h & KQ_BID) || a->bid == b->bid) &&
-	    (!(h & KQ_ASK) || a->ask == b->ask) &&
-	    (!(h & KQ_LAST) || a->last == b->last) &&
-	    (!(h & KQ_BID_SIZE) || a->bid_size == b->bid_size) &&
-	    (!(h & KQ_ASK_SIZE) || a->ask_size == b->ask_size) &&
-	    (!(h & KQ_VOLUME) || a->volume == b->volume) &&
-	    (!(h & KQ_OI) || a->open_interest == b->open_interest);
+	for (f = qfields; f < qfields + NQFIELDS; f++)
+		if ((h & f->bit) && qget(a, f) != qget(b, f))
+			return 0;
+	return 1;
 }
 
 int

@@ -111,8 +111,7 @@ load(const char *path, int private, int *loose, struct errbuf *err)
 		EVP_PKEY_free(pkey);
 		goto done;
 	}
-	if ((k = calloc(1, sizeof(*k))) == NULL) {
-		errbuf_set(err, "out of memory");
+	if ((k = errbuf_calloc(sizeof(*k), err)) == NULL) {
 		EVP_PKEY_free(pkey);
 		goto done;
 	}

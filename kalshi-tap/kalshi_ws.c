@@ -227,10 +227,8 @@ kws_new(uv_loop_t *loop, const struct kws_cfg *cfg, struct errbuf *err)
 	const char *prot = NULL, *path = NULL;
 	struct kws *k;
 
-	if ((k = calloc(1, sizeof(*k))) == NULL) {
-		errbuf_set(err, "out of memory");
+	if ((k = errbuf_calloc(sizeof(*k), err)) == NULL)
 		return NULL;
-	}
 	k->loop = loop;
 	k->cfg = *cfg;
 	if (strlen(cfg->url) >= sizeof(k->url)) {

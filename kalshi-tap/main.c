@@ -350,6 +350,19 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 		.ready_fd = -1,
 		.backfill_ms = 6 * 3600 * 1000LL,
 	};
+	const struct opt_num nums[] = {
+		OPT_NUM_MS(O_DEAD, "--dead-timeout", 100, 3600000, &cfg.dead_ms),
+		OPT_NUM_MS(O_DISC, "--discover-interval", 1000, 86400000,
+		    &cfg.discover_ms),
+		OPT_NUM_GIVE_UP(&cfg.give_up),
+		OPT_NUM_SIZE(O_HISTORY, "--max-history", 1, 100000000,
+		    &cfg.max_history),
+		OPT_NUM_MS(O_PING, "--ping-interval", 100, 3600000,
+		    &cfg.ping_ms),
+		OPT_NUM_MS(O_POLL, "--poll-interval", 100, 3600000,
+		    &cfg.poll_ms),
+		OPT_NUM_READY_FD(&cfg.ready_fd),
+	};
 	int ch, speed_set = 0;
 
 	opterr = 0;
@@ -370,10 +383,6 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 			break;
 		case 'o':
 			cfg.output = optarg;
-			break;
-		case O_POLL:
-			cfg.poll_ms = opt_duration_or_die("--poll-interval",
-			    optarg, 100, 3600000);
 			break;
 		case 'r':
 			cfg.replay = optarg;
@@ -398,18 +407,6 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 		case O_REST:
 			cfg.rest_url = optarg;
 			break;
-		case O_DISC:
-			cfg.discover_ms = opt_duration_or_die(
-			    "--discover-interval", optarg, 1000, 86400000);
-			break;
-		case O_DEAD:
-			cfg.dead_ms = opt_duration_or_die("--dead-timeout",
-			    optarg, 100, 3600000);
-			break;
-		case O_PING:
-			cfg.ping_ms = opt_duration_or_die("--ping-interval",
-			    optarg, 100, 3600000);
-			break;
 		case O_FALLBACK:
 			if (strcmp(optarg, "off") == 0)
 				cfg.fallback_ms = -1;
@@ -419,13 +416,6 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 			break;
 		case O_CA:
 			cfg.ca_file = optarg;
-			break;
-		case 'G':
-			cfg.give_up = opt_give_up(optarg);
-			break;
-		case O_HISTORY:
-			cfg.max_history = (size_t)opt_int_or_die(
-			    "--max-history", optarg, 1, 100000000);
 			break;
 		case O_BACKFILL:
 			/* Six days of minutes stay within one request. */
@@ -439,7 +429,8 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 			cfg.state = optarg;
 			break;
 		default:
-			if (!opt_common(ch, optarg, &cfg.ready_fd))
+			/* -q, -v, -V and the numbers, as in every tool. */
+			if (!opt_common(ch, optarg, nums, OPT_NUM_N(nums)))
 				bad_option(argv);
 		}
 	}

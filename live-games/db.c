@@ -10,6 +10,7 @@
 
 #include "backoff.h"
 #include "db.h"
+#include "digits.h"
 #include "strcopy.h"
 #include "timeutil.h"
 
@@ -380,12 +381,7 @@ db_up(const struct db *d)
 static int
 is_digits(const char *s)
 {
-	if (*s == '\0')
-		return 0;
-	for (; *s != '\0'; s++)
-		if (*s < '0' || *s > '9')
-			return 0;
-	return 1;
+	return *s != '\0' && digits_only(s, strlen(s));
 }
 
 int

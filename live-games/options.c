@@ -8,7 +8,6 @@
 #include <string.h>
 
 #include "errbuf.h"
-#include "log.h"
 #include "opts.h"
 #include "options.h"
 
@@ -89,6 +88,19 @@ usage(void)
 void
 live_options(struct live_opts *o, int argc, char **argv)
 {
+	const struct opt_num nums[] = {
+		OPT_NUM_GIVE_UP(&o->give_up),
+		OPT_NUM_MS(OPT_CACHE_TTL, "--cache-ttl", 10000, 30000, &o->ttl),
+		OPT_NUM_UINT(OPT_MAX_PENDING, "--max-pending", 1, 65535,
+		    &o->max_pending),
+		OPT_NUM_UINT(OPT_MAX_PENDING_IP, "--max-pending-per-ip", 1,
+		    65535, &o->max_pending_ip),
+		OPT_NUM_MS(OPT_MAX_STALE, "--max-stale", 1000, 86400000,
+		    &o->max_stale),
+		OPT_NUM_READY_FD(&o->ready_fd),
+		OPT_NUM_MS(OPT_REQUEST_TIMEOUT, "--request-timeout", 1000,
+		    60000, &o->req_timeout),
+	};
 	struct errbuf err;
 	int ch;
 
@@ -115,9 +127,6 @@ live_options(struct live_opts *o, int argc, char **argv)
 		case 'e':
 			o->espn = optarg;
 			break;
-		case 'G':
-			o->give_up = opt_give_up(optarg);
-			break;
 		case 'h':
 			usage();
 			break;
@@ -127,32 +136,6 @@ live_options(struct live_opts *o, int argc, char **argv)
 		case 'l':
 			free(o->iface);
 			opt_listen_or_die(optarg, &o->iface, &o->port);
-			break;
-		case OPT_MAX_PENDING:
-			o->max_pending = (unsigned)opt_int_or_die("--max-pending",
-			    optarg, 1, 65535);
-			break;
-		case OPT_MAX_PENDING_IP:
-			o->max_pending_ip = (unsigned)opt_int_or_die(
-			    "--max-pending-per-ip", optarg, 1, 65535);
-			break;
-		case 'q':
-			log_quiet();
-			break;
-		case OPTS_READY_FD:
-			o->ready_fd = opt_ready_fd(optarg);
-			break;
-		case OPT_REQUEST_TIMEOUT:
-			o->req_timeout = opt_duration_or_die("--request-timeout",
-			    optarg, 1000, 60000);
-			break;
-		case OPT_MAX_STALE:
-			o->max_stale = opt_duration_or_die("--max-stale", optarg,
-			    1000, 86400000);
-			break;
-		case OPT_CACHE_TTL:
-			o->ttl = opt_duration_or_die("--cache-ttl", optarg, 10000,
-			    30000);
 			break;
 		case OPT_TLS_CERT:
 			o->tls_cert = optarg;
@@ -167,13 +150,10 @@ live_options(struct live_opts *o, int argc, char **argv)
 			}
 			o->have_trust = 1;
 			break;
-		case 'V':
-			opt_version();
-			break;
-		case 'v':
-			log_verbose();
-			break;
 		default:
+			/* -q, -v, -V and the numbers, as in every tool. */
+			if (opt_common(ch, optarg, nums, OPT_NUM_N(nums)))
+				break;
 			fprintf(stderr, "usage: %s\n", USAGE);
 			free(o->iface);
 			exit(EXIT_USAGE);

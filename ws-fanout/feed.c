@@ -20,10 +20,8 @@ feed_open(uv_loop_t *loop, const char *spec, const struct input_cfg *icfg,
 {
 	struct feed *f;
 
-	if ((f = calloc(1, sizeof(*f))) == NULL) {
-		errbuf_set(err, "out of memory");
+	if ((f = errbuf_calloc(sizeof(*f), err)) == NULL)
 		return NULL;
-	}
 	f->spec = spec;
 	if (redis_url_is(spec))
 		f->rd = iredis_open(loop, spec, icfg, bs, err);

@@ -115,10 +115,8 @@ game_add(struct iredis *s, const char *id)
 	}
 	if (s->ngames >= MAX_GAMES)
 		return NULL;
-	if (vec_grow(&s->games, &s->gcap, s->ngames + 1, sizeof(*s->games),
-	    16) == -1)
-		return NULL;
-	if ((g = calloc(1, sizeof(*g))) == NULL)
+	if ((g = vec_grow_new(&s->games, &s->gcap, s->ngames,
+	    sizeof(*g))) == NULL)
 		return NULL;
 	snprintf(g->id, sizeof(g->id), "%s", id);
 	(void)redis_url_game_key(&s->url, id, g->key, sizeof(g->key));
@@ -710,10 +708,8 @@ iredis_open(uv_loop_t *loop, const char *spec, const struct input_cfg *icfg,
 	struct redis_conn_cfg rcfg;
 	struct iredis *s;
 
-	if ((s = calloc(1, sizeof(*s))) == NULL) {
-		errbuf_set(err, "out of memory");
+	if ((s = errbuf_calloc(sizeof(*s), err)) == NULL)
 		return NULL;
-	}
 	if (redis_url_parse(spec, &s->url, err) == -1 ||
 	    (s->sources = json_object()) == NULL) {
 		free(s);

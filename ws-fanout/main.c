@@ -129,24 +129,48 @@ static const struct option longopts[] = {
 static void
 parse_args(struct app *a, int argc, char **argv)
 {
+	const struct opt_num nums[] = {
+		OPT_NUM_SIZE('B', "--queue-budget", 0, 1LL << 40,
+		    &a->scfg.queue_budget),
+		OPT_NUM_UINT('c', "--max-conns", 1, 1000000,
+		    &a->scfg.max_conns),
+		OPT_NUM_UINT('H', "--history", 1, 100000, &a->rcfg.history),
+		OPT_NUM_UINT('p', "--max-per-ip", 1, 1000000,
+		    &a->scfg.max_per_ip),
+		OPT_NUM_SIZE('Q', "--client-queue", 1024, 1LL << 34,
+		    &a->scfg.client_queue),
+		OPT_NUM_SIZE(OPT_DEFLATE_MIN, "--deflate-min", 1, 1LL << 30,
+		    &a->scfg.deflate_min),
+		OPT_NUM_MS(OPT_IDLE, "--idle-timeout", 1000, 86400000,
+		    &a->scfg.idle_timeout_ms),
+		OPT_NUM_SIZE(OPT_MAX_LINE, "--max-line", 1024, 1LL << 30,
+		    &a->max_line),
+		OPT_NUM_SIZE(OPT_MAX_MESSAGE, "--max-message", 1, 1 << 20,
+		    &a->scfg.max_client_msg),
+		OPT_NUM_UINT(OPT_MAX_PENDING, "--max-pending", 1, 65535,
+		    &a->scfg.max_pending),
+		OPT_NUM_UINT(OPT_MAX_PENDING_IP, "--max-pending-per-ip", 1,
+		    65535, &a->scfg.max_pending_per_ip),
+		OPT_NUM_MS(OPT_PING, "--ping-interval", 100, 3600000,
+		    &a->scfg.ping_ms),
+		OPT_NUM_MS(OPT_PONG, "--pong-timeout", 100, 3600000,
+		    &a->scfg.pong_timeout_ms),
+		OPT_NUM_UINT(OPT_RATE, "--rate", 1, THROTTLE_MAX_N,
+		    &a->rcfg.rate),
+		OPT_NUM_READY_FD(&a->ready_fd),
+		OPT_NUM_MS(OPT_REQUEST_TIMEOUT, "--request-timeout", 100,
+		    3600000, &a->scfg.request_timeout_ms),
+		OPT_NUM_INT(OPT_SNDBUF, "--sndbuf", 1024, 1 << 30,
+		    &a->scfg.sndbuf),
+		OPT_NUM_MS(OPT_STATS, "--stats-interval", 1000, 86400000,
+		    &a->stats_ms),
+	};
 	struct errbuf err;
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "B:c:H:hi:l:p:Q:qvVw:", longopts,
 	    NULL)) != -1) {
 		switch (ch) {
-		case 'B':
-			a->scfg.queue_budget = (size_t)opt_int_or_die(
-			    "--queue-budget", optarg, 0, 1LL << 40);
-			break;
-		case 'c':
-			a->scfg.max_conns = (unsigned)opt_int_or_die(
-			    "--max-conns", optarg, 1, 1000000);
-			break;
-		case 'H':
-			a->rcfg.history = (unsigned)opt_int_or_die("--history",
-			    optarg, 1, 100000);
-			break;
 		case 'h':
 			printf("usage: %s\n\n%s", usage, help);
 			exit(0);
@@ -164,79 +188,11 @@ parse_args(struct app *a, int argc, char **argv)
 			free(a->iface);
 			opt_listen_or_die(optarg, &a->iface, &a->port);
 			break;
-		case 'p':
-			a->scfg.max_per_ip = (unsigned)opt_int_or_die(
-			    "--max-per-ip", optarg, 1, 1000000);
-			break;
-		case 'Q':
-			a->scfg.client_queue = (size_t)opt_int_or_die(
-			    "--client-queue", optarg, 1024, 1LL << 34);
-			break;
-		case 'q':
-			log_quiet();
-			break;
-		case 'v':
-			log_verbose();
-			a->verbose++;
-			break;
-		case 'V':
-			opt_version();
 		case 'w':
 			a->scfg.www = optarg;
 			break;
-		case OPT_IDLE:
-			a->scfg.idle_timeout_ms = opt_duration_or_die(
-			    "--idle-timeout", optarg, 1000, 86400000);
-			break;
-		case OPT_MAX_LINE:
-			a->max_line = (size_t)opt_int_or_die("--max-line",
-			    optarg, 1024, 1LL << 30);
-			break;
-		case OPT_DEFLATE_MIN:
-			a->scfg.deflate_min = (size_t)opt_int_or_die(
-			    "--deflate-min", optarg, 1, 1LL << 30);
-			break;
 		case OPT_NO_DEFLATE:
 			a->scfg.deflate_off = 1;
-			break;
-		case OPT_MAX_MESSAGE:
-			a->scfg.max_client_msg = (size_t)opt_int_or_die(
-			    "--max-message", optarg, 1, 1 << 20);
-			break;
-		case OPT_MAX_PENDING:
-			a->scfg.max_pending = (unsigned)opt_int_or_die(
-			    "--max-pending", optarg, 1, 65535);
-			break;
-		case OPT_MAX_PENDING_IP:
-			a->scfg.max_pending_per_ip = (unsigned)opt_int_or_die(
-			    "--max-pending-per-ip", optarg, 1, 65535);
-			break;
-		case OPT_PING:
-			a->scfg.ping_ms = opt_duration_or_die("--ping-interval",
-			    optarg, 100, 3600000);
-			break;
-		case OPT_PONG:
-			a->scfg.pong_timeout_ms = opt_duration_or_die(
-			    "--pong-timeout", optarg, 100, 3600000);
-			break;
-		case OPT_RATE:
-			a->rcfg.rate = (unsigned)opt_int_or_die("--rate",
-			    optarg, 1, THROTTLE_MAX_N);
-			break;
-		case OPTS_READY_FD:
-			a->ready_fd = opt_ready_fd(optarg);
-			break;
-		case OPT_REQUEST_TIMEOUT:
-			a->scfg.request_timeout_ms = opt_duration_or_die(
-			    "--request-timeout", optarg, 100, 3600000);
-			break;
-		case OPT_SNDBUF:
-			a->scfg.sndbuf = (int)opt_int_or_die("--sndbuf", optarg,
-			    1024, 1 << 30);
-			break;
-		case OPT_STATS:
-			a->stats_ms = opt_duration_or_die("--stats-interval",
-			    optarg, 1000, 86400000);
 			break;
 		case OPT_TLS_CERT:
 			a->scfg.tls_cert = optarg;
@@ -249,8 +205,14 @@ parse_args(struct app *a, int argc, char **argv)
 				opt_usage_error("--trust-proxy: %s", err.msg);
 			a->scfg.trust = &a->trust;
 			break;
+		case 'v':
+			/* Counted too: twice shows libwebsockets' notices. */
+			a->verbose++;
+			/* FALLTHROUGH */
 		default:
-			opt_usage_error("unknown option");
+			/* -q, -v, -V and the numbers, as in every tool. */
+			if (!opt_common(ch, optarg, nums, OPT_NUM_N(nums)))
+				opt_usage_error("unknown option");
 		}
 	}
 	if (optind != argc)

@@ -4,6 +4,7 @@
  */
 #include <string.h>
 
+#include "digits.h"
 #include "wscheck.h"
 
 int
@@ -56,19 +57,14 @@ wscheck_close_code(unsigned code)
 static int
 number(const char *s, size_t n, const char **start, size_t *len)
 {
-	size_t i;
-
 	while (n > 0 && (*s == ' ' || *s == '\t')) {
 		s++;
 		n--;
 	}
 	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
 		n--;
-	if (n == 0 || n > 18)
+	if (n == 0 || n > 18 || !digits_only(s, n))
 		return 0;
-	for (i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
 	/* "010" and "10" are the same length: compare without zeros. */
 	while (n > 1 && *s == '0') {
 		s++;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <string.h>
 
+#include "digits.h"
 #include "wspath.h"
 
 #define PREFIX		"/ws/live/"
@@ -13,14 +14,7 @@
 int
 wspath_valid_id(const char *s, size_t len)
 {
-	size_t i;
-
-	if (len == 0 || len > WSPATH_ID_MAX)
-		return 0;
-	for (i = 0; i < len; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
+	return len > 0 && len <= WSPATH_ID_MAX && digits_only(s, len);
 }
 
 static int

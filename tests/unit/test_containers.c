@@ -3,9 +3,10 @@
  * common/jsonw (escapes, integers, six decimals), common/hmap (map and
  * u64 set through growth and deletes), common/fnv (the published
  * FNV-1a 64 test vectors), common/vec (doubling from the first
- * capacity, never shrinking, refusing a size past SIZE_MAX), common/link
- * (queues and lists through appends and unlinks at either end) and
- * common/strcopy (truncated, always terminated).
+ * capacity, never shrinking, refusing a size past SIZE_MAX; vec_grow_new
+ * zeroed), common/link (queues and lists through appends and unlinks at
+ * either end), common/strcopy (truncated, always terminated) and
+ * common/digits (only '0' to '9', for exactly n bytes).
  */
 #include <math.h>
 #include <stdlib.h>
@@ -14,6 +15,7 @@
 #include <string.h>
 
 #include "buf.h"
+#include "digits.h"
 #include "fnv.h"
 #include "hmap.h"
 #include "jsonw.h"
@@ -180,6 +182,27 @@ test_vec(void)
 	free(v);
 }
 
+/* vec_grow_new: the pointer array grown from 16, each element zeroed. */
+static void
+test_vec_grow_new(void)
+{
+	struct el { int a; char s[8]; } **els = NULL, *e;
+	size_t n, cap = 0;
+
+	for (n = 0; n < 17; n++) {
+		T_CHECK((e = vec_grow_new(&els, &cap, n, sizeof(*e))) != NULL);
+		T_CHECK(e->a == 0 && e->s[7] == '\0');
+		e->a = (int)n;
+		els[n] = e;
+		T_EQ_INT((int)cap, n < 16 ? 16 : 32);
+	}
+	T_EQ_INT(els[0]->a, 0);
+	T_EQ_INT(els[16]->a, 16);
+	for (n = 0; n < 17; n++)
+		free(els[n]);
+	free(els);
+}
+
 struct node {
 	struct node	*next, *prev, **prevp;
 	int		 v;
@@ -261,6 +284,20 @@ test_strcopy(void)
 	T_CHECK(d[0] == 'q');
 }
 
+static void
+test_digits(void)
+{
+	T_CHECK(digits_only("0123456789", 10));
+	T_CHECK(digits_only("", 0));
+	T_CHECK(digits_only("12x", 2));	/* only the n bytes count */
+	T_CHECK(!digits_only("12x", 3));
+	T_CHECK(!digits_only("-1", 2));
+	T_CHECK(!digits_only("1 ", 2));
+	T_CHECK(!digits_only("/:", 1));	/* the bytes either side of '0'..'9' */
+	T_CHECK(!digits_only(":", 1));
+	T_CHECK(!digits_only("1\0002", 3));
+}
+
 int
 main(void)
 {
@@ -269,7 +306,9 @@ main(void)
 	test_hmap();
 	test_fnv();
 	test_vec();
+	test_vec_grow_new();
 	test_link();
 	test_strcopy();
+	test_digits();
 	return t_done("containers");
 }

@@ -34,6 +34,34 @@ listen_bad(const char *s, const char *want)
 	T_EQ_INT(port, -1);
 }
 
+/* opt_num: each row's value lands in its own type; other options pass. */
+static void
+opt_num_rows(void)
+{
+	size_t sz = 1;
+	unsigned u = 1;
+	int i = 1;
+	int64_t ms = 1;
+	const struct opt_num t[] = {
+		OPT_NUM_SIZE('a', "--a", 0, 1LL << 40, &sz),
+		OPT_NUM_UINT('b', "--b", 0, 100, &u),
+		OPT_NUM_INT(300, "--c", -5, 5, &i),
+		OPT_NUM_MS('d', "--d", 10, 60000, &ms),
+	};
+
+	T_EQ_INT(opt_num(t, OPT_NUM_N(t), 'a', "1099511627776"), 1);
+	T_CHECK(sz == (size_t)1 << 40);
+	T_EQ_INT(opt_num(t, OPT_NUM_N(t), 'b', "42"), 1);
+	T_EQ_INT((int)u, 42);
+	T_EQ_INT(opt_num(t, OPT_NUM_N(t), 300, "-5"), 1);
+	T_EQ_INT(i, -5);
+	T_EQ_INT(opt_num(t, OPT_NUM_N(t), 'd', "1.5s"), 1);
+	T_EQ_INT(ms, 1500);
+	T_EQ_INT(opt_num(t, OPT_NUM_N(t), 'e', "7"), 0);
+	T_EQ_INT(opt_num(t, 0, 'a', "7"), 0);
+	T_CHECK(sz == (size_t)1 << 40 && u == 42 && i == -5 && ms == 1500);
+}
+
 int
 main(void)
 {
@@ -115,5 +143,6 @@ main(void)
 		    &e), 0);
 		T_EQ_STR(host, "abcdefg");
 	}
+	opt_num_rows();
 	return t_done("opts");
 }
