@@ -565,6 +565,12 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
 	info.max_http_header_pool = (unsigned short)(cfg->max_pending > 65535 ?
 	    65535 : cfg->max_pending);
 	info.timeout_secs = 10;
+	/*
+	 * Our deadline (edge.c) closes a kept-alive connection idle past
+	 * --request-timeout and counts it; lws' own keep-alive timer, 5 s
+	 * by default like ours, raced it and closed some uncounted.
+	 */
+	info.keepalive_timeout = (int)(cfg->request_timeout_ms / 1000) + 2;
 	info.vhost_name = "courtside";
 	lwstls_server(&info, cfg->tls_cert, cfg->tls_key);
 	if ((s->ctx = lws_create_context(&info)) == NULL ||
