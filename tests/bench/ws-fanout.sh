@@ -24,7 +24,9 @@
 # connect stall": fewer to run only those), PIN (1 when the machine has
 # two cores or more: each server on core 0, the feeder and the load
 # generator on core 1, so neither steals the other's time; 0: unpinned;
-# fanout-floor, one program writing and reading, is never pinned).
+# fanout-floor, one program writing and reading, is never pinned), ROUNDS
+# (1: broadcast rounds, the servers in ABBA order, and the ratios'
+# medians).
 set -eu
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 BIN=$ROOT/${BUILD:-build}/bin
@@ -386,14 +388,24 @@ servers="ws-fanout floor"
 servers=${SERVERS:-$servers}
 : >"$T/results"
 part broadcast || CLIENTS=
-for n in $CLIENTS; do
-	for s in $servers; do
-		if [ "$s" = floor ]; then
-			floor_run "$n" | tee -a "$T/results"
-		else
-			run "$s" "$n" | tee -a "$T/results"
-		fi
+# ROUNDS rounds of the broadcast part, the servers' order reversed every
+# other round (ABBA), so that a noisy spell on the shared machine does not
+# always fall on the same server; the ratios' medians are printed last.
+rev() { for x in "$@"; do r="$x${r:+ $r}"; done; echo "$r"; r=''; }
+round=1
+while [ "$round" -le "${ROUNDS:-1}" ]; do
+	order=$servers
+	[ $((round % 2)) -eq 0 ] && order=$(rev $servers)
+	for n in $CLIENTS; do
+		for s in $order; do
+			if [ "$s" = floor ]; then
+				floor_run "$n"
+			else
+				run "$s" "$n"
+			fi | sed "s/^{/{\"round\": $round, /" | tee -a "$T/results"
+		done
 	done
+	round=$((round + 1))
 done
 case " $servers $PARTS " in
 *" floor "*" connect "*)
@@ -441,15 +453,25 @@ for r in rows:
               "fan-out (start -> last subscriber) p50/p99 <= %s/%s us" % (r["clients"],
               r["hold_p50_le_us"], r["hold_p99_le_us"], r["fanout_p50_le_us"],
               r["fanout_p99_le_us"]))
-b = {(r["server"], r["clients"]): r for r in rows if "p90_us" in r}
-for (srv, n), r in sorted(b.items()):
-    x = b.get(("nchan", n))
+b = {(r["server"], r["clients"], r.get("round", 1)): r for r in rows if "p90_us" in r}
+ratios = {}
+for (srv, n, rd), r in sorted(b.items()):
+    x = b.get(("nchan", n, rd))
     if srv != "ws-fanout" or x is None or not x.get("p50_us") or not r.get("p50_us"):
         continue
-    print("ws-fanout / nchan at %d clients: p50 %.2f, p99 %.2f, CPU per delivery %.2f "
-          "(below 1: ws-fanout leads)" % (n, r["p50_us"] / x["p50_us"],
-          r["p99_us"] / max(x["p99_us"], 1),
-          r["cpu_us_per_1000"] / max(x["cpu_us_per_1000"], 1)))
+    q = (r["p50_us"] / x["p50_us"], r["p99_us"] / max(x["p99_us"], 1),
+         r["cpu_us_per_1000"] / max(x["cpu_us_per_1000"], 1))
+    ratios.setdefault(n, []).append(q)
+    print("ws-fanout / nchan at %d clients, round %d: p50 %.2f, p99 %.2f, CPU per "
+          "delivery %.2f (below 1: ws-fanout leads)" % ((n, rd) + q))
+def median(v):
+    v = sorted(v)
+    return v[len(v) // 2] if len(v) % 2 else (v[len(v) // 2 - 1] + v[len(v) // 2]) / 2
+for n, qs in sorted(ratios.items()):
+    if len(qs) > 1:
+        print("ws-fanout / nchan at %d clients, median of %d rounds: p50 %.2f, p99 %.2f, "
+              "CPU per delivery %.2f" % (n, len(qs), median([q[0] for q in qs]),
+              median([q[1] for q in qs]), median([q[2] for q in qs])))
 print("(cpu/1k: the server's CPU time in us per 1,000 deliveries over the measured")
 print(" seconds; srv: ws-fanout's own ingest-to-write age, bucket upper bounds in us;")
 print(" floor: plain TCP, no WebSocket, 300-byte messages, one plain writer process,")
