@@ -6,15 +6,7 @@
 . "$ROOT/tests/lib/ws-load.sh"
 start_fanout --stats-interval 60s
 G=401800001
-feed -i $G -E 30 -K 200 -r 20 -n 40 -e 77 -W "$T/clients-ready" &
-FEED=$!
-bg $FEED
-wait_game $G
-mkdir "$T/d"
-"$LOAD" clients -a "127.0.0.1:$PORT" -g $G -n 5 -S 5 -D "$T/d" \
-    -R "$T/clients-ready" -e '"seq":41,' -t 30 >"$T/load.json" ||
-    fail "clients: $(cat "$T/load.json")"
-wait $FEED || fail "feeder failed"
+watch_game 40 5 -E 30 -K 200 -r 20 -e 77
 for i in 1 2 3 4; do
 	cmp -s "$T/d/client-0.ndjson" "$T/d/client-$i.ndjson" ||
 	    fail "client $i saw other messages than client 0"

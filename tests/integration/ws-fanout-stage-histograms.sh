@@ -9,16 +9,7 @@
 . "$ROOT/tests/lib/ws-load.sh"
 start_fanout --stats-interval 60s
 G=401800001
-N=30
-feed -i $G -E 2 -K 2 -r 10 -n $N -W "$T/clients-ready" &
-FEED=$!
-bg $FEED
-wait_game $G
-mkdir "$T/d"
-"$LOAD" clients -a "127.0.0.1:$PORT" -g $G -n 3 -D "$T/d" \
-    -R "$T/clients-ready" -e "\"seq\":$((N + 1))," -t 30 >"$T/load.json" ||
-    fail "clients: $(cat "$T/load.json")"
-wait $FEED || fail "feeder failed"
+watch_game 30 3 -E 2 -K 2 -r 10
 ups=$(grep -c '"type":"update"' "$T/d/client-0.ndjson")
 curl -sf "$HTTP/metrics" >"$T/metrics"
 m() { awk -v n="$1" '$1 == n { print $2 }' "$T/metrics"; }

@@ -9,15 +9,7 @@
 start_fanout --stats-interval 60s
 G=401800001
 N=40
-feed -i $G -E 2 -K 2 -r 10 -J 20 -n $N -W "$T/clients-ready" &
-FEED=$!
-bg $FEED
-wait_game $G
-mkdir "$T/d"
-"$LOAD" clients -a "127.0.0.1:$PORT" -g $G -n 1 -D "$T/d" \
-    -R "$T/clients-ready" -e "\"seq\":$((N + 1))," -t 30 >"$T/load.json" ||
-    fail "clients: $(cat "$T/load.json")"
-wait $FEED || fail "feeder failed"
+watch_game $N 1 -E 2 -K 2 -r 10 -J 20
 ups=$(grep -c '"type":"update"' "$T/d/client-0.ndjson")
 expect_eq "updates, none merged" "$ups" $N
 curl -sf "$HTTP/metrics" >"$T/metrics"

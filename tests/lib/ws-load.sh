@@ -60,6 +60,24 @@ wait_game() {
 	    fail "game $1 never appeared"
 }
 
+# watch_game N CLIENTS [feed options...]: game $G fed N live ticks (seq 1
+# to N after its history) once CLIENTS ws-load clients are connected;
+# each keeps every message until seq N + 1 in $T/d/client-I.ndjson.
+# Fails if the feed or a client does.
+watch_game() {
+	n=$1 c=$2
+	shift 2
+	feed -i "$G" -n "$n" -W "$T/clients-ready" "$@" &
+	FEED=$!
+	bg $FEED
+	wait_game "$G"
+	mkdir -p "$T/d"
+	"$LOAD" clients -a "127.0.0.1:$PORT" -g "$G" -n "$c" -S "$c" -D "$T/d" \
+	    -R "$T/clients-ready" -e "\"seq\":$((n + 1))," -t 30 \
+	    >"$T/load.json" || fail "clients: $(cat "$T/load.json")"
+	wait $FEED || fail "feeder failed"
+}
+
 # metric NAME: a sample's value from /metrics.
 metric() { curl -sf "$HTTP/metrics" | awk -v n="$1" '$1 == n { print $2 }'; }
 
