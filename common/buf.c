@@ -47,6 +47,9 @@ reserve(struct buf *b, size_t n)
 	cap = b->cap ? b->cap : 256;
 	while (cap < need)
 		cap *= 2;
+	/* The ceiling holds for the memory too: max bytes and the NUL. */
+	if (b->max && cap > b->max + 1)
+		cap = b->max + 1;
 	if ((p = realloc(b->p, cap)) == NULL) {
 		b->failed = 1;
 		return -1;

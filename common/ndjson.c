@@ -14,6 +14,7 @@ ndjson_reader_init(struct ndjson_reader *r, size_t max_line,
 {
 	memset(r, 0, sizeof(*r));
 	r->max_line = max_line ? max_line : NDJSON_DEFAULT_MAX_LINE;
+	buf_init(&r->part, r->max_line);
 	r->on_line = on_line;
 	r->on_bad = on_bad;
 	r->arg = arg;
@@ -22,15 +23,13 @@ ndjson_reader_init(struct ndjson_reader *r, size_t max_line,
 void
 ndjson_reader_fini(struct ndjson_reader *r)
 {
-	free(r->buf);
-	r->buf = NULL;
-	r->len = r->cap = 0;
+	buf_fini(&r->part);
 }
 
 void
 ndjson_reader_reset(struct ndjson_reader *r)
 {
-	r->len = 0;
+	buf_reset(&r->part);
 	r->discarding = 0;
 }
 
@@ -91,26 +90,14 @@ deliver(struct ndjson_reader *r, const char *line, size_t len)
 	json_decref(obj);
 }
 
+/* Adds to the partial line: 0, or -1 out of memory (the part dropped). */
 static int
 append(struct ndjson_reader *r, const char *data, size_t n)
 {
-	size_t want;
-	char *nb;
-
-	if (r->len + n > r->cap) {
-		want = r->cap ? r->cap : 4096;
-		while (want < r->len + n)
-			want *= 2;
-		if (want > r->max_line)
-			want = r->max_line;
-		if ((nb = realloc(r->buf, want)) == NULL)
-			return -1;
-		r->buf = nb;
-		r->cap = want;
-	}
-	memcpy(r->buf + r->len, data, n);
-	r->len += n;
-	return 0;
+	if (buf_add(&r->part, data, n) == 0)
+		return 0;
+	buf_reset(&r->part);
+	return -1;
 }
 
 int
@@ -126,9 +113,9 @@ ndjson_reader_feed(struct ndjson_reader *r, const char *data, size_t n)
 
 			if (r->discarding)
 				return 0;
-			if (r->len + rest > r->max_line) {
+			if (r->part.len + rest > r->max_line) {
 				/* Too long already: skip to the next newline. */
-				r->len = 0;
+				buf_reset(&r->part);
 				r->discarding = 1;
 				bad(r, NDJSON_TOO_LONG, "line over limit");
 				return 0;
@@ -137,20 +124,20 @@ ndjson_reader_feed(struct ndjson_reader *r, const char *data, size_t n)
 		}
 		if (r->discarding) {
 			r->discarding = 0;
-		} else if (r->len == 0) {
+		} else if (r->part.len == 0) {
 			/* Common case: the whole line is in this chunk. */
 			if ((size_t)(nl - data) > r->max_line)
 				bad(r, NDJSON_TOO_LONG, "line over limit");
 			else
 				deliver(r, data, (size_t)(nl - data));
-		} else if (r->len + (size_t)(nl - data) > r->max_line) {
-			r->len = 0;
+		} else if (r->part.len + (size_t)(nl - data) > r->max_line) {
+			buf_reset(&r->part);
 			bad(r, NDJSON_TOO_LONG, "line over limit");
 		} else {
 			if (append(r, data, (size_t)(nl - data)) == -1)
 				return -1;
-			deliver(r, r->buf, r->len);
-			r->len = 0;
+			deliver(r, r->part.p, r->part.len);
+			buf_reset(&r->part);
 		}
 		data = nl + 1;
 	}
@@ -160,10 +147,9 @@ ndjson_reader_feed(struct ndjson_reader *r, const char *data, size_t n)
 void
 ndjson_reader_finish(struct ndjson_reader *r)
 {
-	if (!r->discarding && r->len > 0)
-		deliver(r, r->buf, r->len);
-	r->len = 0;
-	r->discarding = 0;
+	if (!r->discarding && r->part.len > 0)
+		deliver(r, r->part.p, r->part.len);
+	ndjson_reader_reset(r);
 }
 
 char *

@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <jansson.h>
 
+#include "buf.h"
+
 #define NDJSON_DEFAULT_MAX_LINE (1024 * 1024)
 
 enum ndjson_bad {
@@ -39,8 +41,7 @@ struct ndjson_stats {
 };
 
 struct ndjson_reader {
-	char			*buf;		/* partial line */
-	size_t			 len, cap;
+	struct buf		 part;		/* partial line, max max_line */
 	size_t			 max_line;
 	int			 discarding;	/* inside an over-long line */
 	int			 raw;		/* deliver lines unparsed (obj NULL) */

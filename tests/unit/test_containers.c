@@ -28,6 +28,7 @@ static void
 test_buf(void)
 {
 	struct buf b;
+	int i;
 
 	buf_init(&b, 8);
 	T_EQ_INT(buf_adds(&b, "abcd"), 0);
@@ -41,6 +42,14 @@ test_buf(void)
 	T_EQ_INT(b.failed, 0);
 	T_EQ_INT(buf_adds(&b, "12345678"), 0);
 	T_EQ_INT(b.len, 8);
+	buf_fini(&b);
+	/* The memory keeps under the ceiling too: max bytes and the NUL. */
+	buf_init(&b, 1000);
+	for (i = 0; i < 100; i++)
+		T_EQ_INT(buf_adds(&b, "0123456789"), 0);
+	T_EQ_INT(b.len, 1000);
+	T_EQ_INT(b.cap, 1001);
+	T_EQ_INT(buf_adds(&b, "x"), -1);
 	buf_fini(&b);
 	T_CHECK(b.p == NULL);
 }
