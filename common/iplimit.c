@@ -119,18 +119,6 @@ iplimit_release(struct iplimit *t, struct iplimit_ent *e)
 		}
 }
 
-const char *
-iplimit_ip(const struct iplimit_ent *e)
-{
-	return e->ip;
-}
-
-unsigned
-iplimit_n(const struct iplimit_ent *e)
-{
-	return e->n;
-}
-
 unsigned long
 iplimit_addresses(const struct iplimit *t)
 {

@@ -24,9 +24,6 @@ unsigned iplimit_count(const struct iplimit *t, const char *ip);
 struct iplimit_ent *iplimit_take(struct iplimit *t, const char *ip);
 /* Counts one less; the entry goes at zero. NULL ok. */
 void	iplimit_release(struct iplimit *t, struct iplimit_ent *e);
-/* The entry's address and count; borrowed from the entry. */
-const char *iplimit_ip(const struct iplimit_ent *e);
-unsigned iplimit_n(const struct iplimit_ent *e);
 /* Addresses with a count above zero. */
 unsigned long iplimit_addresses(const struct iplimit *t);
 

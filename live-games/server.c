@@ -110,18 +110,6 @@ blob_unref(struct blob *b)
 		free(b);
 }
 
-const char *
-blob_data(const struct blob *b)
-{
-	return b->data;
-}
-
-size_t
-blob_len(const struct blob *b)
-{
-	return b->len;
-}
-
 static void
 unpark(struct pss *p)
 {
@@ -174,7 +162,7 @@ append_metrics(struct server *s, struct resp *r)
 	if ((n = edge_metrics(&s->st, buf, sizeof(buf))) < 0 ||
 	    r->body == NULL)
 		return;
-	old = blob_len(r->body);
+	old = r->body->len;
 	if ((b = malloc(sizeof(*b) + old + (size_t)n + 1)) == NULL)
 		return;
 	b->refs = 1;

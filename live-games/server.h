@@ -28,8 +28,6 @@ struct blob *blob_new(const char *data, size_t len);
 struct blob *blob_take(char *data, size_t len);
 struct blob *blob_ref(struct blob *b);
 void	blob_unref(struct blob *b);
-const char *blob_data(const struct blob *b);
-size_t	blob_len(const struct blob *b);
 
 struct resp {
 	int		 status;

@@ -18,8 +18,8 @@ main(void)
 	b = iplimit_take(t, "::1");
 	T_CHECK(a1 == a2);
 	T_EQ_INT(iplimit_count(t, "10.0.0.1"), 2);
-	T_EQ_INT(iplimit_n(a1), 2);
-	T_EQ_STR(iplimit_ip(b), "::1");
+	T_CHECK(b != NULL && b != a1);
+	T_EQ_INT(iplimit_count(t, "::1"), 1);
 	T_EQ_INT(iplimit_addresses(t), 2);
 	iplimit_release(t, a1);
 	T_EQ_INT(iplimit_count(t, "10.0.0.1"), 1);
