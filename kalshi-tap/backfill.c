@@ -272,8 +272,7 @@ bf_done(void *arg, const struct fetch_result *res)
 	struct mkt *m = t->bf_mkt;
 	struct kalshi_candle *c = NULL;
 	struct errbuf err;
-	json_error_t jerr;
-	json_t *doc = NULL;
+	json_t *doc;
 	char detail[64];
 	size_t skipped = 0, k, i;
 	int n = -1;
@@ -282,19 +281,13 @@ bf_done(void *arg, const struct fetch_result *res)
 	t->bf_mkt = NULL;
 	if (t->stopping || m == NULL)
 		return;
-	if (!res->ok || res->status != 200) {
-		if (res->ok)
-			snprintf(detail, sizeof(detail), "HTTP %ld",
-			    res->status);
-		else
-			snprintf(detail, sizeof(detail), "%.60s", res->error);
+	if ((doc = rest_doc(res, detail, sizeof(detail))) == NULL) {
 		/* A 429 (or a 503) says when to come back: not sooner. */
 		bf_failed(t, m, detail, res->ok && (res->status == 429 ||
 		    res->status == 503) ? res->retry_after_ms : -1);
 		return;
 	}
-	if ((doc = json_loadb(res->body, res->len, 0, &jerr)) == NULL ||
-	    (c = calloc(KALSHI_CANDLES_MAX, sizeof(*c))) == NULL ||
+	if ((c = calloc(KALSHI_CANDLES_MAX, sizeof(*c))) == NULL ||
 	    (n = kalshi_candles_parse(doc, c, KALSHI_CANDLES_MAX, &skipped,
 	    &err)) < 0) {
 		json_decref(doc);

@@ -71,28 +71,16 @@ static void
 disc_done(void *arg, const struct fetch_result *res)
 {
 	struct tap *t = arg;
-	long status = res->ok ? res->status : 0;
-	const char *body = res->body, *error = res->error;
-	size_t len = res->len;
 	struct kalshi_market *page;
 	char detail[160];
 	struct errbuf err;
-	json_error_t jerr;
 	json_t *doc;
 	int n, i, explicit = t->disc_stage >= t->cfg->n_series;
 
 	if (t->stopping)
 		return;
-	if (status != 200) {
-		if (status == 0)
-			snprintf(detail, sizeof(detail), "%s", error);
-		else
-			snprintf(detail, sizeof(detail), "HTTP %ld", status);
+	if ((doc = rest_doc(res, detail, sizeof(detail))) == NULL) {
 		disc_fail(t, detail);
-		return;
-	}
-	if ((doc = json_loadb(body, len, 0, &jerr)) == NULL) {
-		disc_fail(t, "body is not JSON");
 		return;
 	}
 	if ((page = calloc(1000, sizeof(*page))) == NULL) {

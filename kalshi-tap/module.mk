@@ -5,7 +5,8 @@ KALSHI_LIB_SRCS := kalshi-tap/kalshi_parse.c kalshi-tap/kalshi_sign.c \
 TOOLS += kalshi-tap
 # The engine's modules, less the WebSocket client and main.c (tap.h).
 TAP_CORE_SRCS := kalshi-tap/emit.c kalshi-tap/markets.c \
-	kalshi-tap/history.c kalshi-tap/state.c kalshi-tap/backfill.c
+	kalshi-tap/history.c kalshi-tap/state.c kalshi-tap/backfill.c \
+	kalshi-tap/rest.c
 TOOL_kalshi-tap_SRCS := kalshi-tap/main.c $(TAP_CORE_SRCS) \
 	kalshi-tap/discover.c kalshi-tap/poll.c kalshi-tap/feed.c \
 	kalshi-tap/replay.c kalshi-tap/kalshi_ws.c $(KALSHI_LIB_SRCS)

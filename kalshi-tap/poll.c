@@ -61,15 +61,11 @@ static void
 poll_done(void *arg, const struct fetch_result *res)
 {
 	struct poll_req *pr = arg;
-	long status = res->ok ? res->status : 0;
-	const char *body = res->body, *error = res->error;
-	size_t len = res->len;
 	struct tap *t = pr->t;
 	struct kalshi_market *page = NULL;
 	struct errbuf err;
-	json_error_t jerr;
-	json_t *doc = NULL;
-	char cursor[256];
+	json_t *doc;
+	char cursor[256], detail[128];
 	int64_t now = time_now_ms();
 	int n, i;
 
@@ -78,23 +74,13 @@ poll_done(void *arg, const struct fetch_result *res)
 		free(pr);
 		return;
 	}
-	if (status != 200) {
-		t->poll_round_failed = 1;
-		if (status == 0)
-			snprintf(t->poll_detail, sizeof(t->poll_detail),
-			    "market data: %.120s", error);
-		else
-			snprintf(t->poll_detail, sizeof(t->poll_detail),
-			    "market data: HTTP %ld", status);
-		goto out;
-	}
-	if ((doc = json_loadb(body, len, 0, &jerr)) == NULL ||
+	if ((doc = rest_doc(res, detail, sizeof(detail))) == NULL ||
 	    (page = calloc(TICKERS_PER_GET, sizeof(*page))) == NULL ||
 	    (n = kalshi_markets_parse(doc, page, TICKERS_PER_GET, cursor,
 	    sizeof(cursor), &err)) < 0) {
 		t->poll_round_failed = 1;
 		snprintf(t->poll_detail, sizeof(t->poll_detail),
-		    "market data: bad body");
+		    "market data: %s", doc == NULL ? detail : "bad body");
 		goto out;
 	}
 	for (i = 0; i < n; i++) {

@@ -8,6 +8,7 @@
  *   discover.c  the REST market listing, every --discover-interval
  *   poll.c      REST quote polling (no key, or the WebSocket failing)
  *   backfill.c  the minutes before a market was followed (candlesticks)
+ *   rest.c      what the three REST loops read alike from an answer
  *   feed.c      the WebSocket: subscription, seq checks, liveness
  *   replay.c    recorded frames instead of Kalshi
  * main.c fills the config, wires them together and runs the loop. None of
@@ -215,6 +216,13 @@ void	markets_follow(struct tap *t, const char *ticker);
 /* state.c (the file primitives are in state.h) */
 void	state_load(struct tap *t);
 void	state_append(struct tap *t, const char *s, size_t len);
+
+/*
+ * rest.c: a 200 answer's JSON document (a new reference), or NULL with
+ * detail (n bytes) set to the transfer's error, "HTTP N" or "bad body".
+ */
+struct fetch_result;
+json_t	*rest_doc(const struct fetch_result *res, char *detail, size_t n);
 
 /* discover.c: the first round now, then every discover_ms. */
 void	discover_start(struct tap *t);
