@@ -2,9 +2,9 @@
  * link: the linked-list steps the tools spell the same way, as macros
  * over the caller's own pointers (any struct, any field names): appending
  * to a singly linked queue (head, tail, next), appending to and unlinking
- * from a doubly linked list (head, tail or none, prev, next), unlinking
- * from a list linked by the address of the pointer to each element
- * (next, prevp). The lists stay plain pointers, NULL when empty, so a
+ * from a doubly linked list (head, tail or none, prev, next), pushing to
+ * and unlinking from a list linked by the address of the pointer to each
+ * element (next, prevp), with or without its length. The lists stay plain pointers, NULL when empty, so a
  * zeroed, copied or moved struct holds a valid empty list (unlike the
  * heads of <sys/queue.h>). Every argument is evaluated more than once:
  * pass plain lvalues. Allocates and frees nothing.
@@ -65,6 +65,23 @@
 		(e)->next->prevp = (e)->prevp;				\
 	(e)->next = NULL;						\
 	(e)->prevp = NULL;						\
+} while (0)
+
+/*
+ * The same two for a list that keeps its length in n, each a no-op when
+ * e is already where it asks (in a list: e->prevp set; out: NULL).
+ */
+#define PLINK_ADD(head, n, e, next, prevp) do {			\
+	if ((e)->prevp == NULL) {					\
+		PLINK_PUSH(head, e, next, prevp);			\
+		(n)++;							\
+	}								\
+} while (0)
+#define PLINK_DEL(n, e, next, prevp) do {				\
+	if ((e)->prevp != NULL) {					\
+		PLINK_UNLINK(e, next, prevp);				\
+		(n)--;							\
+	}								\
 } while (0)
 
 #endif

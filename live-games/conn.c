@@ -29,15 +29,6 @@ on_closed(uv_handle_t *h)
 }
 
 static void
-unlink_conn(struct conn *c)
-{
-	if (c->prevp == NULL)
-		return;
-	PLINK_UNLINK(c, next, prevp);
-	c->set->n--;
-}
-
-static void
 on_deadline(uv_timer_t *t)
 {
 	struct conn *c = t->data;
@@ -72,8 +63,7 @@ conn_new(struct conns *set, struct lws *wsi)
 		return NULL;
 	}
 	c->timer.data = c;
-	PLINK_PUSH(set->head, c, next, prevp);
-	set->n++;
+	PLINK_ADD(set->head, set->n, c, next, prevp);
 	lws_set_opaque_user_data(wsi, c);
 	conn_arm(c, 0);
 	return c;
@@ -107,7 +97,7 @@ conn_free(struct conn *c)
 {
 	if (c == NULL)
 		return;
-	unlink_conn(c);
+	PLINK_DEL(c->set->n, c, next, prevp);
 	if (c->wsi != NULL)
 		lws_set_opaque_user_data(c->wsi, NULL);
 	c->wsi = NULL;

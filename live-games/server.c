@@ -111,31 +111,11 @@ blob_unref(struct blob *b)
 }
 
 static void
-unpark(struct pss *p)
-{
-	if (p->prevp == NULL)
-		return;
-	PLINK_UNLINK(p, next, prevp);
-	p->srv->nparked--;
-}
-
-static void
-park(struct pss *p)
-{
-	struct server *s = p->srv;
-
-	if (p->prevp != NULL)
-		return;
-	PLINK_PUSH(s->parked, p, next, prevp);
-	s->nparked++;
-}
-
-static void
 release(struct pss *p)
 {
 	if (p->srv == NULL)
 		return;
-	unpark(p);
+	PLINK_DEL(p->srv->nparked, p, next, prevp);
 	blob_unref(p->resp.body);
 	p->resp.body = NULL;
 	p->phase = PH_IDLE;
@@ -190,11 +170,11 @@ answer(struct pss *p)
 	    p->phase == PH_PARKED ? (long long)(time_mono_ms() - p->since) :
 	    0, &p->resp) == 1) {
 		p->phase = PH_PARKED;
-		park(p);
+		PLINK_ADD(p->srv->parked, p->srv->nparked, p, next, prevp);
 		conn_disarm(conn_of(p->wsi));
 		return;
 	}
-	unpark(p);
+	PLINK_DEL(p->srv->nparked, p, next, prevp);
 	if (p->route == ROUTE_METRICS && p->resp.status == 200)
 		append_metrics(s, &p->resp);
 	p->phase = PH_HEADERS;

@@ -235,6 +235,7 @@ test_link(void)
 {
 	struct node a = { .v = 1 }, b = { .v = 2 }, c = { .v = 3 };
 	struct node *head = NULL, *tail = NULL;
+	size_t n;
 
 	LINK_APPEND(head, tail, &a, next);
 	LINK_APPEND(head, tail, &b, next);
@@ -273,6 +274,20 @@ test_link(void)
 	T_CHECK(head == &a && a.prevp == &head);
 	PLINK_UNLINK(&a, next, prevp);
 	T_CHECK(head == NULL);
+
+	/* Counted: twice in or twice out counts once. */
+	n = 0;
+	PLINK_ADD(head, n, &a, next, prevp);
+	PLINK_ADD(head, n, &b, next, prevp);
+	PLINK_ADD(head, n, &a, next, prevp);
+	T_EQ_INT(n, 2);
+	T_EQ_STR(walk(head), "21");
+	PLINK_DEL(n, &a, next, prevp);
+	PLINK_DEL(n, &a, next, prevp);
+	T_EQ_INT(n, 1);
+	T_EQ_STR(walk(head), "2");
+	PLINK_DEL(n, &b, next, prevp);
+	T_CHECK(head == NULL && n == 0);
 }
 
 static void
