@@ -94,12 +94,8 @@ acceptor_new(uv_loop_t *loop, const struct acceptor_cfg *cfg,
 	int rc, fd;
 	unsigned i;
 
-	if ((a = calloc(1, sizeof(*a))) == NULL ||
-	    (a->ips = iplimit_new(1024)) == NULL) {
-		free(a);
-		errbuf_set(err, "out of memory");
+	if ((a = errbuf_calloc(sizeof(*a), err)) == NULL)
 		return NULL;
-	}
 	a->loop = loop;
 	a->cfg = *cfg;
 	if (a->cfg.backlog <= 0)
@@ -107,6 +103,10 @@ acceptor_new(uv_loop_t *loop, const struct acceptor_cfg *cfg,
 	if (a->cfg.pause_ms <= 0)
 		a->cfg.pause_ms = 100;
 	a->rl = (struct ratelimit)RATELIMIT_INIT(10000, 1);
+	if ((a->ips = iplimit_new(1024)) == NULL) {
+		errbuf_set(err, "out of memory");
+		goto fail;
+	}
 	if (cfg->host != NULL && cfg->host[0] != '\0') {
 		n = strlen(cfg->host);
 		if (cfg->host[0] == '[' && n > 2 && cfg->host[n - 1] == ']')

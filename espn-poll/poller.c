@@ -74,15 +74,13 @@ poller_new(uv_loop_t *loop, const struct poller_cfg *cfg, struct errbuf *err)
 		errbuf_set(err, "at most %d games", MAX_GAMES);
 		return NULL;
 	}
-	if ((p = calloc(1, sizeof(*p))) == NULL ||
-	    (p->base = strdup(cfg->base_url)) == NULL ||
+	if ((p = errbuf_calloc(sizeof(*p), err)) == NULL)
+		return NULL;
+	/* poller_free takes a poller at any step of this. */
+	if ((p->base = strdup(cfg->base_url)) == NULL ||
 	    (p->scratch = calloc(MAX_POINTS, sizeof(*p->scratch))) == NULL ||
 	    (p->gscratch = calloc(MAX_GAMES, sizeof(*p->gscratch))) == NULL) {
-		if (p) {
-			free(p->base);
-			free(p->scratch);
-		}
-		free(p);
+		poller_free(p);
 		errbuf_set(err, "out of memory");
 		return NULL;
 	}
