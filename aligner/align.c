@@ -11,6 +11,7 @@
 
 #include "buf.h"
 #include "hmap.h"
+#include "vec.h"
 
 #include "align_int.h"
 
@@ -46,13 +47,9 @@ align_free(struct align *a)
 	hmap_fini(&a->by_id);
 	hmap_fini(&a->by_event);
 	free(a->dirty);
-	for (i = 0; i < a->nmarkets; i++)
-		free(a->mlist[i]);
-	free(a->mlist);
+	vec_free_all(&a->mlist, &a->nmarkets);
 	hmap_fini(&a->markets);
-	for (i = 0; i < a->nmap; i++)
-		free(a->mapents[i]);
-	free(a->mapents);
+	vec_free_all(&a->mapents, &a->nmap);
 	hmap_fini(&a->map);
 	hmap_fini(&a->map_games);
 	free(a->pq);

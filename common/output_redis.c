@@ -639,13 +639,10 @@ static void
 handle_closed(uv_handle_t *h)
 {
 	struct oredis *s = h->data;
-	size_t i;
 
 	if (--s->handles > 0)
 		return;
-	for (i = 0; i < s->ngames; i++)
-		free(s->games[i]);
-	free(s->games);
+	vec_free_all(&s->games, &s->ngames);
 	free(s->snap_game);
 	if (s->done != NULL)
 		s->done(s->done_arg);

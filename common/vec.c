@@ -1,6 +1,6 @@
 /*
  * vec: growing a caller's array by doubling (see vec.h). Allocates only
- * the storage; never logs, never frees what it did not grow.
+ * the storage; never logs, frees only what the caller hands it.
  */
 #include <stdint.h>
 #include <stdlib.h>
@@ -34,4 +34,17 @@ vec_grow_new(void *pp, size_t *cap, size_t n, size_t elem)
 	if (vec_grow(pp, cap, n + 1, sizeof(void *), 16) == -1)
 		return NULL;
 	return calloc(1, elem);
+}
+
+void
+vec_free_all(void *pp, size_t *n)
+{
+	void **v = *(void ***)pp;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		free(v[i]);
+	free(v);
+	*(void **)pp = NULL;
+	*n = 0;
 }

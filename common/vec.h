@@ -1,7 +1,8 @@
 /*
  * vec: growing a caller's array of elements (pointer, count, capacity
- * kept by the caller), by doubling. Pure: no I/O, no globals. It only
- * grows the storage; the caller keeps its own count and limits.
+ * kept by the caller), by doubling, and freeing an array of pointers it
+ * grew. Pure: no I/O, no globals. The caller keeps its own count and
+ * limits.
  */
 #ifndef COURTSIDE_VEC_H
 #define COURTSIDE_VEC_H
@@ -25,5 +26,10 @@ int	vec_grow(void *pp, size_t *cap, size_t need, size_t elem,
  * was or grown.
  */
 void	*vec_grow_new(void *pp, size_t *cap, size_t n, size_t elem);
+/*
+ * The other end of vec_grow_new, for elements that own nothing: frees
+ * the *n elements of *(T ***)pp and the array, then *pp is NULL and *n 0.
+ */
+void	vec_free_all(void *pp, size_t *n);
 
 #endif

@@ -4,7 +4,7 @@
  * u64 set through growth and deletes), common/fnv (the published
  * FNV-1a 64 test vectors), common/vec (doubling from the first
  * capacity, never shrinking, refusing a size past SIZE_MAX; vec_grow_new
- * zeroed), common/link (queues and lists through appends and unlinks at
+ * zeroed; vec_free_all), common/link (queues and lists through appends and unlinks at
  * either end), common/strcopy (truncated, always terminated) and
  * common/digits (only '0' to '9', for exactly n bytes).
  */
@@ -207,9 +207,9 @@ test_vec_grow_new(void)
 	}
 	T_EQ_INT(els[0]->a, 0);
 	T_EQ_INT(els[16]->a, 16);
-	for (n = 0; n < 17; n++)
-		free(els[n]);
-	free(els);
+	vec_free_all(&els, &n);		/* ASan: nothing leaks */
+	T_CHECK(els == NULL && n == 0);
+	vec_free_all(&els, &n);		/* empty: a no-op */
 }
 
 struct node {
