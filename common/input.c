@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "input.h"
+#include "uvstream.h"
 
 #define READ_CHUNK (64 * 1024)
 
@@ -24,12 +25,7 @@ enum input_kind {
 
 struct conn {
 	struct input		*in;
-	union {
-		uv_handle_t	h;
-		uv_stream_t	s;
-		uv_pipe_t	pipe;
-		uv_tty_t	tty;
-	} u;
+	union uvstream		 u;
 	unsigned		 id;
 	int			 reading;
 	int			 closing;

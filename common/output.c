@@ -14,6 +14,7 @@
 #include "output_redis.h"
 #include "redis_url.h"
 #include "timeutil.h"
+#include "uvstream.h"
 
 enum output_kind {
 	OUT_STREAM,	/* stdout pipe or tty, through libuv */
@@ -27,12 +28,7 @@ struct output {
 	struct output_cfg	 cfg;
 	enum output_kind	 kind;
 	char			*path;
-	union {
-		uv_handle_t	h;
-		uv_stream_t	s;
-		uv_pipe_t	pipe;
-		uv_tty_t	tty;
-	} u;
+	union uvstream		 u;
 	int			 stream_open;	/* u is initialised */
 	int			 connected;
 	int			 connecting;
@@ -58,7 +54,6 @@ struct output {
 	struct output_stats	 stats;
 	void			(*done)(void *);
 	void			*done_arg;
-	char			 rbuf[256];
 	struct oredis		*rd;		/* OUT_REDIS */
 };
 
@@ -297,13 +292,13 @@ output_stats(const struct output *out, struct output_stats *st)
 	*st = out->stats;
 }
 
+/* What the reader sends (it never should) lands here and is dropped. */
 static void
 peer_read_alloc(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
 {
-	struct output *out = h->data;
+	static char discard[256];
 
-	(void)suggested;
-	*buf = uv_buf_init(out->rbuf, sizeof(out->rbuf));
+	*buf = uv_buf_init(discard, sizeof(discard));
 }
 
 static void
