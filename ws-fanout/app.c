@@ -11,6 +11,7 @@
 
 #include "log.h"
 #include "opts.h"
+#include "redis_url.h"
 #include "timeutil.h"
 
 #include "app.h"
@@ -240,8 +241,10 @@ app_stop(void *arg, int code)
 	(void)code;
 	if (a->server != NULL)
 		log_info("draining", "clients=%lu", server_clients(a->server));
-	feed_close(a->input);
+	input_close(a->input);
 	a->input = NULL;
+	iredis_close(a->redis);
+	a->redis = NULL;
 	if (a->server != NULL) {
 		uv_timer_stop(&a->flush);
 		uv_timer_stop(&a->stats);
@@ -313,8 +316,12 @@ app_open(struct app *a)
 		    EXIT_OSERR;
 	}
 	icfg = input_cfg(a);
-	if ((a->input = feed_open(&a->svc.loop, a->input_spec, &icfg,
-	    &a->metrics.broker, &err)) == NULL) {
+	if (redis_url_is(a->input_spec))
+		a->redis = iredis_open(&a->svc.loop, a->input_spec, &icfg,
+		    &a->metrics.broker, &err);
+	else
+		a->input = input_open(&a->svc.loop, a->input_spec, &icfg, &err);
+	if (a->input == NULL && a->redis == NULL) {
 		log_error("startup failed", "input=%s error=%s",
 		    log_str(a->input_spec), log_str(err.msg));
 		return EXIT_IOERR;
