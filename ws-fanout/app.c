@@ -181,35 +181,6 @@ on_input_error(void *arg, struct input *in, const char *what, int uverr)
 }
 
 static void
-room_update(void *arg, struct room *r, struct msg *m)
-{
-	struct app *a = arg;
-
-	if (a->server != NULL)
-		server_room_update(a->server, r, m);
-}
-
-static void
-room_reset(void *arg, struct room *r)
-{
-	struct app *a = arg;
-
-	log_info("new epoch", "game=%s epoch=%lld", room_id(r),
-	    (long long)room_epoch(r));
-	if (a->server != NULL)
-		server_room_reset(a->server, r);
-}
-
-static void
-room_notice(void *arg, struct room *r, struct msg *m)
-{
-	struct app *a = arg;
-
-	if (a->server != NULL)
-		server_room_notice(a->server, r, m);
-}
-
-static void
 on_stats(uv_timer_t *t)
 {
 	struct app *a = t->data;
@@ -287,10 +258,6 @@ app_open(struct app *a)
 		log_error("startup failed", "error=%s", log_str(err.msg));
 		return EXIT_CONFIG;
 	}
-	a->rcfg.on_update = room_update;
-	a->rcfg.on_reset = room_reset;
-	a->rcfg.on_notice = room_notice;
-	a->rcfg.arg = a;
 	if ((a->rooms = rooms_new(&a->rcfg)) == NULL) {
 		log_error("startup failed", "error=%s", log_str("out of memory"));
 		return EXIT_OSERR;
