@@ -1,7 +1,8 @@
 /*
- * app: ws-fanout's wiring (see app.h): the input's lines into the rooms,
- * the rooms' messages to the server, the flush and stats timers, and the
- * stop that drains the clients. Moved out of main.c as it was.
+ * app: ws-fanout's wiring (see app.h): the input's lines into the rooms
+ * (the server takes the rooms' messages itself), the flush and stats
+ * timers, and the stop that drains the clients. Moved out of main.c as it
+ * was.
  */
 #include <sys/resource.h>
 
