@@ -1,7 +1,8 @@
 /*
- * app: ws-fanout's wiring (see app.h): the input's lines into the rooms,
- * the rooms' messages to the server, the flush and stats timers, and the
- * stop that drains the clients. Moved out of main.c as it was.
+ * app: ws-fanout's wiring (see app.h): the input's lines into the rooms
+ * (the server takes the rooms' messages itself), the flush and stats
+ * timers, and the stop that drains the clients. Moved out of main.c as it
+ * was.
  */
 #include <sys/resource.h>
 
@@ -11,6 +12,7 @@
 
 #include "log.h"
 #include "opts.h"
+#include "redis_url.h"
 #include "timeutil.h"
 
 #include "app.h"
@@ -180,35 +182,6 @@ on_input_error(void *arg, struct input *in, const char *what, int uverr)
 }
 
 static void
-room_update(void *arg, struct room *r, struct msg *m)
-{
-	struct app *a = arg;
-
-	if (a->server != NULL)
-		server_room_update(a->server, r, m);
-}
-
-static void
-room_reset(void *arg, struct room *r)
-{
-	struct app *a = arg;
-
-	log_info("new epoch", "game=%s epoch=%lld", room_id(r),
-	    (long long)room_epoch(r));
-	if (a->server != NULL)
-		server_room_reset(a->server, r);
-}
-
-static void
-room_notice(void *arg, struct room *r, struct msg *m)
-{
-	struct app *a = arg;
-
-	if (a->server != NULL)
-		server_room_notice(a->server, r, m);
-}
-
-static void
 on_stats(uv_timer_t *t)
 {
 	struct app *a = t->data;
@@ -240,8 +213,10 @@ app_stop(void *arg, int code)
 	(void)code;
 	if (a->server != NULL)
 		log_info("draining", "clients=%lu", server_clients(a->server));
-	feed_close(a->input);
+	input_close(a->input);
 	a->input = NULL;
+	iredis_close(a->redis);
+	a->redis = NULL;
 	if (a->server != NULL) {
 		uv_timer_stop(&a->flush);
 		uv_timer_stop(&a->stats);
@@ -284,10 +259,6 @@ app_open(struct app *a)
 		log_error("startup failed", "error=%s", log_str(err.msg));
 		return EXIT_CONFIG;
 	}
-	a->rcfg.on_update = room_update;
-	a->rcfg.on_reset = room_reset;
-	a->rcfg.on_notice = room_notice;
-	a->rcfg.arg = a;
 	if ((a->rooms = rooms_new(&a->rcfg)) == NULL) {
 		log_error("startup failed", "error=%s", log_str("out of memory"));
 		return EXIT_OSERR;
@@ -313,8 +284,12 @@ app_open(struct app *a)
 		    EXIT_OSERR;
 	}
 	icfg = input_cfg(a);
-	if ((a->input = feed_open(&a->svc.loop, a->input_spec, &icfg,
-	    &a->metrics.broker, &err)) == NULL) {
+	if (redis_url_is(a->input_spec))
+		a->redis = iredis_open(&a->svc.loop, a->input_spec, &icfg,
+		    &a->metrics.broker, &err);
+	else
+		a->input = input_open(&a->svc.loop, a->input_spec, &icfg, &err);
+	if (a->input == NULL && a->redis == NULL) {
 		log_error("startup failed", "input=%s error=%s",
 		    log_str(a->input_spec), log_str(err.msg));
 		return EXIT_IOERR;

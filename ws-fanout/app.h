@@ -1,6 +1,5 @@
 /*
- * app: ws-fanout's wiring between the input feed, the rooms and the
- * server, on the common/service skeleton. main.c owns the options (it
+ * app: ws-fanout's wiring between the input, the rooms and the server, on the common/service skeleton. main.c owns the options (it
  * fills struct app before app_open); this file owns what runs after.
  * It must not parse options nor exit: failures come back as exit codes.
  */
@@ -14,7 +13,8 @@
 #include "proxyaddr.h"
 #include "service.h"
 
-#include "feed.h"
+#include "input.h"
+#include "input_redis.h"
 #include "metrics.h"
 #include "rooms.h"
 #include "server.h"
@@ -34,7 +34,8 @@ struct app {
 	struct proxyaddr trust;
 	struct rooms	*rooms;		/* owned */
 	struct server	*server;	/* owned */
-	struct feed	*input;		/* owned */
+	struct input	*input;		/* owned; or */
+	struct iredis	*redis;		/* owned, for a redis:// spec */
 	uv_timer_t	 flush;
 	uv_timer_t	 stats;
 	int		 timers;	/* flush and stats are initialised */

@@ -132,6 +132,8 @@ want_write(struct client *c)
 }
 
 /* fanout.c */
+/* The rooms' messages to s's clients, until rooms_set_sink(NULL). */
+void	fanout_attach(struct server *s);
 void	fanout_push(struct server *s, struct client *c, struct msg *m);
 void	fanout_link(struct server *s, struct client *c);
 void	fanout_unlink(struct server *s, struct client *c);

@@ -106,9 +106,10 @@ on_fanout(uv_idle_t *h)
  * An update goes at once to the first FANOUT_SLICE subscribers and to
  * the rest in turn with the other games' (on_fanout).
  */
-void
-server_room_update(struct server *s, struct room *r, struct msg *m)
+static void
+room_update(void *arg, struct room *r, struct msg *m)
 {
+	struct server *s = arg;
 	struct subs *sb = room_user(r);
 
 	if (sb == NULL || sb->head == NULL)
@@ -126,12 +127,15 @@ server_room_update(struct server *s, struct room *r, struct msg *m)
 	uv_idle_start(&s->fanout, on_fanout);
 }
 
-void
-server_room_reset(struct server *s, struct room *r)
+static void
+room_reset(void *arg, struct room *r)
 {
+	struct server *s = arg;
 	struct subs *sb = room_user(r);
 	struct client *c;
 
+	log_info("new epoch", "game=%s epoch=%lld", room_id(r),
+	    (long long)room_epoch(r));
 	if (sb == NULL)
 		return;
 	/* Every subscriber gets a snapshot instead. */
@@ -149,9 +153,10 @@ server_room_reset(struct server *s, struct room *r)
 	s->cfg.metrics->queued_bytes = s->budget.used;
 }
 
-void
-server_room_notice(struct server *s, struct room *r, struct msg *m)
+static void
+room_notice(void *arg, struct room *r, struct msg *m)
 {
+	struct server *s = arg;
 	struct client *c;
 	struct subs *sb;
 
@@ -169,6 +174,18 @@ server_room_notice(struct server *s, struct room *r, struct msg *m)
 	fanout_finish(s, sb);
 	for (c = sb->head; c != NULL; c = c->rnext)
 		fanout_push(s, c, m);
+}
+
+void
+fanout_attach(struct server *s)
+{
+	struct rooms_sink sink;
+
+	sink.on_update = room_update;
+	sink.on_reset = room_reset;
+	sink.on_notice = room_notice;
+	sink.arg = s;
+	rooms_set_sink(s->cfg.rooms, &sink);
 }
 
 void

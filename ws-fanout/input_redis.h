@@ -1,10 +1,10 @@
 /*
  * input_redis: ws-fanout's input from Redis Streams (-i redis://...),
- * one implementation behind feed.h. At start and on every reconnect it
- * reads the index of games, rebuilds each game from its latest
- * full-state entry, then follows every stream with XREAD BLOCK from the
- * last entry it has. A seq gap makes it rebuild that game; it never
- * skips silently. Lines go to icfg's on_line like any other input's.
+ * beside common/input (app.c picks by the spec). At start and on every
+ * reconnect it reads the index of games, rebuilds each game from its
+ * latest full-state entry, then follows every stream with XREAD BLOCK
+ * from the last entry it has. A seq gap makes it rebuild that game; it
+ * never skips silently. Lines go to icfg's on_line like any other input's.
  */
 #ifndef FANOUT_INPUT_REDIS_H
 #define FANOUT_INPUT_REDIS_H

@@ -7,7 +7,7 @@ FANOUT_CORE := ws-fanout/msg.c ws-fanout/rooms.c ws-fanout/throttle.c \
 TOOLS += ws-fanout
 TOOL_ws-fanout_SRCS := ws-fanout/main.c ws-fanout/server.c ws-fanout/fanout.c \
 	ws-fanout/wswrite.c ws-fanout/http.c ws-fanout/heap.c ws-fanout/edge.c \
-	ws-fanout/feed.c ws-fanout/input_redis.c ws-fanout/deflate.c \
+	ws-fanout/input_redis.c ws-fanout/deflate.c \
 	ws-fanout/rxguard.c $(FANOUT_CORE)
 TOOL_ws-fanout_SRCS += ws-fanout/app.c
 

@@ -75,6 +75,15 @@ rooms_new(const struct rooms_cfg *cfg)
 	return rs;
 }
 
+void
+rooms_set_sink(struct rooms *rs, const struct rooms_sink *sink)
+{
+	if (sink != NULL)
+		rs->cfg.sink = *sink;
+	else
+		memset(&rs->cfg.sink, 0, sizeof(rs->cfg.sink));
+}
+
 static void
 hist_clear(struct room *r)
 {
@@ -273,8 +282,8 @@ room_reset(struct room *r, int64_t epoch)
 	hist_clear(r);
 	snap_drop(r);
 	r->rs->st.resets++;
-	if (r->rs->cfg.on_reset != NULL)
-		r->rs->cfg.on_reset(r->rs->cfg.arg, r);
+	if (r->rs->cfg.sink.on_reset != NULL)
+		r->rs->cfg.sink.on_reset(r->rs->cfg.sink.arg, r);
 }
 
 static void
@@ -446,8 +455,8 @@ ingest_source(struct rooms *rs, const json_t *line, int64_t ingest_us)
 	    r != NULL ? r->id : NULL, ts)) == NULL)
 		return ROOMS_SKIP_NOMEM;
 	m->ingest_us = ingest_us;
-	if (rs->cfg.on_notice != NULL)
-		rs->cfg.on_notice(rs->cfg.arg, r, m);
+	if (rs->cfg.sink.on_notice != NULL)
+		rs->cfg.sink.on_notice(rs->cfg.sink.arg, r, m);
 	msg_unref(m);
 	return ROOMS_OK;
 }
@@ -588,13 +597,13 @@ room_commit(struct room *r)
 	rs->st.updates++;
 	if (m == NULL) {
 		/* Subscribers cannot get this update: resync them. */
-		if (rs->cfg.on_reset != NULL)
-			rs->cfg.on_reset(rs->cfg.arg, r);
+		if (rs->cfg.sink.on_reset != NULL)
+			rs->cfg.sink.on_reset(rs->cfg.sink.arg, r);
 		return;
 	}
 	hist_push(r, m);
-	if (rs->cfg.on_update != NULL)
-		rs->cfg.on_update(rs->cfg.arg, r, m);
+	if (rs->cfg.sink.on_update != NULL)
+		rs->cfg.sink.on_update(rs->cfg.sink.arg, r, m);
 	msg_unref(m);
 }
 

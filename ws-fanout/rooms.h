@@ -23,13 +23,8 @@
 struct room;
 struct rooms;
 
-struct rooms_cfg {
-	size_t		pre;		/* headroom in every message */
-	unsigned	rate;		/* messages per client per second: 10 */
-	unsigned	history;	/* updates held per game for resume */
-	size_t		history_bytes;	/* and their byte ceiling per game */
-	size_t		max_series;	/* bytes of points held per series */
-	unsigned	max_rooms;	/* games held at once */
+/* Where the rooms' messages go; a NULL callback drops them. */
+struct rooms_sink {
 	/* A committed update, to every subscriber of r. m is borrowed. */
 	void		(*on_update)(void *arg, struct room *r, struct msg *m);
 	/* r started a new epoch: subscribers need a fresh snapshot. */
@@ -37,6 +32,16 @@ struct rooms_cfg {
 	/* A source notice for r's subscribers, or for all when r is NULL. */
 	void		(*on_notice)(void *arg, struct room *r, struct msg *m);
 	void		*arg;
+};
+
+struct rooms_cfg {
+	size_t		pre;		/* headroom in every message */
+	unsigned	rate;		/* messages per client per second: 10 */
+	unsigned	history;	/* updates held per game for resume */
+	size_t		history_bytes;	/* and their byte ceiling per game */
+	size_t		max_series;	/* bytes of points held per series */
+	unsigned	max_rooms;	/* games held at once */
+	struct rooms_sink sink;		/* or later, rooms_set_sink */
 };
 
 /* Why an input line was not used (counted by rooms_stats). */
@@ -65,6 +70,8 @@ struct rooms_stats {
 /* Returns a new registry, or NULL on ENOMEM. cfg is copied. */
 struct rooms *rooms_new(const struct rooms_cfg *cfg);
 void	rooms_free(struct rooms *rs);
+/* From now on the messages go to sink (copied; NULL: nowhere). */
+void	rooms_set_sink(struct rooms *rs, const struct rooms_sink *sink);
 
 /*
  * Takes one stream line (borrowed). now_us is a monotonic clock for the

@@ -608,6 +608,7 @@ server_new(uv_loop_t *loop, const struct server_cfg *cfg, struct errbuf *err)
 		errbuf_set(err, "out of memory");
 		return NULL;
 	}
+	fanout_attach(s);
 	return s;
 }
 
@@ -678,6 +679,7 @@ server_free(struct server *s)
 	s->ctx = NULL;
 	rxguard_fini();
 	edge_free(s, timer_closed);
+	rooms_set_sink(s->cfg.rooms, NULL);
 	for (r = rooms_first(s->cfg.rooms); r != NULL; r = room_next(r)) {
 		struct subs *sb = room_user(r);
 

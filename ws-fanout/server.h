@@ -51,13 +51,12 @@ struct server_cfg {
  */
 int	server_tls_check(const char *cert, const char *key,
 	    struct errbuf *err);
-/* Returns a new listening server, or NULL with err set. */
+/*
+ * Returns a new listening server, or NULL with err set. From then until
+ * server_free it is cfg->rooms' sink: their messages go to its clients.
+ */
 struct server *server_new(uv_loop_t *loop, const struct server_cfg *cfg,
 	    struct errbuf *err);
-/* Room events from rooms.c, to be passed through by main. */
-void	server_room_update(struct server *s, struct room *r, struct msg *m);
-void	server_room_reset(struct server *s, struct room *r);
-void	server_room_notice(struct server *s, struct room *r, struct msg *m);
 /*
  * Closes every client with 1001 and refuses new ones; calls done(arg)
  * once they are gone or after grace_ms.

@@ -59,8 +59,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	cfg.history_bytes = 1 << 16;
 	cfg.max_series = 1 << 20;
 	cfg.max_rooms = 4;
-	cfg.on_update = on_update;
-	cfg.on_notice = on_notice;
+	cfg.sink.on_update = on_update;
+	cfg.sink.on_notice = on_notice;
 	if ((rs = rooms_new(&cfg)) == NULL)
 		return 0;
 	while (p < end) {

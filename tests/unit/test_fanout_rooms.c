@@ -91,10 +91,10 @@ mk(struct rec *rc, unsigned history)
 	cfg.history_bytes = 0;
 	cfg.max_series = 64 << 20;
 	cfg.max_rooms = 8;
-	cfg.on_update = on_update;
-	cfg.on_reset = on_reset;
-	cfg.on_notice = on_notice;
-	cfg.arg = rc;
+	cfg.sink.on_update = on_update;
+	cfg.sink.on_reset = on_reset;
+	cfg.sink.on_notice = on_notice;
+	cfg.sink.arg = rc;
 	return rooms_new(&cfg);
 }
 
