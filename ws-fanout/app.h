@@ -1,6 +1,7 @@
 /*
- * app: ws-fanout's wiring between the input, the rooms and the server, on the common/service skeleton. main.c owns the options (it
- * fills struct app before app_open); this file owns what runs after.
+ * app: ws-fanout's wiring between the input, the rooms and the server,
+ * on the common/service skeleton. main.c owns the options (it fills
+ * struct app before app_open); this file owns what runs after.
  * It must not parse options nor exit: failures come back as exit codes.
  */
 #ifndef FANOUT_APP_H
