@@ -282,11 +282,11 @@ opt_duration_or_die(const char *name, const char *s, int64_t min_ms,
 }
 
 void
-opts_init(struct opts_parse *p, const struct opts_row *rows, size_t n, int flags,
-    int argc, char **argv)
+opts_init(struct opts_parse *p, const struct opts_row *rows, size_t n,
+    int flags, int argc, char **argv)
 {
-	char *sh = p->shorts;
 	size_t i;
+	char *sh;
 	int arg;
 
 	if (n > OPTS_MAX) {
@@ -300,6 +300,7 @@ opts_init(struct opts_parse *p, const struct opts_row *rows, size_t n, int flags
 	p->flags = flags;
 	p->argc = argc;
 	p->argv = argv;
+	sh = p->shorts;
 	for (i = 0; i < n; i++) {
 		arg = rows[i].kind == OPTS_K_TOOL_ARG ||
 		    rows[i].kind == OPTS_K_STR || rows[i].kind == OPTS_K_SIZE ||

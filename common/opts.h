@@ -86,7 +86,8 @@ void	opt_version(void) __attribute__((noreturn));
 #define OPTS_GIVE_UP_MAX	1000000
 
 /*
- * One table per tool: a row an option, in the order of the man page.
+ * One table per tool: a row an option (getopt_long lists the matches of
+ * an ambiguous prefix in the table's order).
  * The row says the long name, the letter (a short option too) or a value
  * from 256 up (long only), and what the option does:
  *   OPTS_STR	stores its argument (borrowed from argv) in a const char *
@@ -195,9 +196,10 @@ void	opts_init(struct opts_parse *p, const struct opts_row *rows, size_t n,
 /*
  * Runs getopt_long until an option that is the tool's: does each plain
  * row itself (a bad number exits 64), returns the tool's option's ch
- * (its argument in p->arg), or -1 at the first operand (optind) or the
- * end. An unknown option or a missing argument: getopt_long's message,
- * then "prog: unknown option" and the usage line, exit 64; with
+ * (its argument in p->arg), or -1 when the options are done (optind
+ * is then the first operand, getopt_long having moved them last).
+ * An unknown option or a missing argument: getopt_long's message, then
+ * "prog: unknown option" and the usage line, exit 64; with
  * OPTS_OWN_UNKNOWN it returns '?' instead, for the tool to say (optopt
  * and optind as getopt_long left them).
  */

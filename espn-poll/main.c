@@ -246,7 +246,8 @@ parse_options(int argc, char *argv[], struct app *a)
 			a->pcfg.scoreboard_interval_ms = sb;
 			break;
 		case 'x':
-			a->speed = opt_double_or_die("--speed", p.arg, 0.001, 1e9);
+			a->speed = opt_double_or_die("--speed", p.arg, 0.001,
+			    1e9);
 			speed_set = 1;
 			break;
 		}

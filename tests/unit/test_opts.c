@@ -98,7 +98,7 @@ static void
 table_rows(void)
 {
 	const char *str = NULL;
-	int flag = 0, i = 1, verbose = 0, ch;
+	int flag = 0, i = 1, verbose = 0;
 	size_t sz = 1;
 	unsigned u = 1;
 	int64_t ms = 1;
@@ -133,15 +133,26 @@ table_rows(void)
 	T_EQ_INT(verbose, 2);
 	T_EQ_INT(opts_next(&p), 'h');
 	T_CHECK(p.arg == NULL);
-	T_EQ_INT((ch = opts_next(&p)), -1);
+	T_EQ_INT(opts_next(&p), -1);
 	T_EQ_INT(verbose, 3);
 	T_EQ_STR(argv[optind], "rest");
+	/* Back to the level the -v -v --verbose above raised. */
 	log_quiet();
 	log_quiet();
 	log_quiet();
 }
 
-/* A bad number, an unknown option and a missing argument exit 64. */
+/* OPTS_HELP's function: what -h prints (here to stderr, for the pipe). */
+static void
+say_help(void)
+{
+	fputs("the help\n", stderr);
+}
+
+/*
+ * -h calls the help and exits 0; a bad number, an unknown option and a
+ * missing argument exit 64.
+ */
 static void
 table_errors(void)
 {
@@ -149,13 +160,17 @@ table_errors(void)
 	const struct opts_row rows[] = {
 		OPTS_SIZE('a', "aa", 1, 9, &sz),
 		OPTS_TOOL_ARG('m', "mine"),
+		OPTS_HELP(say_help),
 	};
+	static const char *const help[] = { "t", "-h", "--nope", NULL };
 	static const char *const bad[] = { "t", "--aa", "10", NULL };
 	static const char *const unknown[] = { "t", "--nope", NULL };
 	static const char *const missing[] = { "t", "-m", NULL };
 	char err[512], *argv[4], buf[4][32];
 
 	opt_set_usage("t", "t [-a n]");
+	T_EQ_INT(child_parse(rows, OPTS_N(rows), 0, help, err, sizeof(err)), 0);
+	T_EQ_STR(err, "the help\n");
 	T_EQ_INT(child_parse(rows, OPTS_N(rows), 0, bad, err, sizeof(err)),
 	    EXIT_USAGE);
 	T_EQ_STR(err, "t: --aa 10: too large (1 to 9)\nusage: t [-a n]\n");
