@@ -23,25 +23,6 @@
 enum { OPT_MAP = 256, OPT_BACKLOG, OPT_GAMES, OPT_LINE, OPT_POINTS,
 	OPT_TICK, OPT_UNMAPPED, OPT_EXPIRE, OPT_MAXLEN };
 
-static const struct option longopts[] = {
-	{ "help",		no_argument,	   NULL, 'h' },
-	{ "output",		required_argument, NULL, 'o' },
-	{ "quiet",		no_argument,	   NULL, 'q' },
-	{ "verbose",		no_argument,	   NULL, 'v' },
-	{ "version",		no_argument,	   NULL, 'V' },
-	{ "map",		required_argument, NULL, OPT_MAP },
-	{ "max-backlog",	required_argument, NULL, OPT_BACKLOG },
-	{ "max-games",		required_argument, NULL, OPT_GAMES },
-	{ "max-line",		required_argument, NULL, OPT_LINE },
-	{ "max-points",		required_argument, NULL, OPT_POINTS },
-	{ "max-tick",		required_argument, NULL, OPT_TICK },
-	{ "max-unmapped",	required_argument, NULL, OPT_UNMAPPED },
-	{ "ready-fd",		required_argument, NULL, OPTS_READY_FD },
-	{ "stream-expire",	required_argument, NULL, OPT_EXPIRE },
-	{ "stream-maxlen",	required_argument, NULL, OPT_MAXLEN },
-	{ NULL, 0, NULL, 0 }
-};
-
 static void
 usage_exit(void)
 {
@@ -80,60 +61,58 @@ void
 aligner_options(struct aligner_opts *o, int argc, char **argv)
 {
 	static const char *const stdin_only[] = { "-" };
-	const struct opt_num nums[] = {
-		OPT_NUM_SIZE(OPT_BACKLOG, "--max-backlog", 4096, 1LL << 40,
+	/* In the order of --help and the man page. */
+	const struct opts_row rows[] = {
+		OPTS_HELP(usage_exit),
+		OPTS_TOOL_ARG('o', "output"),
+		OPTS_ROW_QUIET,
+		OPTS_ROW_VERBOSE(NULL),
+		OPTS_ROW_VERSION,
+		OPTS_STR(OPT_MAP, "map", &o->map),
+		OPTS_SIZE(OPT_BACKLOG, "max-backlog", 4096, 1LL << 40,
 		    &o->max_backlog),
-		OPT_NUM_SIZE(OPT_GAMES, "--max-games", 1, 1000000,
+		OPTS_SIZE(OPT_GAMES, "max-games", 1, 1000000,
 		    &o->acfg.max_games),
-		OPT_NUM_SIZE(OPT_LINE, "--max-line", 256, 64 * 1024 * 1024,
+		OPTS_SIZE(OPT_LINE, "max-line", 256, 64 * 1024 * 1024,
 		    &o->max_line),
-		OPT_NUM_SIZE(OPT_POINTS, "--max-points", 16, 100000000,
+		OPTS_SIZE(OPT_POINTS, "max-points", 16, 100000000,
 		    &o->acfg.max_points),
-		OPT_NUM_SIZE(OPT_TICK, "--max-tick", 1, 10000000,
-		    &o->acfg.max_tick),
-		OPT_NUM_SIZE(OPT_UNMAPPED, "--max-unmapped", 1, 100000000,
+		OPTS_SIZE(OPT_TICK, "max-tick", 1, 10000000, &o->acfg.max_tick),
+		OPTS_SIZE(OPT_UNMAPPED, "max-unmapped", 1, 100000000,
 		    &o->acfg.max_unmapped),
-		OPT_NUM_READY_FD(&o->ready_fd),
-		OPT_NUM_SIZE(OPT_MAXLEN, "--stream-maxlen", 10, 100000000,
+		OPTS_ROW_READY_FD(&o->ready_fd),
+		OPTS_TOOL_ARG(OPT_EXPIRE, "stream-expire"),
+		OPTS_SIZE(OPT_MAXLEN, "stream-maxlen", 10, 100000000,
 		    &o->stream_maxlen),
 	};
 	struct errbuf err;
+	struct opts_parse p;
 	int ch, i, stdin_used = 0;
 
 	memset(o, 0, sizeof(*o));
 	o->outspec = "-";
 	o->ready_fd = -1;
-	while ((ch = getopt_long(argc, argv, "ho:qvV", longopts,
-	    NULL)) != -1) {
+	opts_init(&p, rows, OPTS_N(rows), 0, argc, argv);
+	while ((ch = opts_next(&p)) != -1) {
 		switch (ch) {
-		case 'h':
-			usage_exit();
-			break;
 		case 'o':
-			if (strcmp(optarg, "-") != 0 &&
-			    strncmp(optarg, "unix:", 5) != 0 &&
-			    !redis_url_is(optarg))
+			if (strcmp(p.arg, "-") != 0 &&
+			    strncmp(p.arg, "unix:", 5) != 0 &&
+			    !redis_url_is(p.arg))
 				opt_usage_error("--output: want -, unix:PATH or "
 				    "redis://[HOST][:PORT]/NAME");
-			if (redis_url_is(optarg)) {
+			if (redis_url_is(p.arg)) {
 				struct redis_url u;
 
-				if (redis_url_parse(optarg, &u, &err) == -1)
+				if (redis_url_parse(p.arg, &u, &err) == -1)
 					opt_usage_error("--output: %s", err.msg);
 			}
-			o->outspec = optarg;
-			break;
-		case OPT_MAP:
-			o->map = optarg;
+			o->outspec = p.arg;
 			break;
 		case OPT_EXPIRE:
 			o->stream_expire = opt_duration_or_die("--stream-expire",
-			    optarg, 1000, 30LL * 86400000) / 1000;
+			    p.arg, 1000, 30LL * 86400000) / 1000;
 			break;
-		default:
-			/* -q, -v, -V and the numbers, as in every tool. */
-			if (!opt_common(ch, optarg, nums, OPT_NUM_N(nums)))
-				opt_usage_error("unknown option");
 		}
 	}
 	o->nspecs = argc - optind;

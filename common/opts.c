@@ -1,8 +1,10 @@
 /*
- * opts: range-checked option values and the usage/version exits.
- * Only the *_or_die helpers and opt_usage_error/opt_version exit.
+ * opts: a tool's option table run through getopt_long, range-checked
+ * option values and the usage/version exits. Only the *_or_die helpers,
+ * opts_init/opts_next and opt_usage_error/opt_version exit.
  */
 #include <errno.h>
+#include <getopt.h>
 #include <limits.h>
 #include <math.h>
 #include <stdarg.h>
@@ -214,6 +216,7 @@ opt_listen_or_die(const char *s, char **host, int *port)
 	char h[OPTS_HOST_MAX];
 	const char *errstr;
 
+	free(*host);
 	*host = NULL;
 	if (opt_listen(s, h, sizeof(h), port, &errstr) == -1)
 		opt_usage_error("--listen %s: %s", s, errstr);
@@ -278,50 +281,117 @@ opt_duration_or_die(const char *name, const char *s, int64_t min_ms,
 	return v;
 }
 
-int
-opt_num(const struct opt_num *t, size_t n, int ch, const char *arg)
+void
+opts_init(struct opts_parse *p, const struct opts_row *rows, size_t n,
+    int flags, int argc, char **argv)
 {
 	size_t i;
+	char *sh;
+	int arg;
 
-	for (i = 0; i < n; i++)
-		if (t[i].ch == ch)
-			break;
-	if (i == n)
-		return 0;
-	switch (t[i].type) {
-	case OPT_T_SIZE:
-		*(size_t *)t[i].dst = (size_t)opt_int_or_die(t[i].name, arg,
-		    t[i].min, t[i].max);
+	if (n > OPTS_MAX) {
+		fprintf(stderr, "%s: %zu options, more than OPTS_MAX\n",
+		    prog_name, n);
+		exit(EXIT_SOFTWARE);
+	}
+	memset(p, 0, sizeof(*p));
+	p->rows = rows;
+	p->n = n;
+	p->flags = flags;
+	p->argc = argc;
+	p->argv = argv;
+	sh = p->shorts;
+	for (i = 0; i < n; i++) {
+		arg = rows[i].kind == OPTS_K_TOOL_ARG ||
+		    rows[i].kind == OPTS_K_STR || rows[i].kind == OPTS_K_SIZE ||
+		    rows[i].kind == OPTS_K_UINT || rows[i].kind == OPTS_K_INT ||
+		    rows[i].kind == OPTS_K_MS;
+		p->lo[i].name = rows[i].name;
+		p->lo[i].has_arg = arg ? required_argument : no_argument;
+		p->lo[i].val = rows[i].ch;
+		if (rows[i].ch > 0 && rows[i].ch < 256) {
+			*sh++ = (char)rows[i].ch;
+			if (arg)
+				*sh++ = ':';
+		}
+	}
+	*sh = '\0';
+	optind = 0;	/* glibc: a new parse, its state reset */
+	opterr = !(flags & OPTS_NO_OPTERR);
+}
+
+/* Does what a plain row says with arg; a bad number exits 64. */
+static void
+apply(const struct opts_row *r, const char *arg)
+{
+	char name[80];
+
+	snprintf(name, sizeof(name), "--%s", r->name);
+	switch (r->kind) {
+	case OPTS_K_STR:
+		*(const char **)r->dst = arg;
 		break;
-	case OPT_T_UINT:
-		*(unsigned *)t[i].dst = (unsigned)opt_int_or_die(t[i].name,
-		    arg, t[i].min, t[i].max);
+	case OPTS_K_FLAG:
+		*(int *)r->dst = 1;
 		break;
-	case OPT_T_INT:
-		*(int *)t[i].dst = (int)opt_int_or_die(t[i].name, arg,
-		    t[i].min, t[i].max);
+	case OPTS_K_SIZE:
+		*(size_t *)r->dst = (size_t)opt_int_or_die(name, arg, r->min,
+		    r->max);
 		break;
-	case OPT_T_MS:
-		*(int64_t *)t[i].dst = opt_duration_or_die(t[i].name, arg,
-		    t[i].min, t[i].max);
+	case OPTS_K_UINT:
+		*(unsigned *)r->dst = (unsigned)opt_int_or_die(name, arg,
+		    r->min, r->max);
+		break;
+	case OPTS_K_INT:
+		*(int *)r->dst = (int)opt_int_or_die(name, arg, r->min,
+		    r->max);
+		break;
+	case OPTS_K_MS:
+		*(int64_t *)r->dst = opt_duration_or_die(name, arg, r->min,
+		    r->max);
+		break;
+	case OPTS_K_QUIET:
+		log_quiet();
+		break;
+	case OPTS_K_VERBOSE:
+		if (r->dst != NULL)
+			(*(int *)r->dst)++;
+		log_verbose();
+		break;
+	case OPTS_K_VERSION:
+		opt_version();
+	case OPTS_K_HELP:
+		r->help();
+		exit(0);
+	case OPTS_K_TOOL:
+	case OPTS_K_TOOL_ARG:
 		break;
 	}
-	return 1;
 }
 
 int
-opt_common(int ch, const char *arg, const struct opt_num *nums, size_t n)
+opts_next(struct opts_parse *p)
 {
-	switch (ch) {
-	case 'q':
-		log_quiet();
-		return 1;
-	case 'v':
-		log_verbose();
-		return 1;
-	case 'V':
-		opt_version();
-	default:
-		return opt_num(nums, n, ch, arg);
+	const struct opts_row *r;
+	size_t i;
+	int ch;
+
+	for (;;) {
+		p->arg = NULL;
+		ch = getopt_long(p->argc, p->argv, p->shorts, p->lo, NULL);
+		if (ch == -1)
+			return -1;
+		for (i = 0, r = NULL; i < p->n && r == NULL; i++)
+			if (p->rows[i].ch == ch)
+				r = &p->rows[i];
+		if (r == NULL) {
+			if (p->flags & OPTS_OWN_UNKNOWN)
+				return '?';
+			opt_usage_error("unknown option");
+		}
+		p->arg = optarg;
+		if (r->kind == OPTS_K_TOOL || r->kind == OPTS_K_TOOL_ARG)
+			return ch;
+		apply(r, optarg);
 	}
 }

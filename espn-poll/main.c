@@ -68,28 +68,6 @@ static const char help[] =
 
 enum { OPT_DATE = 256, OPT_INTERVAL };
 
-static const struct option longopts[] = {
-	{ "once",		no_argument,		NULL, '1' },
-	{ "base-url",		required_argument,	NULL, 'b' },
-	{ "game",		required_argument,	NULL, 'g' },
-	{ "give-up",		required_argument,	NULL, 'G' },
-	{ "help",		no_argument,		NULL, 'h' },
-	{ "output",		required_argument,	NULL, 'o' },
-	{ "quiet",		no_argument,		NULL, 'q' },
-	{ "retry-base",		required_argument,	NULL, 'R' },
-	{ "replay",		required_argument,	NULL, 'r' },
-	{ "scoreboard-interval", required_argument,	NULL, 's' },
-	{ "timeout",		required_argument,	NULL, 't' },
-	{ "user-agent",		required_argument,	NULL, 'u' },
-	{ "verbose",		no_argument,		NULL, 'v' },
-	{ "version",		no_argument,		NULL, 'V' },
-	{ "speed",		required_argument,	NULL, 'x' },
-	{ "date",		required_argument,	NULL, OPT_DATE },
-	{ "interval",		required_argument,	NULL, OPT_INTERVAL },
-	{ "ready-fd",		required_argument,	NULL, OPTS_READY_FD },
-	{ NULL,			0,			NULL, 0 }
-};
-
 /* What main wires together: the options, then the modules on svc. */
 struct app {
 	struct service	 svc;
@@ -199,19 +177,39 @@ on_output_error(void *arg, struct output *out, int uverr)
 	stop(arg, EXIT_IOERR);
 }
 
+static void
+print_help(void)
+{
+	printf("usage: %s\n\n%s", usage, help);
+}
+
 /* Fills a's options from the command line; usage errors exit 64. */
 static void
 parse_options(int argc, char *argv[], struct app *a)
 {
-	const struct opt_num nums[] = {
-		OPT_NUM_GIVE_UP(&a->pcfg.give_up),
-		OPT_NUM_MS(OPT_INTERVAL, "--interval", 10, 3600000,
+	/* In the order of --help and the man page. */
+	const struct opts_row rows[] = {
+		OPTS_FLAG('1', "once", &a->pcfg.once),
+		OPTS_STR('b', "base-url", &a->pcfg.base_url),
+		OPTS_TOOL_ARG('g', "game"),
+		OPTS_ROW_GIVE_UP(&a->pcfg.give_up),
+		OPTS_HELP(print_help),
+		OPTS_STR('o', "output", &a->output),
+		OPTS_ROW_QUIET,
+		OPTS_MS('R', "retry-base", 1, 3600000, &a->pcfg.retry_base_ms),
+		OPTS_STR('r', "replay", &a->replay_path),
+		OPTS_TOOL_ARG('s', "scoreboard-interval"),
+		OPTS_MS('t', "timeout", 10, 600000, &a->fcfg.timeout_ms),
+		OPTS_STR('u', "user-agent", &a->fcfg.user_agent),
+		OPTS_ROW_VERBOSE(NULL),
+		OPTS_ROW_VERSION,
+		OPTS_TOOL_ARG('x', "speed"),
+		OPTS_TOOL_ARG(OPT_DATE, "date"),
+		OPTS_MS(OPT_INTERVAL, "interval", 10, 3600000,
 		    &a->pcfg.interval_ms),
-		OPT_NUM_READY_FD(&a->ready_fd),
-		OPT_NUM_MS('R', "--retry-base", 1, 3600000,
-		    &a->pcfg.retry_base_ms),
-		OPT_NUM_MS('t', "--timeout", 10, 600000, &a->fcfg.timeout_ms),
+		OPTS_ROW_READY_FD(&a->ready_fd),
 	};
+	struct opts_parse p;
 	int64_t sb;
 	int ch, speed_set = 0;
 
@@ -228,51 +226,30 @@ parse_options(int argc, char *argv[], struct app *a)
 	a->output = "-";
 	a->ready_fd = -1;
 	a->speed = 1.0;
-	while ((ch = getopt_long(argc, argv, "1b:g:G:ho:qR:r:s:t:u:vVx:",
-	    longopts, NULL)) != -1) {
+	opts_init(&p, rows, OPTS_N(rows), 0, argc, argv);
+	while ((ch = opts_next(&p)) != -1) {
 		switch (ch) {
-		case '1':
-			a->pcfg.once = 1;
-			break;
-		case 'b':
-			a->pcfg.base_url = optarg;
-			break;
 		case OPT_DATE:
-			list_add(a->dates, &a->pcfg.ndates, "--date", optarg,
+			list_add(a->dates, &a->pcfg.ndates, "--date", p.arg,
 			    8, 8, "want YYYYMMDD");
 			break;
 		case 'g':
-			list_add(a->games, &a->pcfg.ngames, "--game", optarg,
+			list_add(a->games, &a->pcfg.ngames, "--game", p.arg,
 			    1, 20, "want an ESPN event id (digits)");
 			break;
-		case 'h':
-			printf("usage: %s\n\n%s", usage, help);
-			exit(0);
-		case 'o':
-			a->output = optarg;
-			break;
-		case 'r':
-			a->replay_path = optarg;
-			break;
 		case 's':
-			sb = opt_duration_or_die("--scoreboard-interval", optarg,
+			sb = opt_duration_or_die("--scoreboard-interval", p.arg,
 			    0, 3600000);
 			if (sb > 0 && sb < 10)
 				opt_usage_error("--scoreboard-interval: 0 or "
 				    "at least 10ms");
 			a->pcfg.scoreboard_interval_ms = sb;
 			break;
-		case 'u':
-			a->fcfg.user_agent = optarg;
-			break;
 		case 'x':
-			a->speed = opt_double_or_die("--speed", optarg, 0.001, 1e9);
+			a->speed = opt_double_or_die("--speed", p.arg, 0.001,
+			    1e9);
 			speed_set = 1;
 			break;
-		default:
-			/* -q, -v, -V and the numbers, as in every tool. */
-			if (!opt_common(ch, optarg, nums, OPT_NUM_N(nums)))
-				opt_usage_error("unknown option");
 		}
 	}
 	if (optind != argc)

@@ -310,31 +310,6 @@ bad_option(char **argv)
 static void
 parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 {
-	static const struct option longopts[] = {
-		{ "backfill", required_argument, NULL, O_BACKFILL },
-		{ "ca-file", required_argument, NULL, O_CA },
-		{ "dead-timeout", required_argument, NULL, O_DEAD },
-		{ "discover-interval", required_argument, NULL, O_DISC },
-		{ "fallback-after", required_argument, NULL, O_FALLBACK },
-		{ "give-up", required_argument, NULL, 'G' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "market", required_argument, NULL, 'm' },
-		{ "max-history", required_argument, NULL, O_HISTORY },
-		{ "output", required_argument, NULL, 'o' },
-		{ "ping-interval", required_argument, NULL, O_PING },
-		{ "poll-interval", required_argument, NULL, O_POLL },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "ready-fd", required_argument, NULL, OPTS_READY_FD },
-		{ "replay", required_argument, NULL, 'r' },
-		{ "rest-url", required_argument, NULL, O_REST },
-		{ "series", required_argument, NULL, 'S' },
-		{ "speed", required_argument, NULL, 'x' },
-		{ "state", required_argument, NULL, O_STATE },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "version", no_argument, NULL, 'V' },
-		{ "ws-url", required_argument, NULL, O_WS },
-		{ NULL, 0, NULL, 0 }
-	};
 	struct tap_cfg cfg = {
 		.ws_url = DEFAULT_WS,
 		.rest_url = DEFAULT_REST,
@@ -350,88 +325,83 @@ parse_options(int argc, char **argv, struct tap_cfg *cfgp)
 		.ready_fd = -1,
 		.backfill_ms = 6 * 3600 * 1000LL,
 	};
-	const struct opt_num nums[] = {
-		OPT_NUM_MS(O_DEAD, "--dead-timeout", 100, 3600000, &cfg.dead_ms),
-		OPT_NUM_MS(O_DISC, "--discover-interval", 1000, 86400000,
+	/* Sorted: getopt_long says an ambiguous prefix's matches so. */
+	const struct opts_row rows[] = {
+		OPTS_TOOL_ARG(O_BACKFILL, "backfill"),
+		OPTS_STR(O_CA, "ca-file", &cfg.ca_file),
+		OPTS_MS(O_DEAD, "dead-timeout", 100, 3600000, &cfg.dead_ms),
+		OPTS_MS(O_DISC, "discover-interval", 1000, 86400000,
 		    &cfg.discover_ms),
-		OPT_NUM_GIVE_UP(&cfg.give_up),
-		OPT_NUM_SIZE(O_HISTORY, "--max-history", 1, 100000000,
+		OPTS_TOOL_ARG(O_FALLBACK, "fallback-after"),
+		OPTS_ROW_GIVE_UP(&cfg.give_up),
+		OPTS_HELP(help),
+		OPTS_TOOL_ARG('m', "market"),
+		OPTS_SIZE(O_HISTORY, "max-history", 1, 100000000,
 		    &cfg.max_history),
-		OPT_NUM_MS(O_PING, "--ping-interval", 100, 3600000,
-		    &cfg.ping_ms),
-		OPT_NUM_MS(O_POLL, "--poll-interval", 100, 3600000,
-		    &cfg.poll_ms),
-		OPT_NUM_READY_FD(&cfg.ready_fd),
+		OPTS_STR('o', "output", &cfg.output),
+		OPTS_MS(O_PING, "ping-interval", 100, 3600000, &cfg.ping_ms),
+		OPTS_MS(O_POLL, "poll-interval", 100, 3600000, &cfg.poll_ms),
+		OPTS_ROW_QUIET,
+		OPTS_ROW_READY_FD(&cfg.ready_fd),
+		OPTS_STR('r', "replay", &cfg.replay),
+		OPTS_STR(O_REST, "rest-url", &cfg.rest_url),
+		OPTS_TOOL_ARG('S', "series"),
+		OPTS_TOOL_ARG('x', "speed"),
+		OPTS_TOOL_ARG(O_STATE, "state"),
+		OPTS_ROW_VERBOSE(NULL),
+		OPTS_ROW_VERSION,
+		OPTS_STR(O_WS, "ws-url", &cfg.ws_url),
 	};
+	struct opts_parse p;
 	int ch, speed_set = 0;
 
-	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "G:hm:o:qr:S:vVx:", longopts,
-	    NULL)) != -1) {
+	/* Its own message for an unknown option, getopt_long's not. */
+	opts_init(&p, rows, OPTS_N(rows), OPTS_OWN_UNKNOWN | OPTS_NO_OPTERR,
+	    argc, argv);
+	while ((ch = opts_next(&p)) != -1) {
 		switch (ch) {
-		case 'h':
-			help();
-			break;
 		case 'm':
 			if (cfg.n_markets == TAP_MAX_LIST)
 				opt_usage_error("--market: at most %d",
 				    TAP_MAX_LIST);
-			if (!kalshi_ticker_ok(optarg))
+			if (!kalshi_ticker_ok(p.arg))
 				opt_usage_error("--market: not a ticker: %s",
-				    optarg);
-			cfg.markets[cfg.n_markets++] = optarg;
-			break;
-		case 'o':
-			cfg.output = optarg;
-			break;
-		case 'r':
-			cfg.replay = optarg;
+				    p.arg);
+			cfg.markets[cfg.n_markets++] = p.arg;
 			break;
 		case 'S':
 			if (cfg.n_series == TAP_MAX_LIST)
 				opt_usage_error("--series: at most %d",
 				    TAP_MAX_LIST);
-			if (!kalshi_ticker_ok(optarg) || strlen(optarg) >= 64)
+			if (!kalshi_ticker_ok(p.arg) || strlen(p.arg) >= 64)
 				opt_usage_error("--series: not a ticker: %s",
-				    optarg);
-			cfg.series[cfg.n_series++] = optarg;
+				    p.arg);
+			cfg.series[cfg.n_series++] = p.arg;
 			break;
 		case 'x':
-			cfg.speed = opt_double_or_die("--speed", optarg, 0,
-			    1e6);
+			cfg.speed = opt_double_or_die("--speed", p.arg, 0, 1e6);
 			speed_set = 1;
 			break;
-		case O_WS:
-			cfg.ws_url = optarg;
-			break;
-		case O_REST:
-			cfg.rest_url = optarg;
-			break;
 		case O_FALLBACK:
-			if (strcmp(optarg, "off") == 0)
+			if (strcmp(p.arg, "off") == 0)
 				cfg.fallback_ms = -1;
 			else
 				cfg.fallback_ms = opt_duration_or_die(
-				    "--fallback-after", optarg, 0, 86400000);
-			break;
-		case O_CA:
-			cfg.ca_file = optarg;
+				    "--fallback-after", p.arg, 0, 86400000);
 			break;
 		case O_BACKFILL:
 			/* Six days of minutes stay within one request. */
-			cfg.backfill_ms = strcmp(optarg, "0") == 0 ? 0 :
-			    opt_duration_or_die("--backfill", optarg, 60000,
+			cfg.backfill_ms = strcmp(p.arg, "0") == 0 ? 0 :
+			    opt_duration_or_die("--backfill", p.arg, 60000,
 			    6 * 86400000LL);
 			break;
 		case O_STATE:
-			if (*optarg == '\0')
+			if (*p.arg == '\0')
 				opt_usage_error("--state: empty file name");
-			cfg.state = optarg;
+			cfg.state = p.arg;
 			break;
-		default:
-			/* -q, -v, -V and the numbers, as in every tool. */
-			if (!opt_common(ch, optarg, nums, OPT_NUM_N(nums)))
-				bad_option(argv);
+		case '?':
+			bad_option(argv);
 		}
 	}
 	if (optind != argc)

@@ -19,31 +19,6 @@ enum { OPT_CACHE_TTL = 256, OPT_CORS_ORIGIN, OPT_INIT_DB, OPT_MAX_PENDING,
 	OPT_MAX_PENDING_IP, OPT_MAX_STALE, OPT_REQUEST_TIMEOUT, OPT_TLS_CERT,
 	OPT_TLS_KEY, OPT_TRUST_PROXY };
 
-static const struct option longopts[] = {
-	{ "cache-ttl",		required_argument, NULL, OPT_CACHE_TTL },
-	{ "cors-origin",	required_argument, NULL, OPT_CORS_ORIGIN },
-	{ "db",			required_argument, NULL, 'd' },
-	{ "espn-base-url",	required_argument, NULL, 'e' },
-	{ "give-up",		required_argument, NULL, 'G' },
-	{ "help",		no_argument,	   NULL, 'h' },
-	{ "init-db",		no_argument,	   NULL, OPT_INIT_DB },
-	{ "listen",		required_argument, NULL, 'l' },
-	{ "max-pending",	required_argument, NULL, OPT_MAX_PENDING },
-	{ "max-pending-per-ip",	required_argument, NULL,
-	    OPT_MAX_PENDING_IP },
-	{ "quiet",		no_argument,	   NULL, 'q' },
-	{ "max-stale",		required_argument, NULL, OPT_MAX_STALE },
-	{ "ready-fd",		required_argument, NULL, OPTS_READY_FD },
-	{ "request-timeout",	required_argument, NULL,
-	    OPT_REQUEST_TIMEOUT },
-	{ "tls-cert",		required_argument, NULL, OPT_TLS_CERT },
-	{ "tls-key",		required_argument, NULL, OPT_TLS_KEY },
-	{ "trust-proxy",	required_argument, NULL, OPT_TRUST_PROXY },
-	{ "version",		no_argument,	   NULL, 'V' },
-	{ "verbose",		no_argument,	   NULL, 'v' },
-	{ NULL, 0, NULL, 0 }
-};
-
 static void
 usage(void)
 {
@@ -88,20 +63,34 @@ usage(void)
 void
 live_options(struct live_opts *o, int argc, char **argv)
 {
-	const struct opt_num nums[] = {
-		OPT_NUM_GIVE_UP(&o->give_up),
-		OPT_NUM_MS(OPT_CACHE_TTL, "--cache-ttl", 10000, 30000, &o->ttl),
-		OPT_NUM_UINT(OPT_MAX_PENDING, "--max-pending", 1, 65535,
+	/* As they were: getopt_long says an ambiguous prefix's matches so. */
+	const struct opts_row rows[] = {
+		OPTS_MS(OPT_CACHE_TTL, "cache-ttl", 10000, 30000, &o->ttl),
+		OPTS_STR(OPT_CORS_ORIGIN, "cors-origin", &o->cors),
+		OPTS_STR('d', "db", &o->db),
+		OPTS_STR('e', "espn-base-url", &o->espn),
+		OPTS_ROW_GIVE_UP(&o->give_up),
+		OPTS_HELP(usage),
+		OPTS_FLAG(OPT_INIT_DB, "init-db", &o->init_db),
+		OPTS_TOOL_ARG('l', "listen"),
+		OPTS_UINT(OPT_MAX_PENDING, "max-pending", 1, 65535,
 		    &o->max_pending),
-		OPT_NUM_UINT(OPT_MAX_PENDING_IP, "--max-pending-per-ip", 1,
-		    65535, &o->max_pending_ip),
-		OPT_NUM_MS(OPT_MAX_STALE, "--max-stale", 1000, 86400000,
+		OPTS_UINT(OPT_MAX_PENDING_IP, "max-pending-per-ip", 1, 65535,
+		    &o->max_pending_ip),
+		OPTS_ROW_QUIET,
+		OPTS_MS(OPT_MAX_STALE, "max-stale", 1000, 86400000,
 		    &o->max_stale),
-		OPT_NUM_READY_FD(&o->ready_fd),
-		OPT_NUM_MS(OPT_REQUEST_TIMEOUT, "--request-timeout", 1000,
-		    60000, &o->req_timeout),
+		OPTS_ROW_READY_FD(&o->ready_fd),
+		OPTS_MS(OPT_REQUEST_TIMEOUT, "request-timeout", 1000, 60000,
+		    &o->req_timeout),
+		OPTS_STR(OPT_TLS_CERT, "tls-cert", &o->tls_cert),
+		OPTS_STR(OPT_TLS_KEY, "tls-key", &o->tls_key),
+		OPTS_TOOL_ARG(OPT_TRUST_PROXY, "trust-proxy"),
+		OPTS_ROW_VERSION,
+		OPTS_ROW_VERBOSE(NULL),
 	};
 	struct errbuf err;
+	struct opts_parse p;
 	int ch;
 
 	memset(o, 0, sizeof(*o));
@@ -115,45 +104,21 @@ live_options(struct live_opts *o, int argc, char **argv)
 	o->give_up = 10;
 	o->max_pending = 1024;
 	o->max_pending_ip = 64;
-	while ((ch = getopt_long(argc, argv, "d:e:G:hl:qVv", longopts,
-	    NULL)) != -1) {
+	/* After getopt_long's message the usage line alone. */
+	opts_init(&p, rows, OPTS_N(rows), OPTS_OWN_UNKNOWN, argc, argv);
+	while ((ch = opts_next(&p)) != -1) {
 		switch (ch) {
-		case OPT_CORS_ORIGIN:
-			o->cors = optarg;
-			break;
-		case 'd':
-			o->db = optarg;
-			break;
-		case 'e':
-			o->espn = optarg;
-			break;
-		case 'h':
-			usage();
-			break;
-		case OPT_INIT_DB:
-			o->init_db = 1;
-			break;
 		case 'l':
-			free(o->iface);
-			opt_listen_or_die(optarg, &o->iface, &o->port);
-			break;
-		case OPT_TLS_CERT:
-			o->tls_cert = optarg;
-			break;
-		case OPT_TLS_KEY:
-			o->tls_key = optarg;
+			opt_listen_or_die(p.arg, &o->iface, &o->port);
 			break;
 		case OPT_TRUST_PROXY:
-			if (proxyaddr_parse(&o->trust, optarg, &err) == -1) {
+			if (proxyaddr_parse(&o->trust, p.arg, &err) == -1) {
 				free(o->iface);
 				opt_usage_error("--trust-proxy: %s", err.msg);
 			}
 			o->have_trust = 1;
 			break;
-		default:
-			/* -q, -v, -V and the numbers, as in every tool. */
-			if (opt_common(ch, optarg, nums, OPT_NUM_N(nums)))
-				break;
+		case '?':
 			fprintf(stderr, "usage: %s\n", USAGE);
 			free(o->iface);
 			exit(EXIT_USAGE);

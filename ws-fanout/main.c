@@ -93,126 +93,88 @@ enum {
 	OPT_TRUST_PROXY,
 };
 
-static const struct option longopts[] = {
-	{ "queue-budget",	required_argument, NULL, 'B' },
-	{ "max-conns",		required_argument, NULL, 'c' },
-	{ "history",		required_argument, NULL, 'H' },
-	{ "help",		no_argument,	   NULL, 'h' },
-	{ "input",		required_argument, NULL, 'i' },
-	{ "listen",		required_argument, NULL, 'l' },
-	{ "max-per-ip",		required_argument, NULL, 'p' },
-	{ "client-queue",	required_argument, NULL, 'Q' },
-	{ "quiet",		no_argument,	   NULL, 'q' },
-	{ "verbose",		no_argument,	   NULL, 'v' },
-	{ "version",		no_argument,	   NULL, 'V' },
-	{ "www",		required_argument, NULL, 'w' },
-	{ "deflate-min",	required_argument, NULL, OPT_DEFLATE_MIN },
-	{ "no-deflate",		no_argument,	   NULL, OPT_NO_DEFLATE },
-	{ "idle-timeout",	required_argument, NULL, OPT_IDLE },
-	{ "max-line",		required_argument, NULL, OPT_MAX_LINE },
-	{ "max-message",	required_argument, NULL, OPT_MAX_MESSAGE },
-	{ "max-pending",	required_argument, NULL, OPT_MAX_PENDING },
-	{ "max-pending-per-ip",	required_argument, NULL, OPT_MAX_PENDING_IP },
-	{ "ping-interval",	required_argument, NULL, OPT_PING },
-	{ "pong-timeout",	required_argument, NULL, OPT_PONG },
-	{ "rate",		required_argument, NULL, OPT_RATE },
-	{ "ready-fd",		required_argument, NULL, OPTS_READY_FD },
-	{ "request-timeout",	required_argument, NULL, OPT_REQUEST_TIMEOUT },
-	{ "sndbuf",		required_argument, NULL, OPT_SNDBUF },
-	{ "stats-interval",	required_argument, NULL, OPT_STATS },
-	{ "tls-cert",		required_argument, NULL, OPT_TLS_CERT },
-	{ "tls-key",		required_argument, NULL, OPT_TLS_KEY },
-	{ "trust-proxy",	required_argument, NULL, OPT_TRUST_PROXY },
-	{ NULL, 0, NULL, 0 },
-};
+static void
+print_help(void)
+{
+	printf("usage: %s\n\n%s", usage, help);
+}
 
 static void
 parse_args(struct app *a, int argc, char **argv)
 {
-	const struct opt_num nums[] = {
-		OPT_NUM_SIZE('B', "--queue-budget", 0, 1LL << 40,
+	/*
+	 * In the order of --help and the man page but for -v before -V, the
+	 * order getopt_long says an ambiguous prefix's matches in.
+	 */
+	const struct opts_row rows[] = {
+		OPTS_SIZE('B', "queue-budget", 0, 1LL << 40,
 		    &a->scfg.queue_budget),
-		OPT_NUM_UINT('c', "--max-conns", 1, 1000000,
-		    &a->scfg.max_conns),
-		OPT_NUM_UINT('H', "--history", 1, 100000, &a->rcfg.history),
-		OPT_NUM_UINT('p', "--max-per-ip", 1, 1000000,
-		    &a->scfg.max_per_ip),
-		OPT_NUM_SIZE('Q', "--client-queue", 1024, 1LL << 34,
+		OPTS_UINT('c', "max-conns", 1, 1000000, &a->scfg.max_conns),
+		OPTS_UINT('H', "history", 1, 100000, &a->rcfg.history),
+		OPTS_HELP(print_help),
+		OPTS_TOOL_ARG('i', "input"),
+		OPTS_TOOL_ARG('l', "listen"),
+		OPTS_UINT('p', "max-per-ip", 1, 1000000, &a->scfg.max_per_ip),
+		OPTS_SIZE('Q', "client-queue", 1024, 1LL << 34,
 		    &a->scfg.client_queue),
-		OPT_NUM_SIZE(OPT_DEFLATE_MIN, "--deflate-min", 1, 1LL << 30,
+		OPTS_ROW_QUIET,
+		/* Counted too: twice shows libwebsockets' notices. */
+		OPTS_ROW_VERBOSE(&a->verbose),
+		OPTS_ROW_VERSION,
+		OPTS_STR('w', "www", &a->scfg.www),
+		OPTS_SIZE(OPT_DEFLATE_MIN, "deflate-min", 1, 1LL << 30,
 		    &a->scfg.deflate_min),
-		OPT_NUM_MS(OPT_IDLE, "--idle-timeout", 1000, 86400000,
+		OPTS_FLAG(OPT_NO_DEFLATE, "no-deflate", &a->scfg.deflate_off),
+		OPTS_MS(OPT_IDLE, "idle-timeout", 1000, 86400000,
 		    &a->scfg.idle_timeout_ms),
-		OPT_NUM_SIZE(OPT_MAX_LINE, "--max-line", 1024, 1LL << 30,
+		OPTS_SIZE(OPT_MAX_LINE, "max-line", 1024, 1LL << 30,
 		    &a->max_line),
-		OPT_NUM_SIZE(OPT_MAX_MESSAGE, "--max-message", 1, 1 << 20,
+		OPTS_SIZE(OPT_MAX_MESSAGE, "max-message", 1, 1 << 20,
 		    &a->scfg.max_client_msg),
-		OPT_NUM_UINT(OPT_MAX_PENDING, "--max-pending", 1, 65535,
+		OPTS_UINT(OPT_MAX_PENDING, "max-pending", 1, 65535,
 		    &a->scfg.max_pending),
-		OPT_NUM_UINT(OPT_MAX_PENDING_IP, "--max-pending-per-ip", 1,
-		    65535, &a->scfg.max_pending_per_ip),
-		OPT_NUM_MS(OPT_PING, "--ping-interval", 100, 3600000,
+		OPTS_UINT(OPT_MAX_PENDING_IP, "max-pending-per-ip", 1, 65535,
+		    &a->scfg.max_pending_per_ip),
+		OPTS_MS(OPT_PING, "ping-interval", 100, 3600000,
 		    &a->scfg.ping_ms),
-		OPT_NUM_MS(OPT_PONG, "--pong-timeout", 100, 3600000,
+		OPTS_MS(OPT_PONG, "pong-timeout", 100, 3600000,
 		    &a->scfg.pong_timeout_ms),
-		OPT_NUM_UINT(OPT_RATE, "--rate", 1, THROTTLE_MAX_N,
-		    &a->rcfg.rate),
-		OPT_NUM_READY_FD(&a->ready_fd),
-		OPT_NUM_MS(OPT_REQUEST_TIMEOUT, "--request-timeout", 100,
-		    3600000, &a->scfg.request_timeout_ms),
-		OPT_NUM_INT(OPT_SNDBUF, "--sndbuf", 1024, 1 << 30,
-		    &a->scfg.sndbuf),
-		OPT_NUM_MS(OPT_STATS, "--stats-interval", 1000, 86400000,
+		OPTS_UINT(OPT_RATE, "rate", 1, THROTTLE_MAX_N, &a->rcfg.rate),
+		OPTS_ROW_READY_FD(&a->ready_fd),
+		OPTS_MS(OPT_REQUEST_TIMEOUT, "request-timeout", 100, 3600000,
+		    &a->scfg.request_timeout_ms),
+		OPTS_INT(OPT_SNDBUF, "sndbuf", 1024, 1 << 30, &a->scfg.sndbuf),
+		OPTS_MS(OPT_STATS, "stats-interval", 1000, 86400000,
 		    &a->stats_ms),
+		OPTS_STR(OPT_TLS_CERT, "tls-cert", &a->scfg.tls_cert),
+		OPTS_STR(OPT_TLS_KEY, "tls-key", &a->scfg.tls_key),
+		OPTS_TOOL_ARG(OPT_TRUST_PROXY, "trust-proxy"),
 	};
 	struct errbuf err;
+	struct opts_parse p;
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "B:c:H:hi:l:p:Q:qvVw:", longopts,
-	    NULL)) != -1) {
+	opts_init(&p, rows, OPTS_N(rows), 0, argc, argv);
+	while ((ch = opts_next(&p)) != -1) {
 		switch (ch) {
-		case 'h':
-			printf("usage: %s\n\n%s", usage, help);
-			exit(0);
 		case 'i':
-			if (redis_url_is(optarg)) {
+			if (redis_url_is(p.arg)) {
 				struct redis_url u;
 				struct errbuf uerr;
 
-				if (redis_url_parse(optarg, &u, &uerr) == -1)
+				if (redis_url_parse(p.arg, &u, &uerr) == -1)
 					opt_usage_error("--input: %s", uerr.msg);
 			}
-			a->input_spec = optarg;
+			a->input_spec = p.arg;
 			break;
 		case 'l':
-			free(a->iface);
-			opt_listen_or_die(optarg, &a->iface, &a->port);
-			break;
-		case 'w':
-			a->scfg.www = optarg;
-			break;
-		case OPT_NO_DEFLATE:
-			a->scfg.deflate_off = 1;
-			break;
-		case OPT_TLS_CERT:
-			a->scfg.tls_cert = optarg;
-			break;
-		case OPT_TLS_KEY:
-			a->scfg.tls_key = optarg;
+			opt_listen_or_die(p.arg, &a->iface, &a->port);
 			break;
 		case OPT_TRUST_PROXY:
-			if (proxyaddr_parse(&a->trust, optarg, &err) == -1)
+			if (proxyaddr_parse(&a->trust, p.arg, &err) == -1)
 				opt_usage_error("--trust-proxy: %s", err.msg);
 			a->scfg.trust = &a->trust;
 			break;
-		case 'v':
-			/* Counted too: twice shows libwebsockets' notices. */
-			a->verbose++;
-			/* FALLTHROUGH */
-		default:
-			/* -q, -v, -V and the numbers, as in every tool. */
-			if (!opt_common(ch, optarg, nums, OPT_NUM_N(nums)))
-				opt_usage_error("unknown option");
 		}
 	}
 	if (optind != argc)

@@ -1,10 +1,14 @@
 /*
- * Unit tests for common/opts.c: range-checked option values and the one
- * rule of --listen, [host:]port.
+ * Unit tests for common/opts.c: range-checked option values, the one
+ * rule of --listen, [host:]port, and the option table's driver.
  */
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
+#include <sys/wait.h>
+
+#include "log.h"
 #include "opts.h"
 #include "t.h"
 
@@ -34,32 +38,162 @@ listen_bad(const char *s, const char *want)
 	T_EQ_INT(port, -1);
 }
 
-/* opt_num: each row's value lands in its own type; other options pass. */
-static void
-opt_num_rows(void)
+/* Copies the NULL-ended src into argv, its strings into buf: writable. */
+static int
+mkargv(char **argv, char (*buf)[32], const char *const *src)
 {
+	int n;
+
+	for (n = 0; src[n] != NULL; n++) {
+		snprintf(buf[n], sizeof(buf[n]), "%s", src[n]);
+		argv[n] = buf[n];
+	}
+	argv[n] = NULL;
+	return n;
+}
+
+/*
+ * Runs opts_next over argv in a child, its stderr into a pipe: the exit
+ * code (or -1 when it did not exit) and what it wrote to stderr in out.
+ */
+static int
+child_parse(const struct opts_row *rows, size_t n, int flags,
+    const char *const *args, char *out, size_t outsz)
+{
+	char *argv[16], buf[16][32];
+	int fd[2], status, argc = mkargv(argv, buf, args);
+	size_t len = 0;
+	ssize_t r;
+	pid_t pid;
+
+	out[0] = '\0';
+	if (pipe(fd) == -1 || (pid = fork()) == -1)
+		return -1;
+	if (pid == 0) {
+		struct opts_parse p;
+
+		close(fd[0]);
+		dup2(fd[1], 2);
+		opts_init(&p, rows, n, flags, argc, argv);
+		while (opts_next(&p) != -1)
+			;
+		_exit(0);
+	}
+	close(fd[1]);
+	while (len + 1 < outsz &&
+	    (r = read(fd[0], out + len, outsz - 1 - len)) > 0)
+		len += (size_t)r;
+	out[len] = '\0';
+	close(fd[0]);
+	if (waitpid(pid, &status, 0) == -1 || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/*
+ * opts_init and opts_next: each plain row does its job, the tool gets its
+ * own rows with their argument, and the short string is the table's.
+ */
+static void
+table_rows(void)
+{
+	const char *str = NULL;
+	int flag = 0, i = 1, verbose = 0;
 	size_t sz = 1;
 	unsigned u = 1;
-	int i = 1;
 	int64_t ms = 1;
-	const struct opt_num t[] = {
-		OPT_NUM_SIZE('a', "--a", 0, 1LL << 40, &sz),
-		OPT_NUM_UINT('b', "--b", 0, 100, &u),
-		OPT_NUM_INT(300, "--c", -5, 5, &i),
-		OPT_NUM_MS('d', "--d", 10, 60000, &ms),
+	const struct opts_row rows[] = {
+		OPTS_STR('o', "output", &str),
+		OPTS_FLAG(300, "once", &flag),
+		OPTS_SIZE('a', "aa", 0, 1LL << 40, &sz),
+		OPTS_UINT('b', "bb", 0, 100, &u),
+		OPTS_INT(301, "cc", -5, 5, &i),
+		OPTS_MS('d', "dd", 10, 60000, &ms),
+		OPTS_TOOL('h', "help"),
+		OPTS_TOOL_ARG(302, "mine"),
+		OPTS_ROW_VERBOSE(&verbose),
 	};
+	static const char *const args[] = { "t", "-o", "x.out", "--once",
+	    "-a1099511627776", "--bb=42", "--cc", "-5", "-d", "1.5s", "-vv",
+	    "--mine", "m1", "-h", "--verbose", "--", "rest", NULL };
+	char *argv[20], buf[20][32];
+	struct opts_parse p;
+	int argc = mkargv(argv, buf, args);
 
-	T_EQ_INT(opt_num(t, OPT_NUM_N(t), 'a', "1099511627776"), 1);
+	opts_init(&p, rows, OPTS_N(rows), 0, argc, argv);
+	T_EQ_STR(p.shorts, "o:a:b:d:hv");
+	T_EQ_INT(opts_next(&p), 302);
+	T_EQ_STR(p.arg, "m1");
+	T_EQ_STR(str, "x.out");
+	T_EQ_INT(flag, 1);
 	T_CHECK(sz == (size_t)1 << 40);
-	T_EQ_INT(opt_num(t, OPT_NUM_N(t), 'b', "42"), 1);
 	T_EQ_INT((int)u, 42);
-	T_EQ_INT(opt_num(t, OPT_NUM_N(t), 300, "-5"), 1);
 	T_EQ_INT(i, -5);
-	T_EQ_INT(opt_num(t, OPT_NUM_N(t), 'd', "1.5s"), 1);
 	T_EQ_INT(ms, 1500);
-	T_EQ_INT(opt_num(t, OPT_NUM_N(t), 'e', "7"), 0);
-	T_EQ_INT(opt_num(t, 0, 'a', "7"), 0);
-	T_CHECK(sz == (size_t)1 << 40 && u == 42 && i == -5 && ms == 1500);
+	T_EQ_INT(verbose, 2);
+	T_EQ_INT(opts_next(&p), 'h');
+	T_CHECK(p.arg == NULL);
+	T_EQ_INT(opts_next(&p), -1);
+	T_EQ_INT(verbose, 3);
+	T_EQ_STR(argv[optind], "rest");
+	/* Back to the level the -v -v --verbose above raised. */
+	log_quiet();
+	log_quiet();
+	log_quiet();
+}
+
+/* OPTS_HELP's function: what -h prints (here to stderr, for the pipe). */
+static void
+say_help(void)
+{
+	fputs("the help\n", stderr);
+}
+
+/*
+ * -h calls the help and exits 0; a bad number, an unknown option and a
+ * missing argument exit 64.
+ */
+static void
+table_errors(void)
+{
+	size_t sz = 0;
+	const struct opts_row rows[] = {
+		OPTS_SIZE('a', "aa", 1, 9, &sz),
+		OPTS_TOOL_ARG('m', "mine"),
+		OPTS_HELP(say_help),
+	};
+	static const char *const help[] = { "t", "-h", "--nope", NULL };
+	static const char *const bad[] = { "t", "--aa", "10", NULL };
+	static const char *const unknown[] = { "t", "--nope", NULL };
+	static const char *const missing[] = { "t", "-m", NULL };
+	char err[512], *argv[4], buf[4][32];
+
+	opt_set_usage("t", "t [-a n]");
+	T_EQ_INT(child_parse(rows, OPTS_N(rows), 0, help, err, sizeof(err)), 0);
+	T_EQ_STR(err, "the help\n");
+	T_EQ_INT(child_parse(rows, OPTS_N(rows), 0, bad, err, sizeof(err)),
+	    EXIT_USAGE);
+	T_EQ_STR(err, "t: --aa 10: too large (1 to 9)\nusage: t [-a n]\n");
+	T_EQ_INT(child_parse(rows, OPTS_N(rows), OPTS_NO_OPTERR, unknown, err,
+	    sizeof(err)), EXIT_USAGE);
+	T_EQ_STR(err, "t: unknown option\nusage: t [-a n]\n");
+	T_EQ_INT(child_parse(rows, OPTS_N(rows), 0, missing, err,
+	    sizeof(err)), EXIT_USAGE);
+	T_EQ_STR(err, "t: option requires an argument -- 'm'\n"
+	    "t: unknown option\nusage: t [-a n]\n");
+	/* The tool's to say: opts_next returns '?' and exits nothing. */
+	T_EQ_INT(child_parse(rows, OPTS_N(rows),
+	    OPTS_OWN_UNKNOWN | OPTS_NO_OPTERR, unknown, err, sizeof(err)), 0);
+	T_EQ_STR(err, "");
+	{
+		struct opts_parse p;
+
+		opts_init(&p, rows, OPTS_N(rows),
+		    OPTS_OWN_UNKNOWN | OPTS_NO_OPTERR,
+		    mkargv(argv, buf, unknown), argv);
+		T_EQ_INT(opts_next(&p), '?');
+		T_EQ_INT(opts_next(&p), -1);
+	}
 }
 
 int
@@ -143,6 +277,7 @@ main(void)
 		    &e), 0);
 		T_EQ_STR(host, "abcdefg");
 	}
-	opt_num_rows();
+	table_rows();
+	table_errors();
 	return t_done("opts");
 }
