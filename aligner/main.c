@@ -293,45 +293,40 @@ align_open(struct app *app, struct aligner_opts *o)
 	return 0;
 }
 
-/* The output, then the inputs, on app->svc.loop: 0 or the exit code. */
+/*
+ * The output, then the inputs, on app->svc.loop, their limits from the
+ * options and their callbacks here: 0 or the exit code.
+ */
 static int
-app_open(struct app *app, const struct aligner_opts *o)
+app_open(struct app *app, struct aligner_opts *o)
 {
-	struct input_cfg icfg;
-	struct output_cfg ocfg;
 	struct errbuf err;
 	int i;
 
-	memset(&ocfg, 0, sizeof(ocfg));
-	ocfg.max_queue = o->max_backlog;
-	ocfg.redis_maxlen = o->stream_maxlen;
-	ocfg.redis_expire_s = o->stream_expire;
-	ocfg.on_connect = on_connect;
-	ocfg.on_resync = on_resync;
-	ocfg.on_disconnect = on_disconnect;
-	ocfg.on_drain = on_drain;
-	ocfg.on_error = on_output_error;
-	ocfg.arg = app;
-	if ((app->out = output_open(&app->svc.loop, o->outspec, &ocfg,
+	o->ocfg.on_connect = on_connect;
+	o->ocfg.on_resync = on_resync;
+	o->ocfg.on_disconnect = on_disconnect;
+	o->ocfg.on_drain = on_drain;
+	o->ocfg.on_error = on_output_error;
+	o->ocfg.arg = app;
+	if ((app->out = output_open(&app->svc.loop, o->outspec, &o->ocfg,
 	    &err)) == NULL) {
 		log_error("cannot open output", "output=%s error=%s",
 		    log_str(o->outspec), log_str(err.msg));
 		return EXIT_IOERR;
 	}
-	memset(&icfg, 0, sizeof(icfg));
-	icfg.max_line = o->max_line;
-	icfg.raw = 1;
-	icfg.on_line = on_line;
-	icfg.on_bad = on_bad;
-	icfg.on_conn = on_conn;
-	icfg.on_eof = on_eof;
-	icfg.on_error = on_input_error;
-	icfg.arg = app;
+	o->icfg.raw = 1;
+	o->icfg.on_line = on_line;
+	o->icfg.on_bad = on_bad;
+	o->icfg.on_conn = on_conn;
+	o->icfg.on_eof = on_eof;
+	o->icfg.on_error = on_input_error;
+	o->icfg.arg = app;
 	if ((app->in = calloc((size_t)o->nspecs, sizeof(*app->in))) == NULL)
 		return EXIT_OSERR;
 	app->nin = o->nspecs;
 	for (i = 0; i < o->nspecs; i++) {
-		if ((app->in[i] = input_open(&app->svc.loop, o->specs[i], &icfg,
+		if ((app->in[i] = input_open(&app->svc.loop, o->specs[i], &o->icfg,
 		    &err)) == NULL) {
 			log_error("cannot open input", "input=%s error=%s",
 			    log_str(o->specs[i]), log_str(err.msg));

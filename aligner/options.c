@@ -70,11 +70,11 @@ aligner_options(struct aligner_opts *o, int argc, char **argv)
 		OPTS_ROW_VERSION,
 		OPTS_STR(OPT_MAP, "map", &o->map),
 		OPTS_SIZE(OPT_BACKLOG, "max-backlog", 4096, 1LL << 40,
-		    &o->max_backlog),
+		    &o->ocfg.max_queue),
 		OPTS_SIZE(OPT_GAMES, "max-games", 1, 1000000,
 		    &o->acfg.max_games),
 		OPTS_SIZE(OPT_LINE, "max-line", 256, 64 * 1024 * 1024,
-		    &o->max_line),
+		    &o->icfg.max_line),
 		OPTS_SIZE(OPT_POINTS, "max-points", 16, 100000000,
 		    &o->acfg.max_points),
 		OPTS_SIZE(OPT_TICK, "max-tick", 1, 10000000, &o->acfg.max_tick),
@@ -83,7 +83,7 @@ aligner_options(struct aligner_opts *o, int argc, char **argv)
 		OPTS_ROW_READY_FD(&o->ready_fd),
 		OPTS_TOOL_ARG(OPT_EXPIRE, "stream-expire"),
 		OPTS_SIZE(OPT_MAXLEN, "stream-maxlen", 10, 100000000,
-		    &o->stream_maxlen),
+		    &o->ocfg.redis_maxlen),
 	};
 	struct errbuf err;
 	struct opts_parse p;
@@ -110,8 +110,8 @@ aligner_options(struct aligner_opts *o, int argc, char **argv)
 			o->outspec = p.arg;
 			break;
 		case OPT_EXPIRE:
-			o->stream_expire = opt_duration_or_die("--stream-expire",
-			    p.arg, 1000, 30LL * 86400000) / 1000;
+			o->ocfg.redis_expire_s = opt_duration_or_die(
+			    "--stream-expire", p.arg, 1000, 30LL * 86400000) / 1000;
 			break;
 		}
 	}

@@ -9,6 +9,8 @@
 #include <stdint.h>
 
 #include "align.h"
+#include "input.h"
+#include "output.h"
 
 #define ALIGNER_USAGE "aligner [-qv] [-o output] [--map file] " \
 	"[--max-backlog bytes] [--max-games n] [--max-line bytes] " \
@@ -16,16 +18,15 @@
 	"[--stream-expire dur] [--stream-maxlen n] [input ...]"
 
 struct aligner_opts {
-	struct align_cfg acfg;		/* the limits; callbacks unset */
+	/* The limits, straight where they are used; callbacks unset. */
+	struct align_cfg acfg;
+	struct input_cfg icfg;		/* every input's */
+	struct output_cfg ocfg;
 	const char	*map;		/* borrowed from argv, or NULL */
 	const char	*outspec;	/* borrowed; "-" by default */
 	const char *const *specs;	/* borrowed: argv's inputs, or "-" */
 	int		 nspecs;
 	int		 ready_fd;
-	size_t		 max_line;
-	size_t		 max_backlog;
-	size_t		 stream_maxlen;
-	int64_t		 stream_expire;	/* seconds */
 };
 
 /* Fills o from argv. Exits 0 for --help and --version, 64 when bad. */
