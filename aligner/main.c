@@ -326,8 +326,8 @@ app_open(struct app *app, struct aligner_opts *o)
 		return EXIT_OSERR;
 	app->nin = o->nspecs;
 	for (i = 0; i < o->nspecs; i++) {
-		if ((app->in[i] = input_open(&app->svc.loop, o->specs[i], &o->icfg,
-		    &err)) == NULL) {
+		if ((app->in[i] = input_open(&app->svc.loop, o->specs[i],
+		    &o->icfg, &err)) == NULL) {
 			log_error("cannot open input", "input=%s error=%s",
 			    log_str(o->specs[i]), log_str(err.msg));
 			return EXIT_IOERR;

@@ -111,7 +111,8 @@ aligner_options(struct aligner_opts *o, int argc, char **argv)
 			break;
 		case OPT_EXPIRE:
 			o->ocfg.redis_expire_s = opt_duration_or_die(
-			    "--stream-expire", p.arg, 1000, 30LL * 86400000) / 1000;
+			    "--stream-expire", p.arg, 1000,
+			    30LL * 86400000) / 1000;
 			break;
 		}
 	}

@@ -48,7 +48,7 @@ reserve(struct buf *b, size_t n)
 	while (cap < need)
 		cap *= 2;
 	/* The ceiling holds for the memory too: max bytes and the NUL. */
-	if (b->max && cap > b->max + 1)
+	if (b->max && cap - 1 > b->max)		/* no overflow at SIZE_MAX */
 		cap = b->max + 1;
 	if ((p = realloc(b->p, cap)) == NULL) {
 		b->failed = 1;

@@ -4,10 +4,11 @@
  * to a singly linked queue (head, tail, next), appending to and unlinking
  * from a doubly linked list (head, tail or none, prev, next), pushing to
  * and unlinking from a list linked by the address of the pointer to each
- * element (next, prevp), with or without its length. The lists stay plain pointers, NULL when empty, so a
- * zeroed, copied or moved struct holds a valid empty list (unlike the
- * heads of <sys/queue.h>). Every argument is evaluated more than once:
- * pass plain lvalues. Allocates and frees nothing.
+ * element (next, prevp), with or without its length. The lists stay
+ * plain pointers, NULL when empty, so a zeroed, copied or moved struct
+ * holds a valid empty list (unlike the heads of <sys/queue.h>). Every
+ * argument is evaluated more than once: pass plain lvalues. Allocates
+ * and frees nothing.
  */
 #ifndef COURTSIDE_LINK_H
 #define COURTSIDE_LINK_H
